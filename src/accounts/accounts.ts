@@ -1,0 +1,49 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Clock } from '../domain/clock.js';
+import { newSid } from '../domain/ids.js';
+import type { Store } from '../domain/ports.js';
+import type { Account } from '../domain/types.js';
+
+const token = () => randomBytes(16).toString('hex');
+
+export async function createAccount(store: Store, clock: Clock, opts: { sid?: string; authToken?: string; friendlyName?: string } = {}): Promise<Account> {
+  const account: Account = {
+    sid: opts.sid ?? newSid('AC'),
+    authToken: opts.authToken ?? token(),
+    friendlyName: opts.friendlyName ?? 'verifyd account',
+    dateCreated: clock.now().getTime(),
+  };
+  await store.insertAccount(account);
+  return account;
+}
+
+/** Creates an API key; the secret is returned once and only its SHA-256 is kept. */
+export async function createApiKey(store: Store, clock: Clock, accountSid: string, friendlyName = 'verifyd key'): Promise<{ sid: string; secret: string }> {
+  const secret = randomBytes(24).toString('base64url');
+  const sid = newSid('SK');
+  await store.insertApiKey({ sid, accountSid, secretHash: createHash('sha256').update(secret).digest('hex'), friendlyName, dateCreated: clock.now().getTime() });
+  return { sid, secret };
+}
+
+/**
+ * On first start with an empty store: the account from TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN, or a
+ * generated one. Returns the generated credentials so the caller can print them once.
+ */
+export async function bootstrapAccount(
+  store: Store,
+  clock: Clock,
+  env: { accountSid: string | null; authToken: string | null },
+): Promise<Account | null> {
+  if (env.accountSid && env.authToken) {
+    if (await store.getAccount(env.accountSid)) return null;
+    try {
+      await createAccount(store, clock, { sid: env.accountSid, authToken: env.authToken });
+    } catch (err) {
+      // Another node created it at the same moment.
+      if (!(await store.getAccount(env.accountSid))) throw err;
+    }
+    return null;
+  }
+  if ((await store.countAccounts()) > 0) return null;
+  return createAccount(store, clock);
+}

@@ -1,0 +1,70 @@
+import { invalidParam } from '../domain/errors.js';
+import { isSid } from '../domain/ids.js';
+
+/** A parsed form body or query string: repeated keys arrive as arrays. */
+export type Form = Record<string, string | string[] | undefined>;
+
+/** Reading PascalCase wire parameters into typed values; every bad value is a 60200 naming it. */
+export class Params {
+  constructor(private readonly form: Form) {}
+
+  has(name: string): boolean {
+    return this.form[name] !== undefined;
+  }
+
+  /** A repeated scalar takes its first value, as Twilio does. */
+  str(name: string): string | undefined {
+    const v = this.form[name];
+    return Array.isArray(v) ? v[0] : v;
+  }
+
+  required(name: string): string {
+    const v = this.str(name);
+    if (v === undefined || v === '') throw invalidParam(name);
+    return v;
+  }
+
+  bool(name: string): boolean | undefined {
+    const v = this.str(name);
+    if (v === undefined) return undefined;
+    const lower = v.toLowerCase();
+    if (lower === 'true') return true;
+    if (lower === 'false') return false;
+    throw invalidParam(name);
+  }
+
+  int(name: string): number | undefined {
+    const v = this.str(name);
+    if (v === undefined) return undefined;
+    if (!/^-?\d{1,9}$/.test(v)) throw invalidParam(name);
+    return Number(v);
+  }
+
+  sid(name: string, prefix: string): string | undefined {
+    const v = this.str(name);
+    if (v === undefined) return undefined;
+    if (!isSid(v, prefix)) throw invalidParam(name);
+    return v;
+  }
+
+  oneOf<T extends string>(name: string, values: readonly T[]): T | undefined {
+    const v = this.str(name);
+    if (v === undefined) return undefined;
+    if (!(values as readonly string[]).includes(v)) throw invalidParam(name);
+    return v as T;
+  }
+
+  /** A parameter carrying a JSON object (Tags, RateLimits, ChannelConfiguration, ...). */
+  jsonObject(name: string): Record<string, unknown> | undefined {
+    const v = this.str(name);
+    if (v === undefined) return undefined;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(v);
+    } catch {
+      throw invalidParam(name);
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidParam(name);
+    return parsed as Record<string, unknown>;
+  }
+}

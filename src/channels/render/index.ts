@@ -1,0 +1,81 @@
+import { canonicalLocale } from '../../domain/locale.js';
+import { EN, TEMPLATES, type Template } from './templates.js';
+
+export type RenderChannel = 'sms' | 'call' | 'whatsapp' | 'email';
+
+export interface RenderInput {
+  channel: RenderChannel;
+  locale: string;
+  friendlyName: string;
+  code: string;
+  doNotShareWarning: boolean;
+  appHash?: string | null;
+  amount?: string | null;
+  payee?: string | null;
+  sendDigits?: string | null;
+  ttlMinutes: number;
+}
+
+export interface RenderedMessage {
+  subject: string | null;
+  body: string;
+  sendDigits: string | null;
+}
+
+// Unknown tags fall back to their base language (es-MX -> es), then English.
+function templateFor(locale: string): Partial<Template> {
+  const exact = canonicalLocale(locale);
+  if (exact) return TEMPLATES[exact] ?? EN;
+  const base = canonicalLocale(locale.split('-')[0] ?? '');
+  return (base && TEMPLATES[base]) || EN;
+}
+
+function pick(t: Partial<Template>, key: keyof Template): string {
+  return t[key] ?? EN[key];
+}
+
+// One pass with a replacer function: inserted values are never re-scanned
+// for placeholders, and `$&`-style sequences in them stay literal.
+function fill(template: string, vars: Readonly<Record<string, string>>): string {
+  return template.replace(/\{(\w+)\}/g, (match, key: string) => vars[key] ?? match);
+}
+
+// Text-to-speech reads "1234" as a number; separated digits are read one by one.
+function spell(code: string): string {
+  return Array.from(code).join(', ');
+}
+
+export function render(input: RenderInput): RenderedMessage {
+  const t = templateFor(input.locale);
+  const psd2 = Boolean(input.amount && input.payee);
+  const vars = {
+    name: input.friendlyName,
+    code: input.code,
+    amount: input.amount ?? '',
+    payee: input.payee ?? '',
+    minutes: String(input.ttlMinutes),
+  };
+  const sentence = pick(t, psd2 ? 'psd2' : 'sms');
+
+  switch (input.channel) {
+    case 'sms': {
+      let body = fill(sentence, vars);
+      if (input.doNotShareWarning) body += ' ' + pick(t, 'warning');
+      if (input.appHash) body = `<#> ${body} ${input.appHash}`;
+      return { subject: null, body, sendDigits: null };
+    }
+    case 'whatsapp':
+      return { subject: null, body: fill(sentence, vars), sendDigits: null };
+    case 'call': {
+      const spoken = { ...vars, code: spell(input.code) };
+      const body = fill(pick(t, 'call'), { ...spoken, message: fill(sentence, spoken) });
+      return { subject: null, body, sendDigits: input.sendDigits ?? null };
+    }
+    case 'email':
+      return {
+        subject: fill(pick(t, 'emailSubject'), vars),
+        body: fill(pick(t, 'emailBody'), vars),
+        sendDigits: null,
+      };
+  }
+}

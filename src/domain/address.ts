@@ -1,0 +1,27 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { invalidParam } from './errors.js';
+
+export interface PhoneInfo {
+  e164: string;
+  country: string | null;
+}
+
+/** Strict E.164 (a leading +) and valid for its country's numbering plan, as Twilio requires. */
+export function parsePhone(value: string, param = 'To'): PhoneInfo {
+  if (!/^\+[1-9]\d{6,14}$/.test(value)) throw invalidParam(param);
+  const parsed = parsePhoneNumberFromString(value);
+  if (!parsed || !parsed.isValid()) throw invalidParam(param);
+  return { e164: parsed.number, country: parsed.country ?? null };
+}
+
+// Deliberately simple: one @, no spaces, a dot in the domain, and RFC 5321 length limits.
+const EMAIL = /^[^\s@"<>()[\]\\,;:]{1,64}@(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
+export function isEmail(value: string): boolean {
+  return EMAIL.test(value);
+}
+
+export function parseEmail(value: string, param = 'To'): string {
+  if (!isEmail(value)) throw invalidParam(param);
+  return value;
+}

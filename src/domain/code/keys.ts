@@ -1,0 +1,94 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Keys for one-time codes. The first key is current; the others are kept only so that codes issued
+ * before a rotation still check (a code lives 10 minutes, so an old key can be dropped after that).
+ *
+ * Nothing that reveals a code is stored: a generated code is derived on demand as
+ * HMAC(key, seed) from a random per-verification seed (so a resend can repeat the same code), and
+ * the comparison value is HMAC(key, verificationSid || code). Without the key neither is useful.
+ */
+export interface CodeKey {
+  id: string;
+  secret: Buffer;
+}
+
+export class CodeKeyring {
+  private readonly byId: Map<string, CodeKey>;
+  readonly current: CodeKey;
+
+  constructor(keys: CodeKey[]) {
+    const first = keys[0];
+    if (!first) throw new Error('at least one code key is required');
+    this.current = first;
+    this.byId = new Map(keys.map((k) => [k.id, k]));
+  }
+
+  key(id: string): CodeKey | undefined {
+    return this.byId.get(id);
+  }
+
+  /** A fresh random seed from which a generated code is derived. */
+  static newSeed(): string {
+    return randomBytes(16).toString('base64url');
+  }
+
+  /**
+   * Unbiased decimal digits: HMAC output bytes are used only when below 250 (a multiple of 10),
+   * so `byte % 10` is uniform; bytes 250..255 are rejected and the stream continues.
+   */
+  deriveCode(keyId: string, seed: string, length: number): string | undefined {
+    const key = this.key(keyId);
+    if (!key) return undefined;
+    let digits = '';
+    for (let block = 0; digits.length < length; block++) {
+      const bytes = createHmac('sha256', key.secret).update(`code|${seed}|${block}`).digest();
+      for (const b of bytes) {
+        if (b >= 250) continue;
+        digits += String(b % 10);
+        if (digits.length === length) break;
+      }
+    }
+    return digits;
+  }
+
+  hash(keyId: string, verificationSid: string, code: string): string | undefined {
+    const key = this.key(keyId);
+    if (!key) return undefined;
+    return createHmac('sha256', key.secret).update(`hash|${verificationSid}|${code}`).digest('base64url');
+  }
+
+  /**
+   * The bearer token in an SNA URL, derived like a code so that it is never stored (only its
+   * SHA-256 is, to find the session) and the URL can still be shown again on fetch.
+   */
+  snaToken(keyId: string, attemptSid: string): string | undefined {
+    const key = this.key(keyId);
+    if (!key) return undefined;
+    return createHmac('sha256', key.secret).update(`sna|${attemptSid}`).digest('base64url');
+  }
+
+  /** Constant-time comparison of a candidate code against the stored hash. */
+  matches(keyId: string, verificationSid: string, candidate: string, storedHash: string): boolean {
+    const computed = this.hash(keyId, verificationSid, candidate);
+    if (computed === undefined) return false;
+    const a = Buffer.from(computed);
+    const b = Buffer.from(storedHash);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+}
+
+/** Parses `id:secret` pairs separated by commas; secrets are base64 or plain text of >= 32 bytes. */
+export function parseCodeKeys(spec: string): CodeKey[] {
+  return spec
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const idx = part.indexOf(':');
+      if (idx <= 0) throw new Error('CODE_KEYS entries must look like id:secret');
+      const secret = Buffer.from(part.slice(idx + 1), 'utf8');
+      if (secret.length < 32) throw new Error('each CODE_KEYS secret must be at least 32 bytes');
+      return { id: part.slice(0, idx), secret };
+    });
+}

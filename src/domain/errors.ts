@@ -1,0 +1,54 @@
+/**
+ * The one catalog of Twilio errors verifyd answers with. Every failure that reaches a client is a
+ * TwilioError built from this table, so codes, HTTP statuses and default messages stay consistent
+ * (docs/errors.md is checked against it by test/unit/errors-doc.test.ts).
+ */
+export const ERROR_CATALOG = {
+  400: { status: 400, message: 'Bad request' },
+  20003: { status: 401, message: 'Authenticate' },
+  20004: { status: 405, message: 'Method not allowed' },
+  20404: { status: 404, message: 'The requested resource was not found' },
+  20413: { status: 413, message: 'Request entity too large' },
+  20429: { status: 429, message: 'Too many requests' },
+  20500: { status: 500, message: 'Internal server error' },
+  20503: { status: 503, message: 'Service unavailable' },
+  60200: { status: 400, message: 'Invalid parameter' },
+  60202: { status: 429, message: 'Max check attempts reached' },
+  60203: { status: 429, message: 'Max send attempts reached' },
+  60204: { status: 403, message: 'Service does not support this feature' },
+  60206: { status: 400, message: "'Amount' & 'Payee' params are required" },
+  60214: { status: 400, message: 'Call channel is not supported when using PSD2' },
+  60221: { status: 400, message: 'No target verification specified. Ensure that either a To or VerificationSid is provided' },
+} as const satisfies Record<number, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export class TwilioError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly headers: Record<string, string>;
+
+  constructor(code: ErrorCode, message?: string, opts: { headers?: Record<string, string>; status?: number } = {}) {
+    super(message ?? ERROR_CATALOG[code].message);
+    this.name = 'TwilioError';
+    this.code = code;
+    // Only the generic 400 code is sent with another HTTP status (415), as Twilio has no code of its own for it.
+    this.status = opts.status ?? ERROR_CATALOG[code].status;
+    this.headers = opts.headers ?? {};
+  }
+
+  toJSON(): { code: number; message: string; more_info: string; status: number } {
+    return {
+      code: this.code,
+      message: this.message,
+      more_info: `https://www.twilio.com/docs/errors/${this.code}`,
+      status: this.status,
+    };
+  }
+}
+
+export const invalidParam = (name: string): TwilioError => new TwilioError(60200, `Invalid parameter: ${name}`);
+
+/** Twilio's 404 message names the path without the /v2 prefix. */
+export const notFound = (path: string): TwilioError =>
+  new TwilioError(20404, `The requested resource ${path} was not found`);

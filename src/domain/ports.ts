@@ -1,0 +1,109 @@
+import type {
+  Account,
+  ApiKey,
+  CheckRecord,
+  InboxMessage,
+  SendAttempt,
+  Service,
+  SnaSession,
+  StatusChange,
+  Verification,
+} from './types.js';
+
+/** Keyset position for lists ordered by (dateCreated, sid). */
+export interface Cursor {
+  dateCreated: number;
+  sid: string;
+}
+
+export interface InboxFilter {
+  to?: string;
+  channel?: string;
+  serviceSid?: string;
+}
+
+/**
+ * Work that must be atomic with respect to one verification. `lock*` reads take a row lock on
+ * PostgreSQL (SELECT ... FOR UPDATE); on SQLite the whole transaction is serialised. Everything
+ * written through a VerificationTx commits or rolls back together.
+ */
+export interface VerificationTx {
+  lockBySid(serviceSid: string, sid: string): Promise<Verification | undefined>;
+  lockPendingByTo(serviceSid: string, to: string): Promise<Verification | undefined>;
+  insertVerification(v: Verification): Promise<void>;
+  /** Writes the mutable fields (status, channel, counters, code, dates). */
+  updateVerification(v: Verification): Promise<void>;
+  insertSend(s: SendAttempt): Promise<void>;
+  insertCheck(c: CheckRecord): Promise<void>;
+  insertStatusChange(c: StatusChange): Promise<void>;
+  insertSnaSession(s: SnaSession): Promise<void>;
+  latestSnaSession(verificationSid: string): Promise<SnaSession | undefined>;
+}
+
+/** Thrown by a store when a unique constraint rejects a write (e.g. two pending verifications for one To). */
+export class UniqueViolation extends Error {}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  close(): Promise<void>;
+
+  insertAccount(a: Account): Promise<void>;
+  getAccount(sid: string): Promise<Account | undefined>;
+  countAccounts(): Promise<number>;
+  insertApiKey(k: ApiKey): Promise<void>;
+  getApiKey(sid: string): Promise<ApiKey | undefined>;
+
+  insertService(s: Service): Promise<void>;
+  getService(accountSid: string, sid: string): Promise<Service | undefined>;
+  /** Services after `after` in (dateCreated, sid) order; `offset` is used only when no cursor is given. */
+  listServices(accountSid: string, page: { after?: Cursor; offset: number; limit: number }): Promise<Service[]>;
+  updateService(s: Service): Promise<void>;
+  /** Deletes the service and everything under it. Returns false when it did not exist. */
+  deleteService(accountSid: string, sid: string): Promise<boolean>;
+
+  transaction<T>(fn: (tx: VerificationTx) => Promise<T>): Promise<T>;
+  getVerification(serviceSid: string, sid: string): Promise<Verification | undefined>;
+  getPendingByTo(serviceSid: string, to: string): Promise<Verification | undefined>;
+  listSends(verificationSid: string): Promise<SendAttempt[]>;
+  listChecks(verificationSid: string): Promise<CheckRecord[]>;
+  listStatusChanges(verificationSid: string): Promise<StatusChange[]>;
+  updateSendStatus(sid: string, messageStatus: string, errorCode: number | null, at: number): Promise<void>;
+  /** Moves pending verifications whose validity ended to `expired`, recording each change. */
+  expireDue(now: number, limit: number): Promise<number>;
+
+  findSnaSession(tokenHash: string): Promise<SnaSession | undefined>;
+  /** Marks an SNA session used exactly once; false when it was already used or has expired. */
+  useSnaSession(tokenHash: string, now: number, clientTokenHash: string | null): Promise<boolean>;
+
+  insertInboxMessage(m: InboxMessage): Promise<void>;
+  listInboxMessages(accountSid: string, filter: InboxFilter, limit: number): Promise<InboxMessage[]>;
+}
+
+/** What a delivery provider is asked to send; rendering happens in the channel adapter. */
+export interface DeliveryRequest {
+  accountSid: string;
+  serviceSid: string;
+  verificationSid: string;
+  attemptSid: string;
+  channel: 'sms' | 'call' | 'whatsapp' | 'email';
+  to: string;
+  locale: string;
+  code: string;
+  friendlyName: string;
+  doNotShareWarning: boolean;
+  appHash: string | null;
+  amount: string | null;
+  payee: string | null;
+  sendDigits: string | null;
+  ttlMinutes: number;
+  options: Verification['options'];
+}
+
+export interface DeliveryResult {
+  messageStatus: string;
+  errorCode: number | null;
+}
+
+export interface Delivery {
+  deliver(req: DeliveryRequest): Promise<DeliveryResult>;
+}

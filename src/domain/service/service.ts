@@ -1,0 +1,118 @@
+import type { Clock } from '../clock.js';
+import { TwilioError, invalidParam, notFound } from '../errors.js';
+import type { IdGenerator } from '../ids.js';
+import type { Cursor, Store } from '../ports.js';
+import type { Service, ServiceConfig } from '../types.js';
+
+export interface ServiceDeps {
+  store: Store;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+type Nested<T> = { [K in keyof T]?: T[K] extends (infer _U)[] | null ? T[K] : T[K] extends object | null ? Nested<NonNullable<T[K]>> : T[K] };
+export type ServicePatch = Nested<ServiceConfig> & { friendlyName?: string };
+
+export const DEFAULT_CODE_LENGTH = 6;
+
+export function defaultConfig(): ServiceConfig {
+  return {
+    codeLength: DEFAULT_CODE_LENGTH,
+    lookupEnabled: false,
+    psd2Enabled: false,
+    skipSmsToLandlines: false,
+    dtmfInputRequired: false,
+    ttsName: null,
+    doNotShareWarningEnabled: false,
+    customCodeEnabled: false,
+    push: { includeDate: false, apnCredentialSid: null, fcmCredentialSid: null },
+    totp: { issuer: null, timeStep: null, codeLength: null, skew: null },
+    whatsapp: { msgServiceSid: null, from: null },
+    passkeys: {
+      relyingParty: { id: null, name: null, origins: null },
+      authenticatorAttachment: null,
+      discoverableCredentials: null,
+      userVerification: null,
+    },
+    defaultTemplateSid: null,
+    verifyEventSubscriptionEnabled: false,
+  };
+}
+
+/**
+ * Twilio's rules: up to 30 characters of letters, numbers, spaces, dashes and underscores, with
+ * no more than 4 digits in total (so a phone number cannot hide in it) and no links.
+ */
+export function validateFriendlyName(name: string): void {
+  if (name.trim().length === 0) throw invalidParam('FriendlyName');
+  if ([...name].length > 30) throw new TwilioError(60200, 'FriendlyName is too long (max 30 characters)');
+  if (!/^[\p{L}\p{M}\p{N} _-]+$/u.test(name)) throw invalidParam('FriendlyName');
+  if ((name.match(/\p{N}/gu)?.length ?? 0) > 4) throw invalidParam('FriendlyName');
+}
+
+const inRange = (value: number | null | undefined, min: number, max: number, param: string): void => {
+  if (value !== null && value !== undefined && (!Number.isInteger(value) || value < min || value > max)) throw invalidParam(param);
+};
+
+/** Merges a patch over a config, validating every range the docs state. */
+export function applyPatch(config: ServiceConfig, patch: ServicePatch): ServiceConfig {
+  inRange(patch.codeLength, 4, 10, 'CodeLength');
+  inRange(patch.totp?.timeStep, 20, 60, 'Totp.TimeStep');
+  inRange(patch.totp?.codeLength, 3, 8, 'Totp.CodeLength');
+  inRange(patch.totp?.skew, 0, 2, 'Totp.Skew');
+  const { friendlyName: _ignored, ...rest } = patch;
+  return merge(config, rest) as ServiceConfig;
+}
+
+function merge(base: unknown, patch: unknown): unknown {
+  if (patch === undefined) return base;
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(patch)) out[k] = merge(out[k], v);
+  return out;
+}
+
+const missing = (sid: string) => notFound(`/Services/${sid}`);
+
+export async function createService(deps: ServiceDeps, accountSid: string, patch: ServicePatch): Promise<Service> {
+  if (patch.friendlyName === undefined) throw invalidParam('FriendlyName');
+  validateFriendlyName(patch.friendlyName);
+  const now = deps.clock.now().getTime();
+  const service: Service = {
+    sid: deps.ids('VA'),
+    accountSid,
+    friendlyName: patch.friendlyName,
+    config: applyPatch(defaultConfig(), patch),
+    dateCreated: now,
+    dateUpdated: now,
+  };
+  await deps.store.insertService(service);
+  return service;
+}
+
+export async function getService(deps: ServiceDeps, accountSid: string, sid: string): Promise<Service> {
+  const service = await deps.store.getService(accountSid, sid);
+  if (!service) throw missing(sid);
+  return service;
+}
+
+export async function updateService(deps: ServiceDeps, accountSid: string, sid: string, patch: ServicePatch): Promise<Service> {
+  const service = await getService(deps, accountSid, sid);
+  if (patch.friendlyName !== undefined) validateFriendlyName(patch.friendlyName);
+  const updated: Service = {
+    ...service,
+    friendlyName: patch.friendlyName ?? service.friendlyName,
+    config: applyPatch(service.config, patch),
+    dateUpdated: deps.clock.now().getTime(),
+  };
+  await deps.store.updateService(updated);
+  return updated;
+}
+
+export async function deleteService(deps: ServiceDeps, accountSid: string, sid: string): Promise<void> {
+  if (!(await deps.store.deleteService(accountSid, sid))) throw missing(sid);
+}
+
+export function listServices(deps: ServiceDeps, accountSid: string, page: { after?: Cursor; offset: number; limit: number }): Promise<Service[]> {
+  return deps.store.listServices(accountSid, page);
+}

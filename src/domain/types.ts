@@ -1,0 +1,160 @@
+/** Domain records. Times are epoch milliseconds; the API layer turns them into ISO 8601. */
+
+export interface Account {
+  sid: string;
+  authToken: string;
+  friendlyName: string;
+  dateCreated: number;
+}
+
+export interface ApiKey {
+  sid: string;
+  accountSid: string;
+  /** SHA-256 of the secret; the secret itself is shown once, at creation. */
+  secretHash: string;
+  friendlyName: string;
+  dateCreated: number;
+}
+
+export interface ServiceConfig {
+  codeLength: number;
+  lookupEnabled: boolean;
+  psd2Enabled: boolean;
+  skipSmsToLandlines: boolean;
+  dtmfInputRequired: boolean;
+  ttsName: string | null;
+  doNotShareWarningEnabled: boolean;
+  customCodeEnabled: boolean;
+  push: { includeDate: boolean; apnCredentialSid: string | null; fcmCredentialSid: string | null };
+  totp: { issuer: string | null; timeStep: number | null; codeLength: number | null; skew: number | null };
+  whatsapp: { msgServiceSid: string | null; from: string | null };
+  passkeys: {
+    relyingParty: { id: string | null; name: string | null; origins: string[] | null };
+    authenticatorAttachment: string | null;
+    discoverableCredentials: string | null;
+    userVerification: string | null;
+  };
+  defaultTemplateSid: string | null;
+  verifyEventSubscriptionEnabled: boolean;
+}
+
+export interface Service {
+  sid: string;
+  accountSid: string;
+  friendlyName: string;
+  config: ServiceConfig;
+  dateCreated: number;
+  dateUpdated: number;
+}
+
+export const DELIVERY_CHANNELS = ['sms', 'call', 'whatsapp', 'email', 'sna'] as const;
+export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
+export const REQUEST_CHANNELS = [...DELIVERY_CHANNELS, 'auto'] as const;
+export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
+
+export type VerificationStatus = 'pending' | 'approved' | 'canceled' | 'expired' | 'max_attempts_reached';
+
+/** Everything a start request carried that does not drive the lifecycle; kept for later features. */
+export interface StartOptions {
+  customFriendlyName: string | null;
+  customMessage: string | null;
+  sendDigits: string | null;
+  locale: string | null;
+  rateLimits: Record<string, string> | null;
+  channelConfiguration: Record<string, unknown> | null;
+  appHash: string | null;
+  templateSid: string | null;
+  templateCustomSubstitutions: Record<string, unknown> | null;
+  deviceIp: string | null;
+  enableSnaClientToken: boolean;
+  riskCheck: 'enable' | 'disable' | null;
+  tags: Record<string, string> | null;
+}
+
+export interface Verification {
+  sid: string;
+  accountSid: string;
+  serviceSid: string;
+  to: string;
+  /** The channel of the latest send. */
+  channel: DeliveryChannel;
+  status: VerificationStatus;
+  codeLength: number;
+  codeKeyId: string;
+  /** Seed a generated code is derived from; null for custom codes and sna. */
+  codeSeed: string | null;
+  codeHash: string | null;
+  customCode: boolean;
+  amount: string | null;
+  payee: string | null;
+  locale: string;
+  country: string | null;
+  checkCount: number;
+  sendCount: number;
+  options: StartOptions;
+  expiresAt: number;
+  dateCreated: number;
+  dateUpdated: number;
+}
+
+export interface SendAttempt {
+  sid: string;
+  verificationSid: string;
+  accountSid: string;
+  serviceSid: string;
+  channel: DeliveryChannel;
+  to: string;
+  locale: string;
+  country: string | null;
+  codeLength: number;
+  messageStatus: string;
+  errorCode: number | null;
+  dateCreated: number;
+  dateUpdated: number;
+}
+
+export type CheckResult = 'SUCCESS' | 'FAILURE';
+
+export interface CheckRecord {
+  verificationSid: string;
+  result: CheckResult;
+  dateCreated: number;
+}
+
+export type StatusCause = 'start' | 'check' | 'update' | 'expiry' | 'resend';
+
+export interface StatusChange {
+  verificationSid: string;
+  accountSid: string;
+  serviceSid: string;
+  fromStatus: VerificationStatus | null;
+  toStatus: VerificationStatus;
+  cause: StatusCause;
+  dateCreated: number;
+}
+
+export interface SnaSession {
+  /** SHA-256 of the URL token: the URL itself is a bearer secret. */
+  tokenHash: string;
+  verificationSid: string;
+  attemptSid: string;
+  expiresAt: number;
+  usedAt: number | null;
+  /** SHA-256 of the client token handed out on invocation, when EnableSnaClientToken was set. */
+  clientTokenHash: string | null;
+}
+
+export interface InboxMessage {
+  id?: number;
+  accountSid: string;
+  serviceSid: string;
+  verificationSid: string;
+  attemptSid: string;
+  to: string;
+  channel: DeliveryChannel;
+  locale: string;
+  subject: string | null;
+  body: string;
+  code: string;
+  dateCreated: number;
+}

@@ -1,0 +1,17 @@
+import type { Clock } from '../clock.js';
+import type { CodeKeyring } from '../code/keys.js';
+import type { IdGenerator } from '../ids.js';
+import type { Delivery, Store } from '../ports.js';
+
+/** Everything the verification use cases need, and nothing more. */
+export interface VerificationDeps {
+  store: Store;
+  delivery: Delivery;
+  keys: CodeKeyring;
+  clock: Clock;
+  ids: IdGenerator;
+  /** How long a code is valid (Twilio: 10 minutes). */
+  ttlMs: number;
+  /** Base of the SNA carrier-simulator URL handed out for `sna` verifications. */
+  snaBaseUrl: string;
+}

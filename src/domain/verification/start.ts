@@ -1,0 +1,240 @@
+import { createHash } from 'node:crypto';
+import { parseEmail, parsePhone } from '../address.js';
+import { CodeKeyring } from '../code/keys.js';
+import { TwilioError, invalidParam } from '../errors.js';
+import { canonicalLocale, resolveLocale } from '../locale.js';
+import { UniqueViolation, type VerificationTx } from '../ports.js';
+import type { DeliveryChannel, RequestChannel, SendAttempt, Service, StartOptions, Verification } from '../types.js';
+import type { VerificationDeps } from './deps.js';
+import { MAX_SEND_ATTEMPTS } from './state.js';
+import { isLapsed, transition } from './transition.js';
+
+export interface StartInput {
+  to: string;
+  channel: RequestChannel;
+  customCode: string | null;
+  amount: string | null;
+  payee: string | null;
+  options: StartOptions;
+}
+
+export interface StartResult {
+  verification: Verification;
+  sends: SendAttempt[];
+  snaUrl: string | null;
+}
+
+interface Planned {
+  verification: Verification;
+  attempt: SendAttempt;
+  /** Plain code for delivery only; never stored. */
+  code: string | null;
+  snaUrl: string | null;
+}
+
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/**
+ * Starts a verification, or sends again for a pending one with the same `To` (same VE sid, same
+ * code, one more entry in send_code_attempts). The verification and its send attempt commit
+ * together; delivery happens after the commit and its outcome is recorded on the attempt.
+ */
+export async function startVerification(deps: VerificationDeps, service: Service, input: StartInput): Promise<StartResult> {
+  const channel = resolveChannel(input);
+  const { to, country } = validateTarget(channel, input.to);
+  validateFeatures(service, channel, input);
+  const requested = input.options.locale;
+  if (requested !== null && canonicalLocale(requested) === undefined) throw invalidParam('Locale');
+  const locale = resolveLocale(requested ?? undefined, country ?? undefined);
+
+  let planned: Planned;
+  try {
+    planned = await deps.store.transaction((tx) => plan(deps, tx, service, { ...input, to }, channel, locale, country));
+  } catch (err) {
+    // Two first starts for one To raced on PostgreSQL; the loser now finds the winner's row.
+    if (!(err instanceof UniqueViolation)) throw err;
+    planned = await deps.store.transaction((tx) => plan(deps, tx, service, { ...input, to }, channel, locale, country));
+  }
+
+  const { verification, attempt, code } = planned;
+  if (channel !== 'sna' && code !== null) {
+    const result = await deps.delivery.deliver({
+      accountSid: verification.accountSid,
+      serviceSid: verification.serviceSid,
+      verificationSid: verification.sid,
+      attemptSid: attempt.sid,
+      channel,
+      to,
+      locale,
+      code,
+      friendlyName: input.options.customFriendlyName ?? service.friendlyName,
+      doNotShareWarning: service.config.doNotShareWarningEnabled,
+      appHash: input.options.appHash,
+      amount: verification.amount,
+      payee: verification.payee,
+      sendDigits: input.options.sendDigits,
+      ttlMinutes: Math.round(deps.ttlMs / 60_000),
+      options: input.options,
+    });
+    const at = deps.clock.now().getTime();
+    await deps.store.updateSendStatus(attempt.sid, result.messageStatus, result.errorCode, at);
+  }
+  const sends = await deps.store.listSends(verification.sid);
+  return { verification, sends, snaUrl: planned.snaUrl };
+}
+
+function resolveChannel(input: StartInput): DeliveryChannel {
+  if (input.channel !== 'auto') return input.channel;
+  // Without a device IP there is no network to authenticate silently, so SMS is the only choice.
+  return input.options.deviceIp ? 'sna' : 'sms';
+}
+
+function validateTarget(channel: DeliveryChannel, to: string): { to: string; country: string | null } {
+  if (channel === 'email') return { to: parseEmail(to), country: null };
+  const phone = parsePhone(to);
+  return { to: phone.e164, country: phone.country };
+}
+
+function validateFeatures(service: Service, channel: DeliveryChannel, input: StartInput): void {
+  if (input.customCode !== null) {
+    if (!service.config.customCodeEnabled) throw new TwilioError(60204);
+    if (input.customCode.length < 4 || input.customCode.length > 10) throw invalidParam('CustomCode');
+  }
+  if (service.config.psd2Enabled) {
+    if (!input.amount || !input.payee) throw new TwilioError(60206);
+    if (channel === 'call') throw new TwilioError(60214);
+  }
+}
+
+async function plan(
+  deps: VerificationDeps,
+  tx: VerificationTx,
+  service: Service,
+  input: StartInput,
+  channel: DeliveryChannel,
+  locale: string,
+  country: string | null,
+): Promise<Planned> {
+  const now = deps.clock.now().getTime();
+  let v = await tx.lockPendingByTo(service.sid, input.to);
+  if (v && isLapsed(v, now)) {
+    await transition(tx, v, 'expired', 'start', now);
+    v = undefined;
+  }
+
+  let code: string | null;
+  if (v) {
+    if (v.sendCount >= MAX_SEND_ATTEMPTS) throw new TwilioError(60203);
+    code = resendCode(deps.keys, v, input.customCode);
+    v.channel = channel;
+    v.sendCount += 1;
+    v.locale = locale;
+    v.dateUpdated = now;
+    await tx.updateVerification(v);
+  } else {
+    const sid = deps.ids('VE');
+    const keyId = deps.keys.current.id;
+    const seed = input.customCode === null ? CodeKeyring.newSeed() : null;
+    const length = input.customCode?.length ?? service.config.codeLength;
+    code = input.customCode ?? deps.keys.deriveCode(keyId, seed as string, length)!;
+    v = {
+      sid,
+      accountSid: service.accountSid,
+      serviceSid: service.sid,
+      to: input.to,
+      channel,
+      status: 'pending',
+      codeLength: length,
+      codeKeyId: keyId,
+      codeSeed: seed,
+      codeHash: deps.keys.hash(keyId, sid, code)!,
+      customCode: input.customCode !== null,
+      amount: service.config.psd2Enabled ? input.amount : null,
+      payee: service.config.psd2Enabled ? input.payee : null,
+      locale,
+      country,
+      checkCount: 0,
+      sendCount: 1,
+      options: input.options,
+      expiresAt: now + deps.ttlMs,
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    await tx.insertVerification(v);
+    await tx.insertStatusChange({
+      verificationSid: sid,
+      accountSid: v.accountSid,
+      serviceSid: v.serviceSid,
+      fromStatus: null,
+      toStatus: 'pending',
+      cause: 'start',
+      dateCreated: now,
+    });
+  }
+
+  const attempt: SendAttempt = {
+    sid: deps.ids('VL'),
+    verificationSid: v.sid,
+    accountSid: v.accountSid,
+    serviceSid: v.serviceSid,
+    channel,
+    to: v.to,
+    locale,
+    country,
+    codeLength: v.codeLength,
+    messageStatus: 'queued',
+    errorCode: null,
+    dateCreated: now,
+    dateUpdated: now,
+  };
+  await tx.insertSend(attempt);
+
+  let snaUrl: string | null = null;
+  if (channel === 'sna') {
+    const token = deps.keys.snaToken(v.codeKeyId, attempt.sid)!;
+    await tx.insertSnaSession({
+      tokenHash: sha256(token),
+      verificationSid: v.sid,
+      attemptSid: attempt.sid,
+      expiresAt: now + deps.ttlMs,
+      usedAt: null,
+      clientTokenHash: null,
+    });
+    snaUrl = `${deps.snaBaseUrl}/sna/${token}`;
+  }
+  return { verification: v, attempt, code, snaUrl };
+}
+
+/**
+ * The same code goes out again. A custom code belongs to the caller, so a resend of a custom-code
+ * verification must bring it (and may replace it); a generated code is derived again from its seed.
+ */
+function resendCode(keys: CodeKeyring, v: Verification, customCode: string | null): string {
+  if (customCode !== null) {
+    v.codeKeyId = keys.current.id;
+    v.codeSeed = null;
+    v.codeHash = keys.hash(v.codeKeyId, v.sid, customCode)!;
+    v.customCode = true;
+    v.codeLength = customCode.length;
+    return customCode;
+  }
+  if (v.customCode || v.codeSeed === null) throw invalidParam('CustomCode');
+  const code = keys.deriveCode(v.codeKeyId, v.codeSeed, v.codeLength);
+  if (code !== undefined) return code;
+  // The key that issued this code was rotated out: issue a fresh code under the current key.
+  v.codeKeyId = keys.current.id;
+  v.codeSeed = CodeKeyring.newSeed();
+  const fresh = keys.deriveCode(v.codeKeyId, v.codeSeed, v.codeLength)!;
+  v.codeHash = keys.hash(v.codeKeyId, v.sid, fresh)!;
+  return fresh;
+}
+
+export const snaTokenHash = sha256;
+
+/** The SNA URL of the latest sna send, or null when the latest send was on another channel. */
+export function currentSnaUrl(deps: Pick<VerificationDeps, 'keys' | 'snaBaseUrl'>, v: Verification, sends: SendAttempt[]): string | null {
+  const last = sends[sends.length - 1];
+  if (v.channel !== 'sna' || last?.channel !== 'sna') return null;
+  const token = deps.keys.snaToken(v.codeKeyId, last.sid);
+  return token === undefined ? null : `${deps.snaBaseUrl}/sna/${token}`;
+}

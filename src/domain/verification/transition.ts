@@ -1,0 +1,35 @@
+import type { VerificationTx } from '../ports.js';
+import type { StatusCause, Verification, VerificationStatus } from '../types.js';
+import { canTransition } from './state.js';
+
+/**
+ * Applies one status change to a locked verification and records it, so that every change is
+ * persisted with its time and cause in the same transaction (the event stream is built on these).
+ */
+export async function transition(
+  tx: VerificationTx,
+  v: Verification,
+  to: VerificationStatus,
+  cause: StatusCause,
+  now: number,
+): Promise<void> {
+  if (!canTransition(v.status, to, cause)) {
+    throw new Error(`illegal transition ${v.status} -> ${to} (${cause})`);
+  }
+  const from = v.status;
+  v.status = to;
+  v.dateUpdated = now;
+  await tx.updateVerification(v);
+  await tx.insertStatusChange({
+    verificationSid: v.sid,
+    accountSid: v.accountSid,
+    serviceSid: v.serviceSid,
+    fromStatus: from,
+    toStatus: to,
+    cause,
+    dateCreated: now,
+  });
+}
+
+/** A pending verification whose validity has ended is expired on sight, whoever looks first. */
+export const isLapsed = (v: Verification, now: number): boolean => v.status === 'pending' && v.expiresAt <= now;

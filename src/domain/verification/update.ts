@@ -1,0 +1,43 @@
+import { invalidParam, notFound } from '../errors.js';
+import type { VerificationTx } from '../ports.js';
+import type { Service, Verification } from '../types.js';
+import type { VerificationDeps } from './deps.js';
+import { isLapsed, transition } from './transition.js';
+
+/** The path segment is either a VE sid or the To the verification was started for. */
+const lockByRef = (tx: VerificationTx, service: Service, ref: string) =>
+  ref.startsWith('VE') ? tx.lockBySid(service.sid, ref) : tx.lockPendingByTo(service.sid, ref);
+
+const missing = (service: Service, ref: string) => notFound(`/Services/${service.sid}/Verifications/${ref}`);
+
+/** Manual approval or cancellation (Status=approved|canceled), as used with custom codes. */
+export async function updateVerification(
+  deps: VerificationDeps,
+  service: Service,
+  ref: string,
+  status: string,
+): Promise<Verification> {
+  if (status !== 'approved' && status !== 'canceled') throw invalidParam('Status');
+  const result = await deps.store.transaction(async (tx) => {
+    const now = deps.clock.now().getTime();
+    const v = await lockByRef(tx, service, ref);
+    if (!v || v.status !== 'pending') return undefined;
+    if (isLapsed(v, now)) {
+      await transition(tx, v, 'expired', 'update', now);
+      return undefined;
+    }
+    await transition(tx, v, status, 'update', now);
+    return v;
+  });
+  if (!result) throw missing(service, ref);
+  return result;
+}
+
+/** A verification is visible only while pending and within its validity. */
+export async function fetchVerification(deps: VerificationDeps, service: Service, ref: string): Promise<Verification> {
+  const v = ref.startsWith('VE')
+    ? await deps.store.getVerification(service.sid, ref)
+    : await deps.store.getPendingByTo(service.sid, ref);
+  if (!v || v.status !== 'pending' || isLapsed(v, deps.clock.now().getTime())) throw missing(service, ref);
+  return v;
+}

@@ -1,0 +1,48 @@
+import { bootstrapAccount } from './accounts/accounts.js';
+import { buildApp } from './api/app.js';
+import { compose } from './compose.js';
+import { ConfigError, loadConfig } from './config/config.js';
+import { startExpirySweep } from './sweep.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const c = await compose(config);
+  const app = await buildApp({
+    services: c.services,
+    verifications: c.verifications,
+    publicBaseUrl: config.publicBaseUrl,
+    bodyLimitBytes: config.bodyLimitBytes,
+    logLevel: config.logLevel,
+  });
+
+  const created = await bootstrapAccount(c.store, c.clock, { accountSid: config.bootstrapAccountSid, authToken: config.bootstrapAuthToken });
+  if (created) {
+    // Printed once, to the terminal and not to the log stream, so the token never lands in log storage.
+    process.stdout.write(
+      `\nverifyd created its first account. Keep these; they are not shown again:\n` +
+        `  TWILIO_ACCOUNT_SID=${created.sid}\n  TWILIO_AUTH_TOKEN=${created.authToken}\n\n`,
+    );
+  }
+
+  const sweep = startExpirySweep(c.store, c.clock, config.expirySweepMs, app.log);
+  await app.listen({ host: config.host, port: config.port });
+  app.log.info({ store: c.store.dialect, publicBaseUrl: config.publicBaseUrl }, 'verifyd listening');
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    sweep.stop();
+    await app.close();
+    await c.store.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof ConfigError ? err.message : (err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

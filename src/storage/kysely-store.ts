@@ -1,0 +1,314 @@
+import { Kysely, Migrator, type Transaction } from 'kysely';
+import { UniqueViolation, type Cursor, type InboxFilter, type Store, type VerificationTx } from '../domain/ports.js';
+import type {
+  Account,
+  ApiKey,
+  CheckRecord,
+  InboxMessage,
+  SendAttempt,
+  Service,
+  SnaSession,
+  StatusChange,
+  Verification,
+} from '../domain/types.js';
+import {
+  inboxFromRow,
+  sendFromRow,
+  sendToRow,
+  serviceFromRow,
+  serviceToRow,
+  snaFromRow,
+  verificationFromRow,
+  verificationToRow,
+} from './mappers.js';
+import { migrationProvider, type Dialect } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * The one Store implementation; the dialect only changes row locking (FOR UPDATE on PostgreSQL,
+ * where transactions run concurrently; SQLite has one connection and serialises transactions) and
+ * how unique violations are recognised.
+ */
+export class KyselyStore implements Store {
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly dialect: Dialect,
+  ) {}
+
+  async migrate(): Promise<void> {
+    const migrator = new Migrator({
+      db: this.db,
+      provider: migrationProvider(this.dialect),
+      migrationTableName: 'verifyd_migrations',
+      migrationLockTableName: 'verifyd_migrations_lock',
+    });
+    const { error } = await migrator.migrateToLatest();
+    if (error) throw error;
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+
+  async insertAccount(a: Account): Promise<void> {
+    await this.db
+      .insertInto('accounts')
+      .values({ sid: a.sid, auth_token: a.authToken, friendly_name: a.friendlyName, date_created: a.dateCreated })
+      .execute();
+  }
+
+  async getAccount(sid: string): Promise<Account | undefined> {
+    const r = await this.db.selectFrom('accounts').selectAll().where('sid', '=', sid).executeTakeFirst();
+    return r && { sid: r.sid, authToken: r.auth_token, friendlyName: r.friendly_name, dateCreated: Number(r.date_created) };
+  }
+
+  async countAccounts(): Promise<number> {
+    const r = await this.db.selectFrom('accounts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async insertApiKey(k: ApiKey): Promise<void> {
+    await this.db
+      .insertInto('api_keys')
+      .values({ sid: k.sid, account_sid: k.accountSid, secret_hash: k.secretHash, friendly_name: k.friendlyName, date_created: k.dateCreated })
+      .execute();
+  }
+
+  async getApiKey(sid: string): Promise<ApiKey | undefined> {
+    const r = await this.db.selectFrom('api_keys').selectAll().where('sid', '=', sid).executeTakeFirst();
+    return r && { sid: r.sid, accountSid: r.account_sid, secretHash: r.secret_hash, friendlyName: r.friendly_name, dateCreated: Number(r.date_created) };
+  }
+
+  async insertService(s: Service): Promise<void> {
+    await this.db.insertInto('services').values(serviceToRow(s)).execute();
+  }
+
+  async getService(accountSid: string, sid: string): Promise<Service | undefined> {
+    const r = await this.db.selectFrom('services').selectAll().where('sid', '=', sid).where('account_sid', '=', accountSid).executeTakeFirst();
+    return r && serviceFromRow(r);
+  }
+
+  async listServices(accountSid: string, page: { after?: Cursor; offset: number; limit: number }): Promise<Service[]> {
+    let q = this.db.selectFrom('services').selectAll().where('account_sid', '=', accountSid);
+    const after = page.after;
+    if (after) {
+      q = q.where((eb) =>
+        eb.or([eb('date_created', '>', after.dateCreated), eb.and([eb('date_created', '=', after.dateCreated), eb('sid', '>', after.sid)])]),
+      );
+    } else if (page.offset > 0) {
+      q = q.offset(page.offset);
+    }
+    const rows = await q.orderBy('date_created').orderBy('sid').limit(page.limit).execute();
+    return rows.map(serviceFromRow);
+  }
+
+  async updateService(s: Service): Promise<void> {
+    await this.db
+      .updateTable('services')
+      .set({ friendly_name: s.friendlyName, config: JSON.stringify(s.config), date_updated: s.dateUpdated })
+      .where('sid', '=', s.sid)
+      .where('account_sid', '=', s.accountSid)
+      .execute();
+  }
+
+  async deleteService(accountSid: string, sid: string): Promise<boolean> {
+    return this.db.transaction().execute(async (tx) => {
+      const res = await tx.deleteFrom('services').where('sid', '=', sid).where('account_sid', '=', accountSid).executeTakeFirst();
+      if (Number(res.numDeletedRows) === 0) return false;
+      const ofService = tx.selectFrom('verifications').select('sid').where('service_sid', '=', sid);
+      await tx.deleteFrom('verification_checks').where('verification_sid', 'in', ofService).execute();
+      await tx.deleteFrom('sna_sessions').where('verification_sid', 'in', ofService).execute();
+      await tx.deleteFrom('verification_status_changes').where('service_sid', '=', sid).execute();
+      await tx.deleteFrom('verification_sends').where('service_sid', '=', sid).execute();
+      await tx.deleteFrom('inbox_messages').where('service_sid', '=', sid).execute();
+      await tx.deleteFrom('verifications').where('service_sid', '=', sid).execute();
+      return true;
+    });
+  }
+
+  async transaction<T>(fn: (tx: VerificationTx) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.transaction().execute((trx) => fn(new KyselyVerificationTx(trx, this.dialect)));
+    } catch (err) {
+      throw isUniqueViolation(err) ? new UniqueViolation(String((err as Error).message)) : err;
+    }
+  }
+
+  async getVerification(serviceSid: string, sid: string): Promise<Verification | undefined> {
+    const r = await this.db.selectFrom('verifications').selectAll().where('sid', '=', sid).where('service_sid', '=', serviceSid).executeTakeFirst();
+    return r && verificationFromRow(r);
+  }
+
+  async getPendingByTo(serviceSid: string, to: string): Promise<Verification | undefined> {
+    return pendingByTo(this.db, serviceSid, to, false);
+  }
+
+  async listSends(verificationSid: string): Promise<SendAttempt[]> {
+    const rows = await this.db.selectFrom('verification_sends').selectAll().where('verification_sid', '=', verificationSid).orderBy('date_created').orderBy('sid').execute();
+    return rows.map(sendFromRow);
+  }
+
+  async listChecks(verificationSid: string): Promise<CheckRecord[]> {
+    const rows = await this.db.selectFrom('verification_checks').selectAll().where('verification_sid', '=', verificationSid).orderBy('id').execute();
+    return rows.map((r) => ({ verificationSid: r.verification_sid, result: r.result as CheckRecord['result'], dateCreated: Number(r.date_created) }));
+  }
+
+  async listStatusChanges(verificationSid: string): Promise<StatusChange[]> {
+    const rows = await this.db.selectFrom('verification_status_changes').selectAll().where('verification_sid', '=', verificationSid).orderBy('id').execute();
+    return rows.map((r) => ({
+      verificationSid: r.verification_sid,
+      accountSid: r.account_sid,
+      serviceSid: r.service_sid,
+      fromStatus: r.from_status as StatusChange['fromStatus'],
+      toStatus: r.to_status as StatusChange['toStatus'],
+      cause: r.cause as StatusChange['cause'],
+      dateCreated: Number(r.date_created),
+    }));
+  }
+
+  async updateSendStatus(sid: string, messageStatus: string, errorCode: number | null, at: number): Promise<void> {
+    await this.db.updateTable('verification_sends').set({ message_status: messageStatus, error_code: errorCode, date_updated: at }).where('sid', '=', sid).execute();
+  }
+
+  async expireDue(now: number, limit: number): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      let q = trx.selectFrom('verifications').select(['sid', 'account_sid', 'service_sid']).where('status', '=', 'pending').where('expires_at', '<=', now).limit(limit);
+      // Several nodes sweep at once on PostgreSQL: each takes rows the others have not locked.
+      if (this.dialect === 'postgres') q = q.forUpdate().skipLocked();
+      const due = await q.execute();
+      for (const r of due) {
+        const res = await trx.updateTable('verifications').set({ status: 'expired', date_updated: now }).where('sid', '=', r.sid).where('status', '=', 'pending').executeTakeFirst();
+        if (Number(res.numUpdatedRows) === 0) continue;
+        await trx
+          .insertInto('verification_status_changes')
+          .values({ verification_sid: r.sid, account_sid: r.account_sid, service_sid: r.service_sid, from_status: 'pending', to_status: 'expired', cause: 'expiry', date_created: now })
+          .execute();
+      }
+      return due.length;
+    });
+  }
+
+  async findSnaSession(tokenHash: string): Promise<SnaSession | undefined> {
+    const r = await this.db.selectFrom('sna_sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    return r && snaFromRow(r);
+  }
+
+  async useSnaSession(tokenHash: string, now: number, clientTokenHash: string | null): Promise<boolean> {
+    // One guarded UPDATE: of two simultaneous invocations only one sees a row change.
+    const res = await this.db
+      .updateTable('sna_sessions')
+      .set({ used_at: now, client_token_hash: clientTokenHash })
+      .where('token_hash', '=', tokenHash)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  async insertInboxMessage(m: InboxMessage): Promise<void> {
+    await this.db
+      .insertInto('inbox_messages')
+      .values({
+        account_sid: m.accountSid,
+        service_sid: m.serviceSid,
+        verification_sid: m.verificationSid,
+        attempt_sid: m.attemptSid,
+        to_addr: m.to,
+        channel: m.channel,
+        locale: m.locale,
+        subject: m.subject,
+        body: m.body,
+        code: m.code,
+        date_created: m.dateCreated,
+      })
+      .execute();
+  }
+
+  async listInboxMessages(accountSid: string, filter: InboxFilter, limit: number): Promise<InboxMessage[]> {
+    let q = this.db.selectFrom('inbox_messages').selectAll().where('account_sid', '=', accountSid);
+    if (filter.to !== undefined) q = q.where('to_addr', '=', filter.to);
+    if (filter.channel !== undefined) q = q.where('channel', '=', filter.channel);
+    if (filter.serviceSid !== undefined) q = q.where('service_sid', '=', filter.serviceSid);
+    const rows = await q.orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(inboxFromRow);
+  }
+}
+
+async function pendingByTo(db: Db, serviceSid: string, to: string, lock: boolean): Promise<Verification | undefined> {
+  let q = db.selectFrom('verifications').selectAll().where('service_sid', '=', serviceSid).where('to_addr', '=', to).where('status', '=', 'pending');
+  if (lock) q = q.forUpdate();
+  const r = await q.executeTakeFirst();
+  return r && verificationFromRow(r);
+}
+
+class KyselyVerificationTx implements VerificationTx {
+  private readonly lock: boolean;
+  constructor(
+    private readonly trx: Transaction<Database>,
+    dialect: Dialect,
+  ) {
+    this.lock = dialect === 'postgres';
+  }
+
+  async lockBySid(serviceSid: string, sid: string): Promise<Verification | undefined> {
+    let q = this.trx.selectFrom('verifications').selectAll().where('sid', '=', sid).where('service_sid', '=', serviceSid);
+    if (this.lock) q = q.forUpdate();
+    const r = await q.executeTakeFirst();
+    return r && verificationFromRow(r);
+  }
+
+  lockPendingByTo(serviceSid: string, to: string): Promise<Verification | undefined> {
+    return pendingByTo(this.trx, serviceSid, to, this.lock);
+  }
+
+  async insertVerification(v: Verification): Promise<void> {
+    await this.trx.insertInto('verifications').values(verificationToRow(v)).execute();
+  }
+
+  async updateVerification(v: Verification): Promise<void> {
+    const { sid: _sid, account_sid: _a, service_sid: _s, to_addr: _t, date_created: _d, ...mutable } = verificationToRow(v);
+    await this.trx.updateTable('verifications').set(mutable).where('sid', '=', v.sid).execute();
+  }
+
+  async insertSend(s: SendAttempt): Promise<void> {
+    await this.trx.insertInto('verification_sends').values(sendToRow(s)).execute();
+  }
+
+  async insertCheck(c: CheckRecord): Promise<void> {
+    await this.trx.insertInto('verification_checks').values({ verification_sid: c.verificationSid, result: c.result, date_created: c.dateCreated }).execute();
+  }
+
+  async insertStatusChange(c: StatusChange): Promise<void> {
+    await this.trx
+      .insertInto('verification_status_changes')
+      .values({
+        verification_sid: c.verificationSid,
+        account_sid: c.accountSid,
+        service_sid: c.serviceSid,
+        from_status: c.fromStatus,
+        to_status: c.toStatus,
+        cause: c.cause,
+        date_created: c.dateCreated,
+      })
+      .execute();
+  }
+
+  async insertSnaSession(s: SnaSession): Promise<void> {
+    await this.trx
+      .insertInto('sna_sessions')
+      .values({ token_hash: s.tokenHash, verification_sid: s.verificationSid, attempt_sid: s.attemptSid, expires_at: s.expiresAt, used_at: s.usedAt, client_token_hash: s.clientTokenHash })
+      .execute();
+  }
+
+  async latestSnaSession(verificationSid: string): Promise<SnaSession | undefined> {
+    const r = await this.trx.selectFrom('sna_sessions').selectAll().where('verification_sid', '=', verificationSid).orderBy('expires_at', 'desc').limit(1).executeTakeFirst();
+    return r && snaFromRow(r);
+  }
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

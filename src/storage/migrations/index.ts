@@ -1,0 +1,25 @@
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { initialSchema } from './001-initial.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** Migrations are SQL per dialect; the list only ever grows. */
+const MIGRATIONS: Record<string, (d: Dialect) => string[]> = {
+  '001-initial': initialSchema,
+};
+
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      const out: Record<string, Migration> = {};
+      for (const [name, statements] of Object.entries(MIGRATIONS)) {
+        out[name] = {
+          async up(db: Kysely<unknown>) {
+            for (const stmt of statements(dialect)) await sql.raw(stmt).execute(db);
+          },
+        };
+      }
+      return out;
+    },
+  };
+}

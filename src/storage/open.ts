@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { KyselyStore } from './kysely-store.js';
+import type { Database } from './schema.js';
+
+export interface StorageConfig {
+  /** postgres://… selects PostgreSQL; otherwise the SQLite file at sqlitePath is used. */
+  databaseUrl: string | null;
+  sqlitePath: string;
+  poolSize: number;
+}
+
+/** Opens the configured database and brings its schema up to date. */
+export async function openStore(cfg: StorageConfig): Promise<KyselyStore> {
+  const store = cfg.databaseUrl ? openPostgres(cfg.databaseUrl, cfg.poolSize) : openSqlite(cfg.sqlitePath);
+  await store.migrate();
+  return store;
+}
+
+function openPostgres(url: string, poolSize: number): KyselyStore {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  return new KyselyStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
+}
+
+function openSqlite(path: string): KyselyStore {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new BetterSqlite3(path);
+  db.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode survives process crashes; only an OS crash can lose the last commits.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  return new KyselyStore(new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(db) }) }), 'sqlite');
+}
+
+/**
+ * Kysely prepares every query it runs; better-sqlite3 statements are reusable, so caching them by
+ * SQL text removes a parse per query on the hot path. Queries differ only in parameters, so the
+ * cache stays as small as the set of distinct queries.
+ */
+function cachedStatements(db: BetterSqlite3.Database): BetterSqlite3.Database {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop === 'prepare') {
+        return (source: string) => {
+          let stmt = cache.get(source);
+          if (!stmt) {
+            stmt = target.prepare(source);
+            if (cache.size < 1000) cache.set(source, stmt);
+          }
+          return stmt;
+        };
+      }
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}

@@ -1,0 +1,96 @@
+/** Row types as Kysely sees them. Times are epoch milliseconds in BIGINT/INTEGER columns. */
+import type { Generated } from 'kysely';
+
+export interface AccountsTable { sid: string; auth_token: string; friendly_name: string; date_created: number }
+export interface ApiKeysTable { sid: string; account_sid: string; secret_hash: string; friendly_name: string; date_created: number }
+export interface ServicesTable {
+  sid: string;
+  account_sid: string;
+  friendly_name: string;
+  config: string;
+  date_created: number;
+  date_updated: number;
+}
+export interface VerificationsTable {
+  sid: string;
+  account_sid: string;
+  service_sid: string;
+  to_addr: string;
+  channel: string;
+  status: string;
+  code_length: number;
+  code_key_id: string;
+  code_seed: string | null;
+  code_hash: string | null;
+  custom_code: number;
+  amount: string | null;
+  payee: string | null;
+  locale: string;
+  country: string | null;
+  check_count: number;
+  send_count: number;
+  options: string;
+  expires_at: number;
+  date_created: number;
+  date_updated: number;
+}
+export interface SendsTable {
+  sid: string;
+  verification_sid: string;
+  account_sid: string;
+  service_sid: string;
+  channel: string;
+  to_addr: string;
+  locale: string;
+  country: string | null;
+  code_length: number;
+  message_status: string;
+  error_code: number | null;
+  date_created: number;
+  date_updated: number;
+}
+export interface ChecksTable { id: Generated<number>; verification_sid: string; result: string; date_created: number }
+export interface StatusChangesTable {
+  id: Generated<number>;
+  verification_sid: string;
+  account_sid: string;
+  service_sid: string;
+  from_status: string | null;
+  to_status: string;
+  cause: string;
+  date_created: number;
+}
+export interface SnaSessionsTable {
+  token_hash: string;
+  verification_sid: string;
+  attempt_sid: string;
+  expires_at: number;
+  used_at: number | null;
+  client_token_hash: string | null;
+}
+export interface InboxTable {
+  id: Generated<number>;
+  account_sid: string;
+  service_sid: string;
+  verification_sid: string;
+  attempt_sid: string;
+  to_addr: string;
+  channel: string;
+  locale: string;
+  subject: string | null;
+  body: string;
+  code: string;
+  date_created: number;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  api_keys: ApiKeysTable;
+  services: ServicesTable;
+  verifications: VerificationsTable;
+  verification_sends: SendsTable;
+  verification_checks: ChecksTable;
+  verification_status_changes: StatusChangesTable;
+  sna_sessions: SnaSessionsTable;
+  inbox_messages: InboxTable;
+}

@@ -1,0 +1,33 @@
+import type { Clock } from './domain/clock.js';
+import type { Store } from './domain/ports.js';
+
+interface Log {
+  error(obj: object, msg: string): void;
+}
+
+/**
+ * Expires pending verifications whose validity ended without anyone asking. Every node runs it;
+ * the store's guarded updates (SKIP LOCKED on PostgreSQL) make concurrent sweeps harmless.
+ */
+export function startExpirySweep(store: Store, clock: Clock, everyMs: number, log: Log): { stop(): void; runOnce(): Promise<number> } {
+  let running = false;
+  const runOnce = async (): Promise<number> => {
+    if (running) return 0;
+    running = true;
+    try {
+      let total = 0;
+      for (;;) {
+        const n = await store.expireDue(clock.now().getTime(), 500);
+        total += n;
+        if (n < 500) return total;
+      }
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => {
+    runOnce().catch((err) => log.error({ err }, 'expiry sweep failed'));
+  }, everyMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer), runOnce };
+}

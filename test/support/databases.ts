@@ -1,0 +1,142 @@
+/**
+ * Throwaway databases for tests. Every suite that needs a store gets a fresh one, so suites can run
+ * in parallel (node --test runs files in separate processes) without seeing each other's rows.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import pg from 'pg';
+import type { KyselyStore } from '../../src/storage/kysely-store.js';
+import { openStore } from '../../src/storage/open.js';
+
+export type BackendName = 'sqlite' | 'postgres';
+export interface OpenedStore {
+  store: KyselyStore;
+  cleanup(): Promise<void>;
+}
+export type Skip = { skip: string };
+
+/** The server the throwaway PostgreSQL databases are created on. */
+export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+// Enough connections for the concurrency tests to have many transactions waiting on one row lock.
+const PG_POOL_SIZE = 10;
+
+/** A fresh SQLite file (not :memory:) so WAL mode and the file-backed code paths are what gets tested. */
+export async function sqliteStore(): Promise<OpenedStore> {
+  const dir = mkdtempSync(join(tmpdir(), 'verifyd-test-'));
+  let store: KyselyStore;
+  try {
+    store = await openStore({ databaseUrl: null, sqlitePath: join(dir, 'verifyd.db'), poolSize: 1 });
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    store,
+    async cleanup() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Creates `verifyd_test_<hex>` on the admin server. Only an unreachable server turns into a skip;
+ * any other failure (e.g. no CREATEDB privilege) is a real error. TEST_REQUIRE_POSTGRES=1 makes an
+ * unreachable server an error too, so CI cannot silently skip the PostgreSQL half.
+ */
+export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> } | Skip> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+  } catch (err) {
+    await admin.end().catch(() => undefined);
+    const reason = `PostgreSQL not reachable at ${redact(ADMIN_URL)}: ${(err as Error).message || String(err)}`;
+    if (process.env.TEST_REQUIRE_POSTGRES === '1') throw new Error(reason);
+    return { skip: reason };
+  }
+  const name = `verifyd_test_${randomBytes(8).toString('hex')}`;
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
+      await c.connect();
+      try {
+        // FORCE: a test that failed half-way may have left connections open.
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+export async function postgresStore(): Promise<(OpenedStore & { url: string }) | Skip> {
+  const db = await createPostgresDatabase();
+  if ('skip' in db) return db;
+  let store: KyselyStore;
+  try {
+    store = await openStore({ databaseUrl: db.url, sqlitePath: '', poolSize: PG_POOL_SIZE });
+  } catch (err) {
+    await db.drop();
+    throw err;
+  }
+  return {
+    store,
+    url: db.url,
+    async cleanup() {
+      try {
+        await store.close();
+      } finally {
+        await db.drop();
+      }
+    },
+  };
+}
+
+export const BACKENDS: Array<{ name: BackendName; open: () => Promise<OpenedStore | Skip> }> = [
+  { name: 'sqlite', open: sqliteStore },
+  { name: 'postgres', open: postgresStore },
+];
+
+/**
+ * Registers `body` as one top-level test per backend, each with its own fresh store. The body adds
+ * subtests with `await t.test(...)`. An unreachable PostgreSQL skips its test with the reason shown.
+ */
+export function forEachBackend(title: string, body: (t: TestContext, store: KyselyStore, backend: BackendName) => Promise<void>): void {
+  for (const backend of BACKENDS) {
+    test(`${title} [${backend.name}]`, async (t) => {
+      const opened = await backend.open();
+      if ('skip' in opened) {
+        t.skip(opened.skip);
+        return;
+      }
+      try {
+        await body(t, opened.store, backend.name);
+      } finally {
+        await opened.cleanup();
+      }
+    });
+  }
+}
+
+/** The URL without its password, for messages. */
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<unparseable TEST_DATABASE_URL>';
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * A real verifyd on a real port for API tests: the app from src/api/app.ts over a fresh store, and
+ * the official twilio SDK pointed at it the way a user would (a RequestClient that rewrites the host).
+ */
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import twilio from 'twilio';
+import { createAccount, createApiKey } from '../../src/accounts/accounts.js';
+import { buildApp } from '../../src/api/app.js';
+import { InboxDelivery } from '../../src/channels/inbox.js';
+import { systemClock, type Clock } from '../../src/domain/clock.js';
+import { CodeKeyring } from '../../src/domain/code/keys.js';
+import { newSid } from '../../src/domain/ids.js';
+import type { VerificationDeps } from '../../src/domain/verification/deps.js';
+import type { KyselyStore } from '../../src/storage/kysely-store.js';
+import { postgresStore, sqliteStore, type BackendName } from './databases.js';
+
+export type TwilioClient = ReturnType<typeof twilio>;
+
+/** Sends every request the SDK builds for *.twilio.com to verifyd instead. */
+export class LocalRequestClient extends twilio.RequestClient {
+  constructor(private readonly base: string) {
+    super();
+  }
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override request<TData>(opts: any): Promise<any> {
+    opts.uri = String(opts.uri).replace(/^https:\/\/[a-z0-9.-]+\.twilio\.com/i, this.base);
+    return super.request<TData>(opts);
+  }
+}
+
+export interface Account {
+  sid: string;
+  authToken: string;
+  client: TwilioClient;
+}
+
+export interface TestServer {
+  baseUrl: string;
+  store: KyselyStore;
+  app: FastifyInstance;
+  deps: VerificationDeps;
+  /** A fresh account with an SDK client bound to it. */
+  account(): Promise<Account>;
+  /** An SDK client authenticating with a new API key of the given account. */
+  apiKeyClient(accountSid: string): Promise<TwilioClient>;
+  /** Raw HTTP with Basic auth (or none), for malformed-input tests. */
+  fetch(path: string, init?: RequestInit & { auth?: { user: string; pass: string } | null }): Promise<Response>;
+  /** The newest inbox message for a destination, through the public inbox API. */
+  latestMessage(acct: Account, to: string): Promise<{ code: string; body: string; channel: string; locale: string; subject: string | null; attempt_sid: string; verification_sid: string }>;
+  close(): Promise<void>;
+}
+
+export async function startServer(backend: BackendName = 'sqlite', opts: { clock?: Clock; ttlMs?: number } = {}): Promise<TestServer | { skip: string }> {
+  const opened = backend === 'sqlite' ? await sqliteStore() : await postgresStore();
+  if ('skip' in opened) return opened;
+  const { store } = opened;
+  const clock = opts.clock ?? systemClock;
+  const deps: VerificationDeps = {
+    store,
+    delivery: new InboxDelivery(store, clock),
+    keys: new CodeKeyring([{ id: 'test', secret: Buffer.alloc(32, 1) }]),
+    clock,
+    ids: newSid,
+    ttlMs: opts.ttlMs ?? 600_000,
+    snaBaseUrl: '',
+  };
+  // The port is known only after listen; URLs are built from a base that is filled in right after.
+  const base = { url: '' };
+  const app = await buildApp({
+    services: { store, clock, ids: newSid },
+    verifications: deps,
+    get publicBaseUrl() {
+      return base.url;
+    },
+    bodyLimitBytes: 65_536,
+    logLevel: 'silent',
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  base.url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  deps.snaBaseUrl = base.url;
+
+  const clientFor = (user: string, pass: string, accountSid?: string) =>
+    twilio(user, pass, { accountSid, httpClient: new LocalRequestClient(base.url), autoRetry: false });
+
+  const server: TestServer = {
+    baseUrl: base.url,
+    store,
+    app,
+    deps,
+    async account() {
+      const a = await createAccount(store, clock);
+      return { sid: a.sid, authToken: a.authToken, client: clientFor(a.sid, a.authToken) };
+    },
+    async apiKeyClient(accountSid) {
+      const key = await createApiKey(store, clock, accountSid);
+      return clientFor(key.sid, key.secret, accountSid);
+    },
+    fetch(path, init = {}) {
+      const headers = new Headers(init.headers);
+      if (init.auth) headers.set('authorization', `Basic ${Buffer.from(`${init.auth.user}:${init.auth.pass}`).toString('base64')}`);
+      return fetch(base.url + path, { ...init, headers });
+    },
+    async latestMessage(acct, to) {
+      const res = await server.fetch(`/inbox/messages?To=${encodeURIComponent(to)}&PageSize=1`, { auth: { user: acct.sid, pass: acct.authToken } });
+      const body = (await res.json()) as { messages: Array<Awaited<ReturnType<TestServer['latestMessage']>>> };
+      const m = body.messages[0];
+      if (!m) throw new Error(`no inbox message for ${to}`);
+      return m;
+    },
+    async close() {
+      await app.close();
+      await opened.cleanup();
+    },
+  };
+  return server;
+}
