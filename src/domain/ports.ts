@@ -43,6 +43,9 @@ export interface VerificationTx {
 /** Thrown by a store when a unique constraint rejects a write (e.g. two pending verifications for one To). */
 export class UniqueViolation extends Error {}
 
+/** Thrown by a store when a write names a parent that no longer exists (e.g. a service deleted meanwhile). */
+export class MissingParent extends Error {}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   close(): Promise<void>;
@@ -57,7 +60,11 @@ export interface Store {
   getService(accountSid: string, sid: string): Promise<Service | undefined>;
   /** Services after `after` in (dateCreated, sid) order; `offset` is used only when no cursor is given. */
   listServices(accountSid: string, page: { after?: Cursor; offset: number; limit: number }): Promise<Service[]>;
-  updateService(s: Service): Promise<void>;
+  /**
+   * Applies `change` to the current service under a row lock and stores the result, so concurrent
+   * updates of different fields all land. Undefined when the service does not exist (for this account).
+   */
+  updateService(accountSid: string, sid: string, change: (current: Service) => Service): Promise<Service | undefined>;
   /** Deletes the service and everything under it. Returns false when it did not exist. */
   deleteService(accountSid: string, sid: string): Promise<boolean>;
 

@@ -1,5 +1,5 @@
-import { Kysely, Migrator, type Transaction } from 'kysely';
-import { UniqueViolation, type Cursor, type InboxFilter, type Store, type VerificationTx } from '../domain/ports.js';
+import { Kysely, Migrator, sql, type Transaction } from 'kysely';
+import { MissingParent, UniqueViolation, type Cursor, type InboxFilter, type Store, type VerificationTx } from '../domain/ports.js';
 import type {
   Account,
   ApiKey,
@@ -104,35 +104,35 @@ export class KyselyStore implements Store {
     return rows.map(serviceFromRow);
   }
 
-  async updateService(s: Service): Promise<void> {
-    await this.db
-      .updateTable('services')
-      .set({ friendly_name: s.friendlyName, config: JSON.stringify(s.config), date_updated: s.dateUpdated })
-      .where('sid', '=', s.sid)
-      .where('account_sid', '=', s.accountSid)
-      .execute();
+  async updateService(accountSid: string, sid: string, change: (current: Service) => Service): Promise<Service | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      let q = trx.selectFrom('services').selectAll().where('sid', '=', sid).where('account_sid', '=', accountSid);
+      if (this.dialect === 'postgres') q = q.forUpdate();
+      const row = await q.executeTakeFirst();
+      if (!row) return undefined;
+      const next = change(serviceFromRow(row));
+      await trx
+        .updateTable('services')
+        .set({ friendly_name: next.friendlyName, config: JSON.stringify(next.config), date_updated: next.dateUpdated })
+        .where('sid', '=', sid)
+        .execute();
+      return next;
+    });
   }
 
   async deleteService(accountSid: string, sid: string): Promise<boolean> {
-    return this.db.transaction().execute(async (tx) => {
-      const res = await tx.deleteFrom('services').where('sid', '=', sid).where('account_sid', '=', accountSid).executeTakeFirst();
-      if (Number(res.numDeletedRows) === 0) return false;
-      const ofService = tx.selectFrom('verifications').select('sid').where('service_sid', '=', sid);
-      await tx.deleteFrom('verification_checks').where('verification_sid', 'in', ofService).execute();
-      await tx.deleteFrom('sna_sessions').where('verification_sid', 'in', ofService).execute();
-      await tx.deleteFrom('verification_status_changes').where('service_sid', '=', sid).execute();
-      await tx.deleteFrom('verification_sends').where('service_sid', '=', sid).execute();
-      await tx.deleteFrom('inbox_messages').where('service_sid', '=', sid).execute();
-      await tx.deleteFrom('verifications').where('service_sid', '=', sid).execute();
-      return true;
-    });
+    // Everything under the service goes with it through ON DELETE CASCADE.
+    const res = await this.db.deleteFrom('services').where('sid', '=', sid).where('account_sid', '=', accountSid).executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
   }
 
   async transaction<T>(fn: (tx: VerificationTx) => Promise<T>): Promise<T> {
     try {
       return await this.db.transaction().execute((trx) => fn(new KyselyVerificationTx(trx, this.dialect)));
     } catch (err) {
-      throw isUniqueViolation(err) ? new UniqueViolation(String((err as Error).message)) : err;
+      if (isUniqueViolation(err)) throw new UniqueViolation(String((err as Error).message));
+      if (isForeignKeyViolation(err)) throw new MissingParent(String((err as Error).message));
+      throw err;
     }
   }
 
@@ -146,7 +146,7 @@ export class KyselyStore implements Store {
   }
 
   async listSends(verificationSid: string): Promise<SendAttempt[]> {
-    const rows = await this.db.selectFrom('verification_sends').selectAll().where('verification_sid', '=', verificationSid).orderBy('date_created').orderBy('sid').execute();
+    const rows = await this.db.selectFrom('verification_sends').selectAll().where('verification_sid', '=', verificationSid).orderBy('attempt_number').execute();
     return rows.map(sendFromRow);
   }
 
@@ -272,8 +272,19 @@ class KyselyVerificationTx implements VerificationTx {
     await this.trx.updateTable('verifications').set(mutable).where('sid', '=', v.sid).execute();
   }
 
+  /** Numbers the attempt after the verification's previous ones; callers hold the verification's lock. */
   async insertSend(s: SendAttempt): Promise<void> {
-    await this.trx.insertInto('verification_sends').values(sendToRow(s)).execute();
+    await this.trx
+      .insertInto('verification_sends')
+      .values((eb) => ({
+        ...sendToRow(s),
+        attempt_number: eb
+          .selectFrom('verification_sends')
+          .select(sql<number>`coalesce(max(attempt_number), 0) + 1`.as('n'))
+          .where('verification_sid', '=', s.verificationSid)
+          .$castTo<number>(),
+      }))
+      .execute();
   }
 
   async insertCheck(c: CheckRecord): Promise<void> {
@@ -306,6 +317,11 @@ class KyselyVerificationTx implements VerificationTx {
     const r = await this.trx.selectFrom('sna_sessions').selectAll().where('verification_sid', '=', verificationSid).orderBy('expires_at', 'desc').limit(1).executeTakeFirst();
     return r && snaFromRow(r);
   }
+}
+
+function isForeignKeyViolation(err: unknown): boolean {
+  const e = err as { code?: string };
+  return e?.code === '23503' || e?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }
 
 function isUniqueViolation(err: unknown): boolean {

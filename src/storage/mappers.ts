@@ -88,7 +88,7 @@ export const sendFromRow = (r: Selectable<SendsTable>): SendAttempt => ({
   dateUpdated: n(r.date_updated),
 });
 
-export const sendToRow = (s: SendAttempt): Selectable<SendsTable> => ({
+export const sendToRow = (s: SendAttempt): Omit<Selectable<SendsTable>, 'attempt_number'> => ({
   sid: s.sid,
   verification_sid: s.verificationSid,
   account_sid: s.accountSid,

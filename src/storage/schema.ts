@@ -37,6 +37,8 @@ export interface VerificationsTable {
 export interface SendsTable {
   sid: string;
   verification_sid: string;
+  /** 1, 2, ... per verification: insertion order, which timestamps alone cannot give within a millisecond. */
+  attempt_number: number;
   account_sid: string;
   service_sid: string;
   channel: string;

@@ -7,7 +7,9 @@ import { T0, inboxMessage, service, snaSession, verification } from './fixtures.
 
 forEachBackend('store conformance: sna sessions and inbox', async (t, store) => {
   await t.test('SNA session: find, use exactly once, never after expiry', async () => {
-    const v = verification(service(newSid('AC')));
+    const svc = service(newSid('AC'));
+    await store.insertService(svc);
+    const v = verification(svc);
     const now = T0 + 1000;
     const live = snaSession(v, { expiresAt: now + 60_000 });
     const newer = snaSession(v, { expiresAt: now + 120_000 });
@@ -43,7 +45,13 @@ forEachBackend('store conformance: sna sessions and inbox', async (t, store) => 
     const v1 = verification(s1!, { to: '+15017120201' });
     const v2 = verification(s1!, { to: 'someone@example.com', channel: 'email' });
     const v3 = verification(s2!, { to: '+15017120201' });
-    const foreign = verification(service(newSid('AC')), { to: '+15017120201' });
+    const foreignService = service(newSid('AC'));
+    const foreign = verification(foreignService, { to: '+15017120201' });
+    // Inbox messages belong to a verification, which belongs to a service (foreign keys).
+    for (const svc of [s1!, s2!, foreignService]) await store.insertService(svc);
+    await store.transaction(async (tx) => {
+      for (const v of [v1, v2, v3, foreign]) await tx.insertVerification(v);
+    });
     const msgs: InboxMessage[] = [
       inboxMessage(v1, { dateCreated: T0 + 1 }),
       inboxMessage(v2, { subject: 'Your code', dateCreated: T0 + 2 }),

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { newSid } from '../../src/domain/ids.js';
-import { UniqueViolation } from '../../src/domain/ports.js';
+import { MissingParent, UniqueViolation } from '../../src/domain/ports.js';
 import type { Verification } from '../../src/domain/types.js';
 import { forEachBackend } from '../support/databases.js';
 import { T0, send, service, snaSession, statusChange, verification } from './fixtures.js';
@@ -59,21 +59,26 @@ forEachBackend('store conformance: verification transactions', async (t, store) 
     await store.transaction((tx) => tx.insertVerification(first));
 
     const second = verification(svc, { to });
+    const earlier = verification(svc, { to: '+15017120033' });
     await assert.rejects(
       store.transaction(async (tx) => {
         // Written before the violating insert: it must be rolled back with it.
-        await tx.insertStatusChange(statusChange(second));
+        await tx.insertVerification(earlier);
+        await tx.insertStatusChange(statusChange(earlier));
         await tx.insertVerification(second);
       }),
       UniqueViolation,
     );
     assert.equal(await store.getVerification(svc.sid, second.sid), undefined);
-    assert.deepEqual(await store.listStatusChanges(second.sid), []);
+    assert.equal(await store.getVerification(svc.sid, earlier.sid), undefined);
+    assert.deepEqual(await store.listStatusChanges(earlier.sid), []);
 
     // The index is partial (pending only) and per service; a duplicate sid is a violation as well.
     const approved = verification(svc, { to, status: 'approved' });
     const canceled = verification(svc, { to, status: 'canceled' });
-    const otherService = verification(service(svc.accountSid), { to });
+    const sibling = service(svc.accountSid);
+    await store.insertService(sibling);
+    const otherService = verification(sibling, { to });
     await store.transaction(async (tx) => {
       await tx.insertVerification(approved);
       await tx.insertVerification(canceled);
@@ -82,6 +87,8 @@ forEachBackend('store conformance: verification transactions', async (t, store) 
     assert.deepEqual(await store.getVerification(svc.sid, approved.sid), approved);
     assert.deepEqual(await store.getPendingByTo(svc.sid, to), first);
     await assert.rejects(store.transaction((tx) => tx.insertVerification({ ...first, to: '+15017120099' })), UniqueViolation);
+    // A verification whose service does not exist is refused: no orphans.
+    await assert.rejects(store.transaction((tx) => tx.insertVerification(verification(service(svc.accountSid)))), MissingParent);
   });
 
   await t.test('lockBySid and lockPendingByTo find only what they should', async () => {
@@ -125,9 +132,10 @@ forEachBackend('store conformance: verification transactions', async (t, store) 
     assert.equal(await store.getPendingByTo(svc.sid, v.to), undefined, 'no longer pending');
   });
 
-  await t.test('listSends by dateCreated, listChecks and listStatusChanges in insertion order', async () => {
+  // Insertion order, not time: two sends in one millisecond must still list in the order they were made.
+  await t.test('listSends, listChecks and listStatusChanges in insertion order', async () => {
     const v = verification(svc, { to: '+15017120007' });
-    const sends = [T0 + 3000, T0 + 1000, T0 + 2000].map((d) => send(v, { dateCreated: d, dateUpdated: d }));
+    const sends = [T0 + 3000, T0 + 3000, T0 + 3000].map((d) => send(v, { dateCreated: d, dateUpdated: d }));
     const checks = (['FAILURE', 'FAILURE', 'SUCCESS'] as const).map((result) => ({ verificationSid: v.sid, result, dateCreated: T0 }));
     const changes = [
       statusChange(v, { dateCreated: T0 + 5 }),
@@ -139,7 +147,7 @@ forEachBackend('store conformance: verification transactions', async (t, store) 
       for (const c of checks) await tx.insertCheck(c);
       for (const c of changes) await tx.insertStatusChange(c);
     });
-    assert.deepEqual(await store.listSends(v.sid), [sends[1], sends[2], sends[0]]);
+    assert.deepEqual(await store.listSends(v.sid), sends);
     assert.deepEqual(await store.listChecks(v.sid), checks);
     assert.deepEqual(await store.listStatusChanges(v.sid), changes);
     assert.deepEqual(await store.listSends(newSid('VE')), []);

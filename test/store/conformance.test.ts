@@ -48,12 +48,18 @@ forEachBackend('store conformance: accounts and services', async (t, store) => {
       config: { ...s.config, codeLength: 8, customCodeEnabled: true, totp: { ...s.config.totp, issuer: 'Acme' } },
       dateUpdated: T0 + 60_000,
     };
-    await store.updateService(updated);
+    assert.deepEqual(await store.updateService(acct, s.sid, (cur) => ({ ...cur, ...updated })), updated);
     assert.deepEqual(await store.getService(acct, s.sid), updated);
 
-    // An update naming another account must not touch the row.
-    await store.updateService({ ...updated, accountSid: other, friendlyName: 'Hijacked' });
+    // An update naming another account must not touch the row, and says it found nothing.
+    const hijack = await store.updateService(other, s.sid, (cur) => ({ ...cur, friendlyName: 'Hijacked' }));
+    assert.equal(hijack, undefined);
     assert.equal((await store.getService(acct, s.sid))?.friendlyName, 'Renamed');
+    assert.equal(await store.updateService(acct, newSid('VA'), (cur) => cur), undefined);
+
+    // A change that throws leaves the row as it was.
+    await assert.rejects(store.updateService(acct, s.sid, () => { throw new Error('invalid'); }), /invalid/);
+    assert.deepEqual(await store.getService(acct, s.sid), updated);
   });
 
   await t.test('listServices: (dateCreated, sid) order, keyset cursor, offset and limit', async () => {

@@ -97,15 +97,15 @@ export async function getService(deps: ServiceDeps, accountSid: string, sid: str
 }
 
 export async function updateService(deps: ServiceDeps, accountSid: string, sid: string, patch: ServicePatch): Promise<Service> {
-  const service = await getService(deps, accountSid, sid);
   if (patch.friendlyName !== undefined) validateFriendlyName(patch.friendlyName);
-  const updated: Service = {
-    ...service,
-    friendlyName: patch.friendlyName ?? service.friendlyName,
-    config: applyPatch(service.config, patch),
-    dateUpdated: deps.clock.now().getTime(),
-  };
-  await deps.store.updateService(updated);
+  const now = deps.clock.now().getTime();
+  const updated = await deps.store.updateService(accountSid, sid, (current) => ({
+    ...current,
+    friendlyName: patch.friendlyName ?? current.friendlyName,
+    config: applyPatch(current.config, patch),
+    dateUpdated: now,
+  }));
+  if (!updated) throw missing(sid);
   return updated;
 }
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { parseEmail, parsePhone } from '../address.js';
 import { CodeKeyring } from '../code/keys.js';
-import { TwilioError, invalidParam } from '../errors.js';
+import { TwilioError, invalidParam, notFound } from '../errors.js';
 import { canonicalLocale, resolveLocale } from '../locale.js';
-import { UniqueViolation, type VerificationTx } from '../ports.js';
+import { MissingParent, UniqueViolation, type VerificationTx } from '../ports.js';
 import type { DeliveryChannel, RequestChannel, SendAttempt, Service, StartOptions, Verification } from '../types.js';
 import type { VerificationDeps } from './deps.js';
 import { MAX_SEND_ATTEMPTS } from './state.js';
@@ -47,13 +47,20 @@ export async function startVerification(deps: VerificationDeps, service: Service
   if (requested !== null && canonicalLocale(requested) === undefined) throw invalidParam('Locale');
   const locale = resolveLocale(requested ?? undefined, country ?? undefined);
 
+  const runPlan = () => deps.store.transaction((tx) => plan(deps, tx, service, { ...input, to }, channel, locale, country));
   let planned: Planned;
   try {
-    planned = await deps.store.transaction((tx) => plan(deps, tx, service, { ...input, to }, channel, locale, country));
+    try {
+      planned = await runPlan();
+    } catch (err) {
+      // Two first starts for one To raced on PostgreSQL; the loser now finds the winner's row.
+      if (!(err instanceof UniqueViolation)) throw err;
+      planned = await runPlan();
+    }
   } catch (err) {
-    // Two first starts for one To raced on PostgreSQL; the loser now finds the winner's row.
-    if (!(err instanceof UniqueViolation)) throw err;
-    planned = await deps.store.transaction((tx) => plan(deps, tx, service, { ...input, to }, channel, locale, country));
+    // The service was deleted while this start was running.
+    if (err instanceof MissingParent) throw notFound(`/Services/${service.sid}/Verifications`);
+    throw err;
   }
 
   const { verification, attempt, code } = planned;
