@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceDeps } from '../domain/service/service.js';
 import type { VerificationDeps } from '../domain/verification/deps.js';
 import type { RouteTable } from './plugins/errors.js';
+import { invalidParam, notFound } from '../domain/errors.js';
 import { Params, type Form } from './params.js';
 
 /** What route plugins receive: the domain dependencies and the public base URL. */
@@ -21,10 +22,27 @@ export function route(app: FastifyInstance, ctx: ApiContext, method: 'GET' | 'PO
     method,
     url: path,
     handler: (req, reply) => {
+      rejectNul(req);
       const form: Form = { ...(req.query as Form), ...((req.body as Form | undefined) ?? {}) };
+      for (const [name, value] of Object.entries(form)) {
+        if ((Array.isArray(value) ? value : [value]).some(hasNul)) throw invalidParam(name);
+      }
       return handler(req, reply, new Params(form));
     },
   });
 }
 
 export const pathParam = (req: FastifyRequest, name: string): string => (req.params as Record<string, string>)[name] ?? '';
+
+const hasNul = (v: unknown): boolean => typeof v === 'string' && v.includes('\u0000');
+
+/**
+ * NUL never belongs in a Twilio parameter or path, and PostgreSQL cannot store or even compare it
+ * in text (it fails with "invalid byte sequence"), which surfaced as a 500. A path segment with NUL
+ * names nothing (404); a parameter with NUL is an invalid parameter (60200, checked in `route`).
+ */
+function rejectNul(req: FastifyRequest): void {
+  if (Object.values((req.params as Record<string, unknown>) ?? {}).some(hasNul)) {
+    throw notFound((req.url.split('?')[0] ?? '').replace(/^\/v[12]/, ''));
+  }
+}

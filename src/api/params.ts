@@ -65,6 +65,14 @@ export class Params {
       throw invalidParam(name);
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidParam(name);
+    // `\u0000` escapes decode to NUL, which PostgreSQL's jsonb/text reject (a 500 otherwise).
+    if (containsNul(parsed)) throw invalidParam(name);
     return parsed as Record<string, unknown>;
   }
+}
+
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(([k, v]) => k.includes('\u0000') || containsNul(v));
 }

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { parseCodeKeys, type CodeKey } from '../domain/code/keys.js';
@@ -23,6 +23,8 @@ export class ConfigError extends Error {}
 
 type Env = Record<string, string | undefined>;
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 /**
  * Reads the whole configuration from the environment and fails listing every bad key at once,
  * so an operator fixes them in one go rather than one restart per mistake.
@@ -32,7 +34,8 @@ export function loadConfig(env: Env = process.env): Config {
   const int = (key: string, def: number, min: number, max: number): number => {
     const raw = env[key];
     if (raw === undefined || raw === '') return def;
-    const n = Number(raw);
+    // Decimal digits only: Number() alone would also take "0x50", "1e3" or " 80 ".
+    const n = /^-?\d+$/.test(raw) ? Number(raw) : NaN;
     if (!Number.isInteger(n) || n < min || n > max) {
       problems.push(`${key} must be an integer between ${min} and ${max} (got ${JSON.stringify(raw)})`);
       return def;
@@ -63,6 +66,10 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`CODE_KEYS: ${(err as Error).message}`);
   }
 
+  // Checked here: pino would otherwise throw "unknown level" from buildApp, after the store opened.
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(logLevel)})`);
+
   const accountSid = env.TWILIO_ACCOUNT_SID || null;
   const authToken = env.TWILIO_AUTH_TOKEN || null;
   if (accountSid && !/^AC[0-9a-fA-F]{32}$/.test(accountSid)) problems.push('TWILIO_ACCOUNT_SID must be AC followed by 32 hex characters');
@@ -79,7 +86,7 @@ export function loadConfig(env: Env = process.env): Config {
     verificationTtlMs: int('VERIFICATION_TTL_SECONDS', 600, 60, 86_400) * 1000,
     expirySweepMs: int('EXPIRY_SWEEP_SECONDS', 5, 1, 3600) * 1000,
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 65_536, 1024, 10 * 1024 * 1024),
-    logLevel: env.LOG_LEVEL || 'info',
+    logLevel,
     bootstrapAccountSid: accountSid,
     bootstrapAuthToken: authToken,
   };
@@ -95,8 +102,31 @@ function localKey(dir: string): CodeKey {
   const file = resolve(dir, 'code-key');
   if (!existsSync(file)) {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
-    chmodSync(file, 0o600);
+    // Written to a temporary name and linked into place, so a second process starting at the same
+    // moment (another server, or the CLI) never reads a half-written file, and whichever process
+    // links first wins (EEXIST for the other, which then reads the winner's key).
+    const key = randomBytes(32).toString('hex');
+    const exists = (err: unknown) => (err as NodeJS.ErrnoException).code === 'EEXIST';
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    try {
+      writeFileSync(tmp, key, { mode: 0o600 });
+      chmodSync(tmp, 0o600);
+      linkSync(tmp, file);
+    } catch (err) {
+      // A file system without hard links: fall back to an exclusive create.
+      if (!exists(err)) {
+        try {
+          writeFileSync(file, key, { mode: 0o600, flag: 'wx' });
+          chmodSync(file, 0o600);
+        } catch (err2) {
+          if (!exists(err2)) throw err2;
+        }
+      }
+    } finally {
+      rmSync(tmp, { force: true });
+    }
   }
-  return { id: 'local', secret: Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8') };
+  const secret = Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8');
+  if (secret.length < 32) throw new Error(`the key in ${file} is shorter than 32 bytes; delete it to have a new one generated`);
+  return { id: 'local', secret };
 }

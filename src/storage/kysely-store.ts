@@ -126,14 +126,8 @@ export class KyselyStore implements Store {
     return Number(res.numDeletedRows) > 0;
   }
 
-  async transaction<T>(fn: (tx: VerificationTx) => Promise<T>): Promise<T> {
-    try {
-      return await this.db.transaction().execute((trx) => fn(new KyselyVerificationTx(trx, this.dialect)));
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new UniqueViolation(String((err as Error).message));
-      if (isForeignKeyViolation(err)) throw new MissingParent(String((err as Error).message));
-      throw err;
-    }
+  transaction<T>(fn: (tx: VerificationTx) => Promise<T>): Promise<T> {
+    return translateViolations(() => this.db.transaction().execute((trx) => fn(new KyselyVerificationTx(trx, this.dialect))));
   }
 
   async getVerification(serviceSid: string, sid: string): Promise<Verification | undefined> {
@@ -208,6 +202,10 @@ export class KyselyStore implements Store {
   }
 
   async insertInboxMessage(m: InboxMessage): Promise<void> {
+    await translateViolations(() => this.insertInbox(m));
+  }
+
+  private async insertInbox(m: InboxMessage): Promise<void> {
     await this.db
       .insertInto('inbox_messages')
       .values({
@@ -316,6 +314,17 @@ class KyselyVerificationTx implements VerificationTx {
   async latestSnaSession(verificationSid: string): Promise<SnaSession | undefined> {
     const r = await this.trx.selectFrom('sna_sessions').selectAll().where('verification_sid', '=', verificationSid).orderBy('expires_at', 'desc').limit(1).executeTakeFirst();
     return r && snaFromRow(r);
+  }
+}
+
+/** Turns the drivers' constraint errors into the domain's UniqueViolation and MissingParent. */
+async function translateViolations<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new UniqueViolation(String((err as Error).message));
+    if (isForeignKeyViolation(err)) throw new MissingParent(String((err as Error).message));
+    throw err;
   }
 }
 

@@ -24,8 +24,10 @@ function unauthorized(): TwilioError {
  * `twilio(apiKey, apiSecret, { accountSid })`). Resolves the account every route is scoped to.
  */
 export async function authenticate(store: Store, header: string | undefined): Promise<string> {
-  if (!header?.startsWith('Basic ')) throw unauthorized();
-  const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
+  // The auth scheme name is case-insensitive (RFC 9110 §11.1), so `basic` is accepted too.
+  const m = header === undefined ? null : /^Basic +(\S*) *$/i.exec(header);
+  if (!m) throw unauthorized();
+  const decoded = Buffer.from(m[1] ?? '', 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) throw unauthorized();
   const user = decoded.slice(0, colon);
@@ -41,10 +43,15 @@ export async function authenticate(store: Store, header: string | undefined): Pr
   throw unauthorized();
 }
 
-export function registerAuth(app: FastifyInstance, store: Store, isPublic: (req: FastifyRequest) => boolean): void {
-  app.decorateRequest('accountSid', '');
-  app.addHook('onRequest', async (request) => {
+/** Authenticates a request unless it is public; rejects with the 401 TwilioError. */
+export function authChecker(store: Store, isPublic: (req: FastifyRequest) => boolean): (req: FastifyRequest) => Promise<void> {
+  return async (request) => {
     if (isPublic(request)) return;
     request.accountSid = await authenticate(store, request.headers.authorization);
-  });
+  };
+}
+
+export function registerAuth(app: FastifyInstance, check: (req: FastifyRequest) => Promise<void>): void {
+  app.decorateRequest('accountSid', '');
+  app.addHook('onRequest', check);
 }

@@ -1,4 +1,5 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TwilioError, notFound } from '../../domain/errors.js';
 
 /** Route patterns known to the app, so an unmatched request can be told 405 rather than 404. */
@@ -29,6 +30,9 @@ function toTwilioError(err: FastifyError): TwilioError {
   return new TwilioError(20500);
 }
 
+/** The path as Twilio names it in a 404 message: without the /v1 or /v2 prefix and the query. */
+const resourcePath = (url: string): string => (url.split('?')[0] ?? '').replace(/^\/v[12]/, '') || '/';
+
 /** Every failure leaves as Twilio's error JSON; nothing internal (stack, SQL) reaches the client. */
 export function registerErrorHandling(app: FastifyInstance, routes: RouteTable): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
@@ -39,9 +43,46 @@ export function registerErrorHandling(app: FastifyInstance, routes: RouteTable):
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
-    const err = routes.knows(path)
-      ? new TwilioError(20004, `Method ${request.method} not allowed on ${path}`)
-      : notFound(path.replace(/^\/v[12]/, ''));
+    const err = routes.knows(path) ? new TwilioError(20004, `Method ${request.method} not allowed on ${path}`) : notFound(resourcePath(path));
     void reply.code(err.status).send(err.toJSON());
   });
+}
+
+/**
+ * Fastify's `frameworkErrors` hook: URLs the router rejects before any route or hook runs (bad
+ * percent-encoding in the path, a path segment over maxParamLength). Without it fastify answers in
+ * its own `{error, code, statusCode}` shape. These requests skip the onRequest auth hook, so the
+ * credentials are checked here first: an unauthenticated caller learns nothing but 401.
+ */
+export function frameworkErrorHandler(checkAuth: (req: FastifyRequest) => Promise<void>) {
+  return (err: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    const answer = (e: TwilioError) => void reply.code(e.status).headers(e.headers).send(e.toJSON());
+    checkAuth(request).then(
+      () => answer(err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? notFound(resourcePath(request.url)) : new TwilioError(400, 'Malformed request')),
+      (authErr: unknown) => answer(authErr instanceof TwilioError ? authErr : new TwilioError(20500)),
+    );
+  };
+}
+
+/**
+ * Node's HTTP parser errors (header block too large, garbage request line) never reach fastify's
+ * routing; fastify would answer them in its own shape. The reply is written on the raw socket.
+ * An oversized header block keeps its HTTP status 431 with the generic code 400, like 415.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const e =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? new TwilioError(400, 'Request header fields too large', { status: 431 })
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new TwilioError(400, 'Request timeout', { status: 408 })
+        : new TwilioError(400, 'Malformed request');
+  const body = JSON.stringify(e.toJSON());
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${e.status} ${e.status === 431 ? 'Request Header Fields Too Large' : e.status === 408 ? 'Request Timeout' : 'Bad Request'}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 }

@@ -78,9 +78,12 @@ export class CodeKeyring {
   }
 }
 
-/** Parses `id:secret` pairs separated by commas; secrets are base64 or plain text of >= 32 bytes. */
+/**
+ * Parses `id:secret` pairs separated by commas. A secret is used as the bytes of its text (so a
+ * hex or base64 string works as is) and must be at least 32 bytes long.
+ */
 export function parseCodeKeys(spec: string): CodeKey[] {
-  return spec
+  const keys = spec
     .split(',')
     .map((part) => part.trim())
     .filter(Boolean)
@@ -91,4 +94,11 @@ export function parseCodeKeys(spec: string): CodeKey[] {
       if (secret.length < 32) throw new Error('each CODE_KEYS secret must be at least 32 bytes');
       return { id: part.slice(0, idx), secret };
     });
+  if (keys.length === 0) throw new Error('CODE_KEYS holds no id:secret entry');
+  // A repeated id would be ambiguous: the keyring looks keys up by id, so codes issued under the
+  // first entry would be checked against the second one's secret.
+  const ids = keys.map((k) => k.id);
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup !== undefined) throw new Error(`CODE_KEYS has the id ${JSON.stringify(dup)} twice`);
+  return keys;
 }

@@ -48,8 +48,8 @@ export async function startVerification(deps: VerificationDeps, service: Service
   const locale = resolveLocale(requested ?? undefined, country ?? undefined);
 
   const runPlan = () => deps.store.transaction((tx) => plan(deps, tx, service, { ...input, to }, channel, locale, country));
-  let planned: Planned;
   try {
+    let planned: Planned;
     try {
       planned = await runPlan();
     } catch (err) {
@@ -57,13 +57,24 @@ export async function startVerification(deps: VerificationDeps, service: Service
       if (!(err instanceof UniqueViolation)) throw err;
       planned = await runPlan();
     }
+    return await deliver(deps, service, planned, { ...input, to }, channel, locale);
   } catch (err) {
-    // The service was deleted while this start was running.
+    // The service was deleted while this start ran, before or after its commit.
     if (err instanceof MissingParent) throw notFound(`/Services/${service.sid}/Verifications`);
     throw err;
   }
+}
 
+async function deliver(
+  deps: VerificationDeps,
+  service: Service,
+  planned: Planned,
+  input: StartInput,
+  channel: DeliveryChannel,
+  locale: string,
+): Promise<StartResult> {
   const { verification, attempt, code } = planned;
+  const to = input.to;
   if (channel !== 'sna' && code !== null) {
     const result = await deps.delivery.deliver({
       accountSid: verification.accountSid,
@@ -87,6 +98,7 @@ export async function startVerification(deps: VerificationDeps, service: Service
     await deps.store.updateSendStatus(attempt.sid, result.messageStatus, result.errorCode, at);
   }
   const sends = await deps.store.listSends(verification.sid);
+  if (!sends.some((s) => s.sid === attempt.sid)) throw new MissingParent('verification deleted during start');
   return { verification, sends, snaUrl: planned.snaUrl };
 }
 
