@@ -4,45 +4,16 @@
  * codes. Both backends.
  */
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
-import { startServer, type Account, type TestServer } from '../support/server.js';
+import { rejectsWith } from '../support/assertions.js';
+import { onEachBackend, setup } from '../support/server.js';
 
 const US = '+15017122661';
 const GB = '+447400123456';
 
-function eachBackend(title: string, body: (t: TestContext, server: TestServer) => Promise<void>): void {
-  for (const backend of ['sqlite', 'postgres'] as const) {
-    test(`${title} [${backend}]`, async (t) => {
-      const server = await startServer(backend);
-      if ('skip' in server) return void t.skip(server.skip);
-      try {
-        await body(t, server);
-      } finally {
-        await server.close();
-      }
-    });
-  }
-}
-
-async function rejectsWith(p: Promise<unknown>, status: number, code: number, message?: string): Promise<void> {
-  await assert.rejects(p, (err: { status: number; code: number; message: string }) => {
-    assert.equal(err.status, status, err.message);
-    assert.equal(err.code, code, err.message);
-    if (message !== undefined) assert.equal(err.message, message);
-    return true;
-  });
-}
-
-async function setup(server: TestServer, opts: Record<string, unknown> = {}) {
-  const acct: Account = await server.account();
-  const svc = await acct.client.verify.v2.services.create({ friendlyName: 'Acme', ...opts });
-  return { acct, svc, api: acct.client.verify.v2.services(svc.sid) };
-}
-
 /** A code of the right length that is not `code`. */
 const wrong = (code: string) => code.split('').map((d) => String((Number(d) + 1) % 10)).join('');
 
-eachBackend('verification checks', async (t, server) => {
+onEachBackend('verification checks', async (t, server) => {
   await t.test('the right code by To: 200 approved, with the VerificationCheck fields and no url', async () => {
     const { acct, svc } = await setup(server);
     const v = await acct.client.verify.v2.services(svc.sid).verifications.create({ to: US, channel: 'sms' });

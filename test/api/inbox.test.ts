@@ -4,14 +4,14 @@
  * and body), the list's fields, filters and order, and isolation between accounts. Both backends.
  */
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
-import { ManualClock } from '../../src/domain/clock.js';
-import { startServer, type Account, type TestServer } from '../support/server.js';
+import { onEachBackend, setup, type Account, type TestServer } from '../support/server.js';
 
 const US = '+15017122661';
 const GB = '+447400123456';
 const FR = '+33612345678';
 const EMAIL = 'ann@example.com';
+/** The servers run on a ManualClock starting here. */
+const CLOCK = { start: new Date('2025-03-01T12:00:00Z') };
 
 interface Message {
   to: string;
@@ -26,34 +26,13 @@ interface Message {
   date_created: string;
 }
 
-function eachBackend(title: string, body: (t: TestContext, server: TestServer, clock: ManualClock) => Promise<void>): void {
-  for (const backend of ['sqlite', 'postgres'] as const) {
-    test(`${title} [${backend}]`, async (t) => {
-      const clock = new ManualClock(new Date('2025-03-01T12:00:00Z'));
-      const server = await startServer(backend, { clock });
-      if ('skip' in server) return void t.skip(server.skip);
-      try {
-        await body(t, server, clock);
-      } finally {
-        await server.close();
-      }
-    });
-  }
-}
-
-async function setup(server: TestServer, opts: Record<string, unknown> = {}, acct?: Account) {
-  acct ??= await server.account();
-  const svc = await acct.client.verify.v2.services.create({ friendlyName: 'Acme', ...opts });
-  return { acct, svc, api: acct.client.verify.v2.services(svc.sid) };
-}
-
 async function inbox(server: TestServer, acct: Account, query: Record<string, string> = {}): Promise<Message[]> {
   const res = await server.fetch(`/inbox/messages?${new URLSearchParams(query).toString()}`, { auth: { user: acct.sid, pass: acct.authToken } });
   assert.equal(res.status, 200);
   return ((await res.json()) as { messages: Message[] }).messages;
 }
 
-eachBackend('inbox', async (t, server, clock) => {
+onEachBackend('inbox', async (t, server, clock) => {
   await t.test('an SMS: localized text with the service name and the code; every listed field', async () => {
     const { acct, svc, api } = await setup(server);
     const v = await api.verifications.create({ to: US, channel: 'sms' });
@@ -219,4 +198,4 @@ eachBackend('inbox', async (t, server, clock) => {
     const fetched = await keyed.verify.v2.services(v.serviceSid).verifications(v.sid).fetch();
     assert.equal(fetched.sid, v.sid);
   });
-});
+}, CLOCK);

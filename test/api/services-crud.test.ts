@@ -3,32 +3,12 @@
  * only to look at the JSON itself (snake_case keys, arrays, URLs), which the SDK hides.
  */
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
-import { ManualClock } from '../../src/domain/clock.js';
-import { BACKENDS } from '../support/databases.js';
-import { startServer, type Account, type TestServer } from '../support/server.js';
+import { sid } from '../support/assertions.js';
+import { onEachBackend, type Account, type TestServer } from '../support/server.js';
 
 const START = new Date('2024-03-01T12:00:00.000Z');
-
-function onBothBackends(title: string, body: (t: TestContext, server: TestServer, clock: ManualClock) => Promise<void>): void {
-  for (const { name } of BACKENDS) {
-    test(`${title} [${name}]`, async (t) => {
-      const clock = new ManualClock(START);
-      const server = await startServer(name, { clock });
-      if ('skip' in server) {
-        t.skip(server.skip);
-        return;
-      }
-      try {
-        await body(t, server, clock);
-      } finally {
-        await server.close();
-      }
-    });
-  }
-}
-
-const sid = (prefix: string, fill: string) => prefix + fill.repeat(32);
+/** The servers run on a ManualClock starting at START. */
+const CLOCK = { start: START };
 
 /** Every create parameter twilio-node knows, each with a non-default value. */
 const FULL = {
@@ -102,7 +82,7 @@ async function rawGet(server: TestServer, acct: Account, path: string): Promise<
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-onBothBackends('create with every parameter echoes each one back', async (t, server) => {
+onEachBackend('create with every parameter echoes each one back', async (t, server) => {
   const acct = await server.account();
   const res = await acct.client.verify.v2.services.createWithHttpInfo(FULL);
   assert.equal(res.statusCode, 201);
@@ -165,9 +145,9 @@ onBothBackends('create with every parameter echoes each one back', async (t, ser
     const one = await acct.client.verify.v2.services.create({ friendlyName: 'One Origin', 'passkeys.relyingParty.origins': 'only.example.com' });
     assert.deepEqual(one.passkeys.relying_party.origins, ['only.example.com']);
   });
-});
+}, CLOCK);
 
-onBothBackends('create with only FriendlyName takes the defaults', async (_t, server) => {
+onEachBackend('create with only FriendlyName takes the defaults', async (_t, server) => {
   const acct = await server.account();
   const s = await acct.client.verify.v2.services.create({ friendlyName: 'Defaults Only' });
   assert.equal(s.codeLength, 6);
@@ -181,16 +161,16 @@ onBothBackends('create with only FriendlyName takes the defaults', async (_t, se
   assert.equal(body.tts_name, null);
   assert.equal(body.default_template_sid, null);
   assert.equal(body.code_length, 6);
-});
+}, CLOCK);
 
-onBothBackends('fetch returns what create returned', async (_t, server) => {
+onEachBackend('fetch returns what create returned', async (_t, server) => {
   const acct = await server.account();
   const created = await acct.client.verify.v2.services.create(FULL);
   const fetched = await acct.client.verify.v2.services(created.sid).fetch();
   assert.deepEqual(fetched.toJSON(), created.toJSON());
-});
+}, CLOCK);
 
-onBothBackends('update changes only what it names and moves date_updated', async (t, server, clock) => {
+onEachBackend('update changes only what it names and moves date_updated', async (t, server, clock) => {
   const acct = await server.account();
   const created = await acct.client.verify.v2.services.create(FULL);
   let before = (await rawGet(server, acct, `/v2/Services/${created.sid}`)).body;
@@ -247,4 +227,4 @@ onBothBackends('update changes only what it names and moves date_updated', async
     const after = (await rawGet(server, acct, `/v2/Services/${created.sid}`)).body;
     assert.deepEqual({ ...after, date_updated: null }, { ...before, date_updated: null });
   });
-});
+}, CLOCK);

@@ -3,43 +3,16 @@
  * writes to one service, on both backends.
  */
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
 import twilio from 'twilio';
-import { BACKENDS } from '../support/databases.js';
-import { startServer, type TestServer } from '../support/server.js';
-
-function onBothBackends(title: string, body: (t: TestContext, server: TestServer) => Promise<void>): void {
-  for (const { name } of BACKENDS) {
-    test(`${title} [${name}]`, async (t) => {
-      const server = await startServer(name);
-      if ('skip' in server) {
-        t.skip(server.skip);
-        return;
-      }
-      try {
-        await body(t, server);
-      } finally {
-        await server.close();
-      }
-    });
-  }
-}
-
-const sid = (prefix: string, fill: string) => prefix + fill.repeat(32);
+import { hasError, sid } from '../support/assertions.js';
+import { onEachBackend } from '../support/server.js';
 
 /** The SDK's RestException for a missing service: status 404, code 20404, the path without /v2. */
 function isNotFound(serviceSid: string) {
-  return (err: unknown) => {
-    assert.ok(err instanceof twilio.RestException, `expected RestException, got ${String(err)}`);
-    assert.equal(err.status, 404);
-    assert.equal(err.code, 20404);
-    assert.equal(err.moreInfo, 'https://www.twilio.com/docs/errors/20404');
-    assert.equal(err.message, `The requested resource /Services/${serviceSid} was not found`);
-    return true;
-  };
+  return hasError(404, 20404, (message) => assert.equal(message, `The requested resource /Services/${serviceSid} was not found`));
 }
 
-onBothBackends('delete', async (t, server) => {
+onEachBackend('delete', async (t, server) => {
   const acct = await server.account();
   const services = acct.client.verify.v2.services;
 
@@ -106,7 +79,7 @@ onBothBackends('delete', async (t, server) => {
   });
 });
 
-onBothBackends('concurrent writes to one service', async (t, server) => {
+onEachBackend('concurrent writes to one service', async (t, server) => {
   const acct = await server.account();
   const services = acct.client.verify.v2.services;
 

@@ -3,39 +3,11 @@
  * account's, and bad credentials are a 401 20003 — on both backends.
  */
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
 import twilio from 'twilio';
-import { BACKENDS } from '../support/databases.js';
-import { LocalRequestClient, startServer, type TestServer } from '../support/server.js';
+import { hasError } from '../support/assertions.js';
+import { LocalRequestClient, onEachBackend } from '../support/server.js';
 
-function onBothBackends(title: string, body: (t: TestContext, server: TestServer) => Promise<void>): void {
-  for (const { name } of BACKENDS) {
-    test(`${title} [${name}]`, async (t) => {
-      const server = await startServer(name);
-      if ('skip' in server) {
-        t.skip(server.skip);
-        return;
-      }
-      try {
-        await body(t, server);
-      } finally {
-        await server.close();
-      }
-    });
-  }
-}
-
-function hasError(status: number, code: number) {
-  return (err: unknown) => {
-    assert.ok(err instanceof twilio.RestException, `expected RestException, got ${String(err)}`);
-    assert.equal(err.status, status);
-    assert.equal(err.code, code);
-    assert.equal(err.moreInfo, `https://www.twilio.com/docs/errors/${code}`);
-    return true;
-  };
-}
-
-onBothBackends('another account cannot reach a service', async (t, server) => {
+onEachBackend('another account cannot reach a service', async (t, server) => {
   const a = await server.account();
   const b = await server.account();
   const mine = await a.client.verify.v2.services.create({ friendlyName: 'Account A', codeLength: 7 });
@@ -71,7 +43,7 @@ onBothBackends('another account cannot reach a service', async (t, server) => {
   });
 });
 
-onBothBackends('API keys', async (t, server) => {
+onEachBackend('API keys', async (t, server) => {
   const a = await server.account();
   const b = await server.account();
   const mine = await a.client.verify.v2.services.create({ friendlyName: 'Keyed' });
@@ -107,7 +79,7 @@ onBothBackends('API keys', async (t, server) => {
   });
 });
 
-onBothBackends('bad credentials', async (t, server) => {
+onEachBackend('bad credentials', async (t, server) => {
   const a = await server.account();
   const expected = { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 };
 

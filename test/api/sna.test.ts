@@ -4,33 +4,12 @@
  * and Channel=auto. Both backends; a ManualClock drives time.
  */
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
-import { ManualClock } from '../../src/domain/clock.js';
-import { startServer, type Account, type TestServer } from '../support/server.js';
+import { onEachBackend, setup } from '../support/server.js';
 
 const US = '+15017122661';
 const TTL = 600_000;
-
-function eachBackend(title: string, body: (t: TestContext, server: TestServer, clock: ManualClock) => Promise<void>): void {
-  for (const backend of ['sqlite', 'postgres'] as const) {
-    test(`${title} [${backend}]`, async (t) => {
-      const clock = new ManualClock(new Date('2025-03-01T12:00:00Z'));
-      const server = await startServer(backend, { clock, ttlMs: TTL });
-      if ('skip' in server) return void t.skip(server.skip);
-      try {
-        await body(t, server, clock);
-      } finally {
-        await server.close();
-      }
-    });
-  }
-}
-
-async function setup(server: TestServer) {
-  const acct: Account = await server.account();
-  const svc = await acct.client.verify.v2.services.create({ friendlyName: 'Acme' });
-  return { acct, svc, api: acct.client.verify.v2.services(svc.sid) };
-}
+/** The servers run on a ManualClock starting here, with verifications living TTL ms. */
+const CLOCK = { start: new Date('2025-03-01T12:00:00Z'), ttlMs: TTL };
 
 /** What the device does: call the URL over its mobile data connection (no credentials). */
 async function invoke(url: string, method: 'GET' | 'POST' = 'GET'): Promise<URLSearchParams> {
@@ -42,7 +21,7 @@ async function invoke(url: string, method: 'GET' | 'POST' = 'GET'): Promise<URLS
 
 const snaUrl = (v: { sna: unknown }): string => (v.sna as { url: string }).url;
 
-eachBackend('silent network authentication', async (t, server, clock) => {
+onEachBackend('silent network authentication', async (t, server, clock) => {
   await t.test('start with Channel=sna: sna.url on verifyd, an sna attempt, nothing in the inbox', async () => {
     const { acct, svc, api } = await setup(server);
     const v = await api.verifications.create({ to: US, channel: 'sna' });
@@ -167,4 +146,4 @@ eachBackend('silent network authentication', async (t, server, clock) => {
     assert.equal(ok.status, 'approved');
     assert.equal(ok.snaAttemptsErrorCodes, null);
   });
-});
+}, CLOCK);

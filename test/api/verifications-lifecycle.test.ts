@@ -4,49 +4,18 @@
  * and expiry that happens without anyone asking. A ManualClock drives time. Both backends.
  */
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
-import { ManualClock } from '../../src/domain/clock.js';
 import { startExpirySweep } from '../../src/sweep.js';
-import { startServer, type Account, type TestServer } from '../support/server.js';
+import { rejectsWith } from '../support/assertions.js';
+import { onEachBackend, setup, type ServiceApi } from '../support/server.js';
 
 const US = '+15017122661';
 const TTL = 600_000;
+/** The servers run on a ManualClock starting here, with verifications living TTL ms. */
+const CLOCK = { start: new Date('2025-03-01T12:00:00Z'), ttlMs: TTL };
 const quiet = { error: () => undefined };
 
-function eachBackend(title: string, body: (t: TestContext, server: TestServer, clock: ManualClock) => Promise<void>): void {
-  for (const backend of ['sqlite', 'postgres'] as const) {
-    test(`${title} [${backend}]`, async (t) => {
-      const clock = new ManualClock(new Date('2025-03-01T12:00:00Z'));
-      const server = await startServer(backend, { clock, ttlMs: TTL });
-      if ('skip' in server) return void t.skip(server.skip);
-      try {
-        await body(t, server, clock);
-      } finally {
-        await server.close();
-      }
-    });
-  }
-}
-
-async function rejectsWith(p: Promise<unknown>, status: number, code: number, message?: string): Promise<void> {
-  await assert.rejects(p, (err: { status: number; code: number; message: string }) => {
-    assert.equal(err.status, status, err.message);
-    assert.equal(err.code, code, err.message);
-    if (message !== undefined) assert.equal(err.message, message);
-    return true;
-  });
-}
-
-async function setup(server: TestServer, opts: Record<string, unknown> = {}) {
-  const acct: Account = await server.account();
-  const svc = await acct.client.verify.v2.services.create({ friendlyName: 'Acme', ...opts });
-  return { acct, svc, api: acct.client.verify.v2.services(svc.sid) };
-}
-
-type Api = Awaited<ReturnType<typeof setup>>['api'];
-
 /** fetch, update and check all answer 404 for a verification that reached a final state. */
-async function assertGone(api: Api, serviceSid: string, sid: string, to: string): Promise<void> {
+async function assertGone(api: ServiceApi, serviceSid: string, sid: string, to: string): Promise<void> {
   const path = (ref: string) => `The requested resource /Services/${serviceSid}/Verifications/${ref} was not found`;
   await rejectsWith(api.verifications(sid).fetch(), 404, 20404, path(sid));
   await rejectsWith(api.verifications(to).fetch(), 404, 20404, path(to));
@@ -57,7 +26,7 @@ async function assertGone(api: Api, serviceSid: string, sid: string, to: string)
   await rejectsWith(api.verificationChecks.create({ verificationSid: sid, code: '123456' }), 404, 20404, check);
 }
 
-eachBackend('verification lifecycle', async (t, server, clock) => {
+onEachBackend('verification lifecycle', async (t, server, clock) => {
   await t.test('starting again while pending: same sid, same code, a new VL attempt, channel may switch', async () => {
     const { acct, api } = await setup(server);
     const first = await api.verifications.create({ to: US, channel: 'sms' });
@@ -233,4 +202,4 @@ eachBackend('verification lifecycle', async (t, server, clock) => {
     assert.notEqual(fresh.sid, v.sid);
     assert.equal((await server.store.getVerification(svc.sid, v.sid))?.status, 'expired');
   });
-});
+}, CLOCK);

@@ -4,8 +4,8 @@
  * Twilio error, and locale resolution. Runs on SQLite and PostgreSQL.
  */
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
-import { startServer, type Account, type TestServer } from '../support/server.js';
+import { rejectsWith } from '../support/assertions.js';
+import { onEachBackend, setup } from '../support/server.js';
 
 const US = '+15017122661';
 const GB = '+447400123456';
@@ -13,42 +13,13 @@ const BR = '+5511987654321';
 const FR = '+33612345678';
 const IS = '+3546111234'; // Iceland: no Verify language of its own, so English.
 
-function eachBackend(title: string, body: (t: TestContext, server: TestServer) => Promise<void>): void {
-  for (const backend of ['sqlite', 'postgres'] as const) {
-    test(`${title} [${backend}]`, async (t) => {
-      const server = await startServer(backend);
-      if ('skip' in server) return void t.skip(server.skip);
-      try {
-        await body(t, server);
-      } finally {
-        await server.close();
-      }
-    });
-  }
-}
-
-async function rejectsWith(p: Promise<unknown>, status: number, code: number, message?: string): Promise<void> {
-  await assert.rejects(p, (err: { status: number; code: number; message: string }) => {
-    assert.equal(err.status, status, err.message);
-    assert.equal(err.code, code, err.message);
-    if (message !== undefined) assert.equal(err.message, message);
-    return true;
-  });
-}
-
-async function setup(server: TestServer, opts: Record<string, unknown> = {}) {
-  const acct: Account = await server.account();
-  const svc = await acct.client.verify.v2.services.create({ friendlyName: 'Acme', ...opts });
-  return { acct, svc, api: acct.client.verify.v2.services(svc.sid) };
-}
-
 const form = (o: Record<string, string>) => ({
   method: 'POST',
   headers: { 'content-type': 'application/x-www-form-urlencoded' },
   body: new URLSearchParams(o).toString(),
 });
 
-eachBackend('start verification', async (t, server) => {
+onEachBackend('start verification', async (t, server) => {
   await t.test('201 carries every field of the Verification resource', async () => {
     const { acct, svc } = await setup(server);
     const res = await server.fetch(`/v2/Services/${svc.sid}/Verifications`, { ...form({ To: US, Channel: 'sms' }), auth: { user: acct.sid, pass: acct.authToken } });

@@ -3,17 +3,18 @@
  * the official twilio SDK pointed at it the way a user would (a RequestClient that rewrites the host).
  */
 import type { AddressInfo } from 'node:net';
+import { test, type TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import twilio from 'twilio';
 import { createAccount, createApiKey } from '../../src/accounts/accounts.js';
 import { buildApp } from '../../src/api/app.js';
 import { InboxDelivery } from '../../src/channels/inbox.js';
-import { systemClock, type Clock } from '../../src/domain/clock.js';
+import { ManualClock, systemClock, type Clock } from '../../src/domain/clock.js';
 import { CodeKeyring } from '../../src/domain/code/keys.js';
 import { newSid } from '../../src/domain/ids.js';
 import type { VerificationDeps } from '../../src/domain/verification/deps.js';
 import type { KyselyStore } from '../../src/storage/kysely-store.js';
-import { postgresStore, sqliteStore, type BackendName } from './databases.js';
+import { BACKENDS, postgresStore, sqliteStore, type BackendName } from './databases.js';
 
 export type TwilioClient = ReturnType<typeof twilio>;
 
@@ -115,3 +116,53 @@ export async function startServer(backend: BackendName = 'sqlite', opts: { clock
   };
   return server;
 }
+
+/** Options of onEachBackend: `start` runs the server on a ManualClock starting there (handed to the body). */
+export interface OnEachBackendOptions {
+  start?: Date;
+  ttlMs?: number;
+}
+
+/**
+ * Registers `body` as one top-level test per backend (`<title> [sqlite]`, `<title> [postgres]`),
+ * each with a fresh server that is closed afterwards. With `start`, the server runs on a new
+ * ManualClock starting then, which the body gets as its third argument; without it, on the system
+ * clock. An unreachable PostgreSQL skips its test with the reason shown.
+ */
+export function onEachBackend(
+  title: string,
+  body: (t: TestContext, server: TestServer, clock: ManualClock) => Promise<void>,
+  opts: OnEachBackendOptions & { start: Date },
+): void;
+export function onEachBackend(title: string, body: (t: TestContext, server: TestServer) => Promise<void>, opts?: OnEachBackendOptions & { start?: undefined }): void;
+export function onEachBackend(
+  title: string,
+  body: (t: TestContext, server: TestServer, clock: ManualClock) => Promise<void>,
+  opts: OnEachBackendOptions = {},
+): void {
+  for (const { name } of BACKENDS) {
+    test(`${title} [${name}]`, async (t) => {
+      const clock = opts.start === undefined ? undefined : new ManualClock(opts.start);
+      const server = await startServer(name, { clock, ttlMs: opts.ttlMs });
+      if ('skip' in server) {
+        t.skip(server.skip);
+        return;
+      }
+      try {
+        await body(t, server, clock as ManualClock);
+      } finally {
+        await server.close();
+      }
+    });
+  }
+}
+
+/** A fresh account (or the one given) with a service named Acme (plus `opts`) and the SDK handle for that service. */
+export async function setup(server: TestServer, opts: Record<string, unknown> = {}, acct?: Account) {
+  acct ??= await server.account();
+  const svc = await acct.client.verify.v2.services.create({ friendlyName: 'Acme', ...opts });
+  return { acct, svc, api: acct.client.verify.v2.services(svc.sid) };
+}
+
+/** The SDK handle of one service, as setup() returns it. */
+export type ServiceApi = Awaited<ReturnType<typeof setup>>['api'];
