@@ -27,6 +27,13 @@ import type { Database } from './schema.js';
 type Db = Kysely<Database> | Transaction<Database>;
 
 /**
+ * 'pending' as a literal in the SQL text, not a bound parameter: SQLite can then match the partial
+ * indexes (WHERE status = 'pending') when it prepares the statement, instead of re-planning on
+ * every execution to see whether the bound value fits the index.
+ */
+const PENDING = sql.lit('pending');
+
+/**
  * The one Store implementation; the dialect only changes row locking (FOR UPDATE on PostgreSQL,
  * where transactions run concurrently; SQLite has one connection and serialises transactions) and
  * how unique violations are recognised.
@@ -35,6 +42,7 @@ export class KyselyStore implements Store {
   constructor(
     private readonly db: Kysely<Database>,
     readonly dialect: Dialect,
+    private readonly onClose: () => Promise<void> = async () => undefined,
   ) {}
 
   async migrate(): Promise<void> {
@@ -48,8 +56,9 @@ export class KyselyStore implements Store {
     if (error) throw error;
   }
 
-  close(): Promise<void> {
-    return this.db.destroy();
+  async close(): Promise<void> {
+    await this.db.destroy();
+    await this.onClose();
   }
 
   async insertAccount(a: Account): Promise<void> {
@@ -168,7 +177,7 @@ export class KyselyStore implements Store {
 
   async expireDue(now: number, limit: number): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
-      let q = trx.selectFrom('verifications').select(['sid', 'account_sid', 'service_sid']).where('status', '=', 'pending').where('expires_at', '<=', now).limit(limit);
+      let q = trx.selectFrom('verifications').select(['sid', 'account_sid', 'service_sid']).where('status', '=', PENDING).where('expires_at', '<=', now).limit(limit);
       // Several nodes sweep at once on PostgreSQL: each takes rows the others have not locked.
       if (this.dialect === 'postgres') q = q.forUpdate().skipLocked();
       const due = await q.execute();
@@ -235,7 +244,7 @@ export class KyselyStore implements Store {
 }
 
 async function pendingByTo(db: Db, serviceSid: string, to: string, lock: boolean): Promise<Verification | undefined> {
-  let q = db.selectFrom('verifications').selectAll().where('service_sid', '=', serviceSid).where('to_addr', '=', to).where('status', '=', 'pending');
+  let q = db.selectFrom('verifications').selectAll().where('service_sid', '=', serviceSid).where('to_addr', '=', to).where('status', '=', PENDING);
   if (lock) q = q.forUpdate();
   const r = await q.executeTakeFirst();
   return r && verificationFromRow(r);

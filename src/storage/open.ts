@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { KyselyStore } from './kysely-store.js';
+import { startCheckpointer } from './sqlite-checkpointer.js';
 import type { Database } from './schema.js';
 
 export interface StorageConfig {
@@ -34,8 +35,16 @@ function openSqlite(path: string): KyselyStore {
   // NORMAL in WAL mode survives process crashes; only an OS crash can lose the last commits.
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  // An 8 MiB page cache (default 2 MiB) keeps the hot index pages in memory at a modest RSS cost.
+  db.pragma('cache_size = -8192');
+  db.pragma('temp_store = MEMORY');
   db.pragma('foreign_keys = ON');
-  return new KyselyStore(new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(db) }) }), 'sqlite');
+  if (path === ':memory:') return new KyselyStore(new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(db) }) }), 'sqlite');
+  // Checkpoints happen in a worker (sqlite-checkpointer.ts); this threshold (~40 MB of WAL) only
+  // matters if that worker is not keeping up.
+  db.pragma('wal_autocheckpoint = 10000');
+  const checkpointer = startCheckpointer(path);
+  return new KyselyStore(new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(db) }) }), 'sqlite', () => checkpointer.stop());
 }
 
 /**

@@ -2,12 +2,11 @@
  * Throwaway databases for tests. Every suite that needs a store gets a fresh one, so suites can run
  * in parallel (node --test runs files in separate processes) without seeing each other's rows.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import pg from 'pg';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../../scripts/throwaway-postgres.js';
 import type { KyselyStore } from '../../src/storage/kysely-store.js';
 import { openStore } from '../../src/storage/open.js';
 
@@ -25,7 +24,7 @@ export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@1
 const PG_POOL_SIZE = 10;
 
 /** A fresh SQLite file (not :memory:) so WAL mode and the file-backed code paths are what gets tested. */
-export async function sqliteStore(): Promise<OpenedStore> {
+export async function sqliteStore(): Promise<OpenedStore & { path: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'verifyd-test-'));
   let store: KyselyStore;
   try {
@@ -36,6 +35,7 @@ export async function sqliteStore(): Promise<OpenedStore> {
   }
   return {
     store,
+    path: join(dir, 'verifyd.db'),
     async cleanup() {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -48,37 +48,10 @@ export async function sqliteStore(): Promise<OpenedStore> {
  * any other failure (e.g. no CREATEDB privilege) is a real error. TEST_REQUIRE_POSTGRES=1 makes an
  * unreachable server an error too, so CI cannot silently skip the PostgreSQL half.
  */
-export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> } | Skip> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await admin.connect();
-  } catch (err) {
-    await admin.end().catch(() => undefined);
-    const reason = `PostgreSQL not reachable at ${redact(ADMIN_URL)}: ${(err as Error).message || String(err)}`;
-    if (process.env.TEST_REQUIRE_POSTGRES === '1') throw new Error(reason);
-    return { skip: reason };
-  }
-  const name = `verifyd_test_${randomBytes(8).toString('hex')}`;
-  try {
-    await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
-      await c.connect();
-      try {
-        // FORCE: a test that failed half-way may have left connections open.
-        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
+export async function createPostgresDatabase(): Promise<ThrowawayDatabase | Skip> {
+  const db = await createThrowawayDatabase(ADMIN_URL, 'verifyd_test');
+  if ('skip' in db && process.env.TEST_REQUIRE_POSTGRES === '1') throw new Error(db.skip);
+  return db;
 }
 
 export async function postgresStore(): Promise<(OpenedStore & { url: string }) | Skip> {
@@ -127,16 +100,5 @@ export function forEachBackend(title: string, body: (t: TestContext, store: Kyse
         await opened.cleanup();
       }
     });
-  }
-}
-
-/** The URL without its password, for messages. */
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '<unparseable TEST_DATABASE_URL>';
   }
 }

@@ -43,11 +43,48 @@ export async function authenticate(store: Store, header: string | undefined): Pr
   throw unauthorized();
 }
 
+/**
+ * Remembers credentials that verified, for a few seconds, so a client's burst of requests costs one
+ * lookup. Keyed by a SHA-256 of the whole header: only the exact secret that verified hits, a wrong
+ * one always goes to the store. Accounts and keys cannot be changed or deleted through the API, so
+ * nothing can go stale inside the window; a key revoked in the database directly keeps working on
+ * each node for at most CREDENTIAL_CACHE_MS.
+ */
+export const CREDENTIAL_CACHE_MS = 5_000;
+const CACHE_LIMIT = 10_000;
+
+export class CredentialCache {
+  private readonly entries = new Map<string, { accountSid: string; until: number }>();
+  constructor(private readonly now: () => number = Date.now) {}
+
+  get(header: string): string | undefined {
+    const key = sha256(header).toString('base64');
+    const hit = this.entries.get(key);
+    if (hit && hit.until > this.now()) return hit.accountSid;
+    if (hit) this.entries.delete(key);
+    return undefined;
+  }
+
+  set(header: string, accountSid: string): void {
+    // Map keeps insertion order: dropping the oldest entry bounds memory under many distinct keys.
+    if (this.entries.size >= CACHE_LIMIT) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(sha256(header).toString('base64'), { accountSid, until: this.now() + CREDENTIAL_CACHE_MS });
+  }
+}
+
 /** Authenticates a request unless it is public; rejects with the 401 TwilioError. */
 export function authChecker(store: Store, isPublic: (req: FastifyRequest) => boolean): (req: FastifyRequest) => Promise<void> {
+  const cache = new CredentialCache();
   return async (request) => {
     if (isPublic(request)) return;
-    request.accountSid = await authenticate(store, request.headers.authorization);
+    const header = request.headers.authorization;
+    const cached = header === undefined ? undefined : cache.get(header);
+    if (cached !== undefined) {
+      request.accountSid = cached;
+      return;
+    }
+    request.accountSid = await authenticate(store, header);
+    cache.set(header as string, request.accountSid);
   };
 }
 

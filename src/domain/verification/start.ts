@@ -96,8 +96,10 @@ async function deliver(
     });
     const at = deps.clock.now().getTime();
     await deps.store.updateSendStatus(attempt.sid, result.messageStatus, result.errorCode, at);
+    Object.assign(attempt, { messageStatus: result.messageStatus, errorCode: result.errorCode, dateUpdated: at });
   }
-  const sends = await deps.store.listSends(verification.sid);
+  // A first send is the only attempt; a resend lists them all (and notices a deletion meanwhile).
+  const sends = verification.sendCount === 1 ? [attempt] : await deps.store.listSends(verification.sid);
   if (!sends.some((s) => s.sid === attempt.sid)) throw new MissingParent('verification deleted during start');
   return { verification, sends, snaUrl: planned.snaUrl };
 }

@@ -1,0 +1,64 @@
+/** Types and helpers shared by the orchestrator (run.ts) and the load generator process (load.ts). */
+import type { CpuShare } from './cpu.js';
+
+export type BodySpec =
+  /** A new verification per request: To = phoneNumber(npa, offset + i). */
+  | { kind: 'start'; npa: string; offset: number }
+  /** One pre-created pending verification per request, right code: pool file is JSON [[to, code], ...]. */
+  | { kind: 'check'; poolFile: string };
+
+export interface LoadSpec {
+  baseUrl: string;
+  path: string;
+  authorization: string;
+  connections: number;
+  warmupSeconds: number;
+  durationSeconds: number;
+  body: BodySpec;
+  /** The server's pid, for its CPU use during the measured run. */
+  serverPid?: number;
+}
+
+export interface RunFigures {
+  /** Mean requests per second (autocannon's per-second samples). */
+  rps: number;
+  total: number;
+  durationSeconds: number;
+  /** Latency in ms (autocannon's histogram has 1 ms resolution). */
+  p50: number;
+  p99: number;
+  mean: number;
+  max: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  /** Average cores used during the run (measured run only). */
+  cpu?: CpuShare;
+}
+
+export interface LoadResult {
+  warmup: RunFigures;
+  measured: RunFigures;
+  /** For check: how many pool entries existed and how many requests wanted one. */
+  pool?: { size: number; wanted: number };
+}
+
+/**
+ * A valid US number (libphonenumber-js/max accepts every NXX 200-999 with any line number for the
+ * area codes used here), distinct for each i in [0, 8_000_000).
+ */
+export function phoneNumber(npa: string, i: number): string {
+  if (!Number.isInteger(i) || i < 0 || i >= 8_000_000) throw new RangeError(`phone index out of range: ${i}`);
+  const exchange = 200 + Math.floor(i / 10_000);
+  const line = String(i % 10_000).padStart(4, '0');
+  return `+1${npa}${exchange}${line}`;
+}
+
+export function startBody(to: string): string {
+  return `To=${encodeURIComponent(to)}&Channel=sms`;
+}
+
+export function checkBody(to: string, code: string): string {
+  return `To=${encodeURIComponent(to)}&Code=${encodeURIComponent(code)}`;
+}

@@ -1,0 +1,196 @@
+/**
+ * `npm run bench`: verifyd on SQLite and on PostgreSQL against a bare node:http server, each in its
+ * own process, loaded by autocannon in another process over 127.0.0.1. Prints a table: req/s,
+ * p50/p99 latency, non-2xx, ratio to the bare server's req/s, and peak RSS.
+ *
+ * Env: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2), BENCH_CONNECTIONS (default 50),
+ * BENCH_STORES (default "sqlite,postgres"), BENCH_CHECK_POOL (pending verifications created for the
+ * check run; default sized from the start run), BENCH_DATABASE_URL (admin URL for the throwaway DB),
+ * BENCH_PROFILE_DIR (V8 CPU profiles of each verifyd process, node --cpu-prof, in <dir>/<store>/;
+ * the largest file is the main thread).
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Api } from './api.js';
+import type { BodySpec, LoadResult, LoadSpec, RunFigures } from './common.js';
+import { createBenchDatabase } from './postgres.js';
+import { ROOT, freePort, killAll, peakRssMb, runTs, spawnTs, stop, waitHealthy, type Proc } from './procs.js';
+import { seedCheckPool } from './seed.js';
+import { printReport, type Row } from './report.js';
+
+function envNum(key: string, def: number, min: number, max: number): number {
+  const raw = process.env[key];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${key} must be a number between ${min} and ${max} (got ${raw})`);
+  return n;
+}
+
+const DURATION = envNum('BENCH_DURATION', 10, 1, 600);
+const WARMUP = envNum('BENCH_WARMUP', 2, 0, 60);
+const CONNECTIONS = envNum('BENCH_CONNECTIONS', 50, 1, 1000);
+const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',').map((s) => s.trim()).filter(Boolean);
+// The check run needs one pending verification per request; check is expected to be faster than start.
+const POOL_FACTOR = 3;
+
+const log = (msg: string) => process.stdout.write(`· ${msg}\n`);
+
+// Async cleanups (drop database, remove temp dir), run once each, newest first, also on Ctrl-C.
+const cleanups: Array<() => Promise<void> | void> = [];
+async function cleanUp(): Promise<void> {
+  while (cleanups.length > 0) {
+    const fn = cleanups.pop()!;
+    try {
+      await fn();
+    } catch (err) {
+      process.stderr.write(`cleanup failed: ${(err as Error).message}\n`);
+    }
+  }
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    killAll();
+    process.stderr.write(`\n${signal}: stopping; child processes killed, cleaning up\n`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+async function load(baseUrl: string, path: string, authorization: string, body: BodySpec, serverPid: number): Promise<LoadResult> {
+  const spec: LoadSpec = { baseUrl, path, authorization, connections: CONNECTIONS, warmupSeconds: WARMUP, durationSeconds: DURATION, body, serverPid };
+  const out = await runTs('bench/load.ts', JSON.stringify(spec), (WARMUP + DURATION + 60) * 1000);
+  return JSON.parse(out.trim().split('\n').pop()!) as LoadResult;
+}
+
+const mb = (n: number | null) => (n === null ? 'n/a' : n.toFixed(1));
+
+function summary(r: RunFigures): string {
+  const cores = (n: number | null | undefined) => (n == null ? 'n/a' : n.toFixed(2));
+  return `${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors + r.timeouts}; ` +
+    `cores used: server ${cores(r.cpu?.server)}, load generator ${cores(r.cpu?.client)}, rest of machine ${cores(r.cpu?.other)}`;
+}
+
+/** Which code was measured: the commit, and whether the working tree differed from it. */
+function gitState(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return dirty ? `${head} + uncommitted changes in src/` : head;
+  } catch {
+    return 'unknown (no git)';
+  }
+}
+
+async function benchBare(): Promise<Row> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const proc = spawnTs('bench/bare-server.ts', [], { PORT: String(port) });
+  try {
+    await waitHealthy(proc, baseUrl);
+    log('bare node:http: running');
+    // Same request shape and client work as the start scenario, so the ratio compares servers only.
+    const r = await load(baseUrl, '/v2/Services/VA00000000000000000000000000000000/Verifications', 'Basic YmVuY2g6YmVuY2g=', { kind: 'start', npa: '201', offset: 0 }, proc.pid);
+    log(`bare node:http: ${summary(r.measured)}`);
+    return { scenario: 'bare', store: 'node:http', figures: r.measured, rssMb: peakRssMb(proc.pid) };
+  } finally {
+    await stop(proc);
+  }
+}
+
+async function benchVerifyd(store: string, tmp: string): Promise<Row[] | { skip: string }> {
+  const env: Record<string, string> = {
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    CODE_KEYS: `k1:${randomBytes(32).toString('hex')}`,
+    TWILIO_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
+    TWILIO_AUTH_TOKEN: randomBytes(16).toString('hex'),
+  };
+  if (store === 'sqlite') {
+    env.SQLITE_PATH = join(tmp, 'verifyd.db');
+  } else if (store === 'postgres') {
+    const db = await createBenchDatabase();
+    if ('skip' in db) return db;
+    cleanups.push(() => db.drop());
+    env.DATABASE_URL = db.url;
+  } else {
+    throw new Error(`unknown store ${JSON.stringify(store)} (use sqlite or postgres)`);
+  }
+  const port = await freePort();
+  env.PORT = String(port);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const profileDir = process.env.BENCH_PROFILE_DIR;
+  const proc: Proc = spawnTs('dist/main.js', [], env, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, store)}`] : []);
+  const api = new Api(baseUrl, env.TWILIO_ACCOUNT_SID!, env.TWILIO_AUTH_TOKEN!);
+  try {
+    await waitHealthy(proc, baseUrl);
+    const startService = await api.createService('Bench');
+    const poolService = await api.createService('Bench check pool');
+    log(`verifyd ${store}: running (pid ${proc.pid})`);
+
+    const start = await load(baseUrl, `/v2/Services/${startService}/Verifications`, api.authorization, { kind: 'start', npa: '201', offset: 0 }, proc.pid);
+    const startRss = peakRssMb(proc.pid);
+    log(`verifyd ${store} start: ${summary(start.measured)}; peak RSS ${mb(startRss)} MB`);
+
+    const poolSize = Math.ceil(envNum('BENCH_CHECK_POOL', Math.max(start.measured.rps, 500) * POOL_FACTOR * (WARMUP + DURATION), 1, 8_000_000));
+    const t0 = Date.now();
+    const pool = await seedCheckPool(api, poolService, poolSize, '202');
+    const poolFile = join(tmp, `pool-${store}.json`);
+    writeFileSync(poolFile, JSON.stringify(pool));
+    log(`verifyd ${store}: seeded ${pool.length} pending verifications for the check run in ${((Date.now() - t0) / 1000).toFixed(1)} s (peak RSS so far ${mb(peakRssMb(proc.pid))} MB)`);
+
+    const check = await load(baseUrl, `/v2/Services/${poolService}/VerificationCheck`, api.authorization, { kind: 'check', poolFile }, proc.pid);
+    const endRss = peakRssMb(proc.pid);
+    log(`verifyd ${store} check: ${summary(check.measured)}; peak RSS ${mb(endRss)} MB`);
+    if (check.pool && check.pool.wanted > check.pool.size) {
+      log(`verifyd ${store} check: POOL EXHAUSTED (${check.pool.wanted} requests for ${check.pool.size} verifications); raise BENCH_CHECK_POOL`);
+    }
+    return [
+      { scenario: 'start', store, figures: start.measured, rssMb: startRss },
+      { scenario: 'check', store, figures: check.measured, rssMb: endRss },
+    ];
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n--- verifyd ${store} output (tail) ---\n${proc.output()}`);
+  } finally {
+    api.close();
+    await stop(proc);
+  }
+}
+
+async function main(): Promise<number> {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  log(`node ${process.version}, ${availableParallelism()} CPUs (${cpu}), ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s per run`);
+  log(`code: ${gitState()}; load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const tmp = mkdtempSync(join(tmpdir(), 'verifyd-bench-'));
+  cleanups.push(() => rmSync(tmp, { recursive: true, force: true }));
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  let failed = false;
+  try {
+    rows.push(await benchBare());
+    for (const store of STORES) {
+      try {
+        const r = await benchVerifyd(store, tmp);
+        if ('skip' in r) notes.push(`${store} skipped: ${r.skip}`);
+        else rows.push(...r);
+      } catch (err) {
+        failed = true;
+        notes.push(`${store} FAILED: ${(err as Error).message}`);
+      }
+    }
+  } finally {
+    await cleanUp();
+  }
+  printReport(rows, notes, { connections: CONNECTIONS, duration: DURATION });
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  async (err) => {
+    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+    await cleanUp();
+    process.exit(1);
+  },
+);
