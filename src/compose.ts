@@ -27,6 +27,7 @@ export async function compose(config: Config, clock: Clock = systemClock): Promi
     ids: newSid,
     ttlMs: config.verificationTtlMs,
     snaBaseUrl: config.publicBaseUrl,
+    prices: config.prices,
   };
   return { store, services, verifications, clock };
 }

@@ -2,7 +2,7 @@ import { bootstrapAccount } from './accounts/accounts.js';
 import { buildApp } from './api/app.js';
 import { compose } from './compose.js';
 import { ConfigError, loadConfig } from './config/config.js';
-import { startExpirySweep } from './sweep.js';
+import { startExpirySweep, startRetention } from './sweep.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     publicBaseUrl: config.publicBaseUrl,
     bodyLimitBytes: config.bodyLimitBytes,
     logLevel: config.logLevel,
+    attemptsRatePerMinute: config.attemptsRatePerMinute,
   });
 
   const created = await bootstrapAccount(c.store, c.clock, { accountSid: config.bootstrapAccountSid, authToken: config.bootstrapAuthToken });
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   }
 
   const sweep = startExpirySweep(c.store, c.clock, config.expirySweepMs, app.log);
+  const retention = startRetention(c.store, c.clock, config.attemptRetentionMs, 60_000, app.log);
   await app.listen({ host: config.host, port: config.port });
   app.log.info({ store: c.store.dialect, publicBaseUrl: config.publicBaseUrl }, 'verifyd listening');
 
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
     closing = true;
     app.log.info({ signal }, 'shutting down');
     sweep.stop();
+    retention.stop();
     await app.close();
     await c.store.close();
     process.exit(0);

@@ -31,3 +31,26 @@ export function startExpirySweep(store: Store, clock: Clock, everyMs: number, lo
   timer.unref();
   return { stop: () => clearInterval(timer), runOnce };
 }
+
+/**
+ * Attempts (and with them the destinations they name) are kept for the retention period only;
+ * old rate-limit windows go too. Idempotent, so every node may run it.
+ */
+export function startRetention(store: Store, clock: Clock, retentionMs: number, everyMs: number, log: Log): { stop(): void; runOnce(): Promise<number> } {
+  const runOnce = async (): Promise<number> => {
+    const now = clock.now().getTime();
+    let total = 0;
+    for (;;) {
+      const n = await store.purgeAttempts(now - retentionMs, 1000);
+      total += n;
+      if (n < 1000) break;
+    }
+    await store.purgeRateCounters(now - 10 * 60_000);
+    return total;
+  };
+  const timer = setInterval(() => {
+    runOnce().catch((err) => log.error({ err }, 'retention purge failed'));
+  }, everyMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer), runOnce };
+}

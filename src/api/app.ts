@@ -10,6 +10,7 @@ import { authChecker, registerAuth } from './plugins/auth.js';
 import { RouteTable, clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './plugins/errors.js';
 import { loggerOptions } from './plugins/logging.js';
 import { servicesRoutes } from './verify-v2/services.js';
+import { attemptRoutes } from './verify-v2/attempts.js';
 import { verificationRoutes } from './verify-v2/verifications.js';
 
 export interface AppDeps {
@@ -18,6 +19,8 @@ export interface AppDeps {
   publicBaseUrl: string;
   bodyLimitBytes: number;
   logLevel: string;
+  /** Requests per minute per account to /v2/Attempts* (default 100, as Twilio). */
+  attemptsRatePerMinute?: number;
   /** Where log lines go instead of stdout (tests capture the log through it). */
   logStream?: DestinationStream;
 }
@@ -64,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/healthz', async () => ({ status: 'ok' }));
   servicesRoutes(app, ctx);
   verificationRoutes(app, ctx);
+  attemptRoutes(app, ctx, { store: deps.services.store, clock: deps.services.clock, ratePerMinute: deps.attemptsRatePerMinute ?? 100 });
   inboxRoutes(app, ctx);
   snaRoutes(app, ctx);
   return app;

@@ -43,10 +43,14 @@ export function envelope<T extends { sid: string; dateCreated: number }>(
   req: PageRequest,
   rows: T[],
   serialize: (row: T) => unknown,
+  filters: Record<string, string | undefined> = {},
 ): Record<string, unknown> {
   const items = rows.slice(0, req.pageSize);
+  // Filters ride along in every page URL: the SDK fetches next_page_url as it is.
+  const query = new URLSearchParams(Object.entries(filters).filter((e): e is [string, string] => e[1] !== undefined));
+  const prefix = query.size > 0 ? `${query.toString()}&` : '';
   const pageUrl = (page: number, token?: string) =>
-    `${baseUrl}${path}?PageSize=${req.pageSize}&Page=${page}${token ? `&PageToken=${token}` : ''}`;
+    `${baseUrl}${path}?${prefix}PageSize=${req.pageSize}&Page=${page}${token ? `&PageToken=${token}` : ''}`;
   const last = items[items.length - 1];
   const hasNext = rows.length > req.pageSize && last !== undefined;
   return {

@@ -2,6 +2,7 @@ import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, write
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { parseCodeKeys, type CodeKey } from '../domain/code/keys.js';
+import { NO_PRICES, parsePriceTable, type PriceTable } from '../domain/prices.js';
 
 export interface Config {
   host: string;
@@ -15,6 +16,9 @@ export interface Config {
   expirySweepMs: number;
   bodyLimitBytes: number;
   logLevel: string;
+  attemptsRatePerMinute: number;
+  attemptRetentionMs: number;
+  prices: PriceTable;
   bootstrapAccountSid: string | null;
   bootstrapAuthToken: string | null;
 }
@@ -75,6 +79,16 @@ export function loadConfig(env: Env = process.env): Config {
   if (accountSid && !/^AC[0-9a-fA-F]{32}$/.test(accountSid)) problems.push('TWILIO_ACCOUNT_SID must be AC followed by 32 hex characters');
   if ((accountSid === null) !== (authToken === null)) problems.push('TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN go together');
 
+  let prices = NO_PRICES;
+  if (env.PRICE_TABLE) {
+    try {
+      const text = env.PRICE_TABLE.startsWith('@') ? readFileSync(env.PRICE_TABLE.slice(1), 'utf8') : env.PRICE_TABLE;
+      prices = parsePriceTable(text);
+    } catch (err) {
+      problems.push(`PRICE_TABLE: ${(err as Error).message}`);
+    }
+  }
+
   const config: Config = {
     host,
     port,
@@ -87,6 +101,9 @@ export function loadConfig(env: Env = process.env): Config {
     expirySweepMs: int('EXPIRY_SWEEP_SECONDS', 5, 1, 3600) * 1000,
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 65_536, 1024, 10 * 1024 * 1024),
     logLevel,
+    attemptsRatePerMinute: int('ATTEMPTS_RATE_LIMIT_PER_MINUTE', 100, 1, 1_000_000),
+    attemptRetentionMs: int('ATTEMPT_RETENTION_DAYS', 30, 1, 3650) * 86_400_000,
+    prices,
     bootstrapAccountSid: accountSid,
     bootstrapAuthToken: authToken,
   };

@@ -1,5 +1,6 @@
 import type {
   Account,
+  AttemptStatus,
   ApiKey,
   CheckRecord,
   InboxMessage,
@@ -14,6 +15,34 @@ import type {
 export interface Cursor {
   dateCreated: number;
   sid: string;
+}
+
+/** Filters of GET /v2/Attempts (all optional, combined with AND). */
+export interface AttemptFilter {
+  createdAfter?: number;
+  createdBefore?: number;
+  to?: string;
+  country?: string;
+  channel?: string;
+  serviceSid?: string;
+  verificationSid?: string;
+  converted?: boolean;
+}
+
+/** Filters of GET /v2/Attempts/Summary. */
+export interface SummaryFilter {
+  createdAfter?: number;
+  createdBefore?: number;
+  country?: string;
+  channel?: string;
+  serviceSid?: string;
+  /** A prefix of the destination, e.g. "+1" or "+4477". */
+  destinationPrefix?: string;
+}
+
+export interface AttemptTotals {
+  total: number;
+  converted: number;
 }
 
 export interface InboxFilter {
@@ -38,6 +67,8 @@ export interface VerificationTx {
   insertStatusChange(c: StatusChange): Promise<void>;
   insertSnaSession(s: SnaSession): Promise<void>;
   latestSnaSession(verificationSid: string): Promise<SnaSession | undefined>;
+  /** Records a verification's outcome on all of its attempts (conversion and attempt status). */
+  setAttemptOutcome(verificationSid: string, outcome: { converted: boolean; status: AttemptStatus }, at: number): Promise<void>;
 }
 
 /** Thrown by a store when a unique constraint rejects a write (e.g. two pending verifications for one To). */
@@ -77,6 +108,17 @@ export interface Store {
   updateSendStatus(sid: string, messageStatus: string, errorCode: number | null, at: number): Promise<void>;
   /** Moves pending verifications whose validity ended to `expired`, recording each change. */
   expireDue(now: number, limit: number): Promise<number>;
+
+  /** Attempts of one account, newest first, keyset-paged after `before` (exclusive). */
+  listAttempts(accountSid: string, filter: AttemptFilter, page: { before?: Cursor; offset: number; limit: number }): Promise<SendAttempt[]>;
+  getAttempt(accountSid: string, sid: string): Promise<SendAttempt | undefined>;
+  summarizeAttempts(accountSid: string, filter: SummaryFilter): Promise<AttemptTotals>;
+  /** Deletes attempts created before `before`; returns how many. */
+  purgeAttempts(before: number, limit: number): Promise<number>;
+  /** Counts one hit in a fixed window and returns the window's count so far (atomic across nodes). */
+  hitRateCounter(bucket: string, windowStart: number): Promise<number>;
+  /** Drops counters of windows that started before `before`. */
+  purgeRateCounters(before: number): Promise<void>;
 
   findSnaSession(tokenHash: string): Promise<SnaSession | undefined>;
   /** Marks an SNA session used exactly once; false when it was already used or has expired. */

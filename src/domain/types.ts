@@ -111,6 +111,21 @@ export interface SendAttempt {
   errorCode: number | null;
   dateCreated: number;
   dateUpdated: number;
+  /** True once the verification this attempt belongs to was approved. */
+  converted: boolean;
+  attemptStatus: AttemptStatus;
+  price: Price | null;
+  mcc: string | null;
+  mnc: string | null;
+  carrier: string | null;
+}
+
+/** confirmed once the verification is approved, expired once it lapsed, unconfirmed otherwise. */
+export type AttemptStatus = 'confirmed' | 'unconfirmed' | 'expired';
+
+export interface Price {
+  value: string;
+  currency: string;
 }
 
 export type CheckResult = 'SUCCESS' | 'FAILURE';

@@ -1,8 +1,19 @@
 import { Kysely, Migrator, sql, type Transaction } from 'kysely';
-import { MissingParent, UniqueViolation, type Cursor, type InboxFilter, type Store, type VerificationTx } from '../domain/ports.js';
+import {
+  MissingParent,
+  UniqueViolation,
+  type AttemptFilter,
+  type AttemptTotals,
+  type Cursor,
+  type InboxFilter,
+  type Store,
+  type SummaryFilter,
+  type VerificationTx,
+} from '../domain/ports.js';
 import type {
   Account,
   ApiKey,
+  AttemptStatus,
   CheckRecord,
   InboxMessage,
   SendAttempt,
@@ -21,6 +32,7 @@ import {
   verificationFromRow,
   verificationToRow,
 } from './mappers.js';
+import * as attempts from './attempt-queries.js';
 import { migrationProvider, type Dialect } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -184,6 +196,7 @@ export class KyselyStore implements Store {
       for (const r of due) {
         const res = await trx.updateTable('verifications').set({ status: 'expired', date_updated: now }).where('sid', '=', r.sid).where('status', '=', 'pending').executeTakeFirst();
         if (Number(res.numUpdatedRows) === 0) continue;
+        await attempts.setAttemptOutcome(trx, r.sid, { converted: false, status: 'expired' }, now);
         await trx
           .insertInto('verification_status_changes')
           .values({ verification_sid: r.sid, account_sid: r.account_sid, service_sid: r.service_sid, from_status: 'pending', to_status: 'expired', cause: 'expiry', date_created: now })
@@ -191,6 +204,30 @@ export class KyselyStore implements Store {
       }
       return due.length;
     });
+  }
+
+  listAttempts(accountSid: string, filter: AttemptFilter, page: { before?: Cursor; offset: number; limit: number }): Promise<SendAttempt[]> {
+    return attempts.listAttempts(this.db, accountSid, filter, page);
+  }
+
+  getAttempt(accountSid: string, sid: string): Promise<SendAttempt | undefined> {
+    return attempts.getAttempt(this.db, accountSid, sid);
+  }
+
+  summarizeAttempts(accountSid: string, filter: SummaryFilter): Promise<AttemptTotals> {
+    return attempts.summarizeAttempts(this.db, accountSid, filter);
+  }
+
+  purgeAttempts(before: number, limit: number): Promise<number> {
+    return attempts.purgeAttempts(this.db, before, limit);
+  }
+
+  hitRateCounter(bucket: string, windowStart: number): Promise<number> {
+    return attempts.hitRateCounter(this.db, bucket, windowStart);
+  }
+
+  purgeRateCounters(before: number): Promise<void> {
+    return attempts.purgeRateCounters(this.db, before);
   }
 
   async findSnaSession(tokenHash: string): Promise<SnaSession | undefined> {
@@ -318,6 +355,10 @@ class KyselyVerificationTx implements VerificationTx {
       .insertInto('sna_sessions')
       .values({ token_hash: s.tokenHash, verification_sid: s.verificationSid, attempt_sid: s.attemptSid, expires_at: s.expiresAt, used_at: s.usedAt, client_token_hash: s.clientTokenHash })
       .execute();
+  }
+
+  setAttemptOutcome(verificationSid: string, outcome: { converted: boolean; status: AttemptStatus }, at: number): Promise<void> {
+    return attempts.setAttemptOutcome(this.trx, verificationSid, outcome, at);
   }
 
   async latestSnaSession(verificationSid: string): Promise<SnaSession | undefined> {

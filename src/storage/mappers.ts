@@ -86,9 +86,15 @@ export const sendFromRow = (r: Selectable<SendsTable>): SendAttempt => ({
   errorCode: r.error_code,
   dateCreated: n(r.date_created),
   dateUpdated: n(r.date_updated),
+  converted: Number(r.converted) === 1,
+  attemptStatus: r.attempt_status as SendAttempt['attemptStatus'],
+  price: r.price_value === null ? null : { value: r.price_value, currency: r.price_currency ?? '' },
+  mcc: r.mcc,
+  mnc: r.mnc,
+  carrier: r.carrier,
 });
 
-export const sendToRow = (s: SendAttempt): Omit<Selectable<SendsTable>, 'attempt_number'> => ({
+export const sendToRow = (s: SendAttempt): Omit<Selectable<SendsTable>, 'attempt_number'> & { converted: number; attempt_status: string } => ({
   sid: s.sid,
   verification_sid: s.verificationSid,
   account_sid: s.accountSid,
@@ -102,6 +108,13 @@ export const sendToRow = (s: SendAttempt): Omit<Selectable<SendsTable>, 'attempt
   error_code: s.errorCode,
   date_created: s.dateCreated,
   date_updated: s.dateUpdated,
+  converted: s.converted ? 1 : 0,
+  attempt_status: s.attemptStatus,
+  price_value: s.price?.value ?? null,
+  price_currency: s.price?.currency ?? null,
+  mcc: s.mcc,
+  mnc: s.mnc,
+  carrier: s.carrier,
 });
 
 export const snaFromRow = (r: Selectable<SnaSessionsTable>): SnaSession => ({

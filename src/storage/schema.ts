@@ -50,7 +50,15 @@ export interface SendsTable {
   error_code: number | null;
   date_created: number;
   date_updated: number;
+  converted: Generated<number>;
+  attempt_status: Generated<string>;
+  price_value: string | null;
+  price_currency: string | null;
+  mcc: string | null;
+  mnc: string | null;
+  carrier: string | null;
 }
+export interface RateCountersTable { bucket: string; window_start: number; hits: number }
 export interface ChecksTable { id: Generated<number>; verification_sid: string; result: string; date_created: number }
 export interface StatusChangesTable {
   id: Generated<number>;
@@ -95,4 +103,5 @@ export interface Database {
   verification_status_changes: StatusChangesTable;
   sna_sessions: SnaSessionsTable;
   inbox_messages: InboxTable;
+  rate_counters: RateCountersTable;
 }

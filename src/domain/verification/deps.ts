@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { CodeKeyring } from '../code/keys.js';
 import type { IdGenerator } from '../ids.js';
 import type { Delivery, Store } from '../ports.js';
+import type { PriceTable } from '../prices.js';
 
 /** Everything the verification use cases need, and nothing more. */
 export interface VerificationDeps {
@@ -14,4 +15,6 @@ export interface VerificationDeps {
   ttlMs: number;
   /** Base of the SNA carrier-simulator URL handed out for `sna` verifications. */
   snaBaseUrl: string;
+  /** Prices set on attempts; none when absent. */
+  prices?: PriceTable;
 }

@@ -3,6 +3,7 @@ import { parseEmail, parsePhone } from '../address.js';
 import { CodeKeyring } from '../code/keys.js';
 import { TwilioError, invalidParam, notFound } from '../errors.js';
 import { canonicalLocale, resolveLocale } from '../locale.js';
+import { NO_PRICES, priceFor } from '../prices.js';
 import { MissingParent, UniqueViolation, type VerificationTx } from '../ports.js';
 import type { DeliveryChannel, RequestChannel, SendAttempt, Service, StartOptions, Verification } from '../types.js';
 import type { VerificationDeps } from './deps.js';
@@ -207,6 +208,13 @@ async function plan(
     errorCode: null,
     dateCreated: now,
     dateUpdated: now,
+    converted: false,
+    attemptStatus: 'unconfirmed',
+    price: priceFor(deps.prices ?? NO_PRICES, channel, country),
+    // No carrier database is bundled: network codes and carrier stay unknown.
+    mcc: null,
+    mnc: null,
+    carrier: null,
   };
   await tx.insertSend(attempt);
 

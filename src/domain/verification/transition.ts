@@ -29,6 +29,9 @@ export async function transition(
     cause,
     dateCreated: now,
   });
+  // The Attempts API reports conversion per attempt; it changes with the verification's outcome.
+  if (to === 'approved') await tx.setAttemptOutcome(v.sid, { converted: true, status: 'confirmed' }, now);
+  else if (to === 'expired') await tx.setAttemptOutcome(v.sid, { converted: false, status: 'expired' }, now);
 }
 
 /** A pending verification whose validity has ended is expired on sight, whoever looks first. */

@@ -1,11 +1,13 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { initialSchema } from './001-initial.js';
+import { attemptsSchema } from './002-attempts.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
 /** Migrations are SQL per dialect; the list only ever grows. */
 const MIGRATIONS: Record<string, (d: Dialect) => string[]> = {
   '001-initial': initialSchema,
+  '002-attempts': attemptsSchema,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -1,0 +1,52 @@
+import type { AttemptSummary } from '../../domain/attempts/attempts.js';
+import type { SendAttempt } from '../../domain/types.js';
+import { iso } from './time.js';
+
+/** Calls report a call status; the inbox "answers" every call. Other channels report a message status. */
+function channelData(a: SendAttempt): Record<string, unknown> {
+  const common = { verification_sid: a.verificationSid, to: a.to, status: a.attemptStatus };
+  const errorCode = a.errorCode === null ? null : String(a.errorCode);
+  if (a.channel === 'email') {
+    return { ...common, message_status: a.messageStatus, error_code: errorCode, code_length: a.codeLength, locale: a.locale };
+  }
+  const status = a.channel === 'call'
+    ? { call_status: a.messageStatus === 'delivered' ? 'completed' : a.messageStatus }
+    : { message_status: a.messageStatus };
+  return {
+    ...common,
+    ...status,
+    error_code: errorCode,
+    country: a.country,
+    code_length: a.codeLength,
+    locale: a.locale,
+    mcc: a.mcc,
+    mnc: a.mnc,
+    carrier: a.carrier,
+  };
+}
+
+export function serializeAttempt(a: SendAttempt, baseUrl: string): Record<string, unknown> {
+  return {
+    sid: a.sid,
+    account_sid: a.accountSid,
+    service_sid: a.serviceSid,
+    verification_sid: a.verificationSid,
+    date_created: iso(a.dateCreated),
+    date_updated: iso(a.dateUpdated),
+    conversion_status: a.converted ? 'converted' : 'unconverted',
+    channel: a.channel,
+    price: a.price,
+    channel_data: channelData(a),
+    url: `${baseUrl}/v2/Attempts/${a.sid}`,
+  };
+}
+
+export function serializeSummary(s: AttemptSummary, baseUrl: string): Record<string, unknown> {
+  return {
+    total_attempts: s.totalAttempts,
+    total_converted: s.totalConverted,
+    total_unconverted: s.totalUnconverted,
+    conversion_rate_percentage: s.conversionRatePercentage,
+    url: `${baseUrl}/v2/Attempts/Summary`,
+  };
+}

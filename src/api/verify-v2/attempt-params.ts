@@ -1,0 +1,50 @@
+import { invalidParam } from '../../domain/errors.js';
+import type { AttemptFilter, SummaryFilter } from '../../domain/ports.js';
+import type { Params } from '../params.js';
+
+const CHANNELS = ['sms', 'call', 'email', 'whatsapp', 'rbm'] as const;
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
+
+function date(p: Params, name: string): number | undefined {
+  const v = p.str(name);
+  if (v === undefined) return undefined;
+  const t = ISO_8601.test(v) ? Date.parse(v) : NaN;
+  if (Number.isNaN(t)) throw invalidParam(name);
+  return t;
+}
+
+function country(p: Params): string | undefined {
+  const v = p.str('Country');
+  if (v !== undefined && !/^[A-Za-z]{2}$/.test(v)) throw invalidParam('Country');
+  return v?.toUpperCase();
+}
+
+/** Shared by list and summary; also returns the filters as given, for the paging URLs. */
+function common(p: Params) {
+  return {
+    createdAfter: date(p, 'DateCreatedAfter'),
+    createdBefore: date(p, 'DateCreatedBefore'),
+    country: country(p),
+    channel: p.oneOf('Channel', CHANNELS),
+    serviceSid: p.sid('VerifyServiceSid', 'VA'),
+  };
+}
+
+export function readAttemptFilter(p: Params): { filter: AttemptFilter; echo: Record<string, string | undefined> } {
+  const status = p.oneOf('Status', ['converted', 'unconverted'] as const);
+  const filter: AttemptFilter = {
+    ...common(p),
+    to: p.str('ChannelData.To'),
+    verificationSid: p.sid('VerificationSid', 'VE'),
+    converted: status === undefined ? undefined : status === 'converted',
+  };
+  const names = ['DateCreatedAfter', 'DateCreatedBefore', 'ChannelData.To', 'Country', 'Channel', 'VerifyServiceSid', 'VerificationSid', 'Status'];
+  return { filter, echo: Object.fromEntries(names.map((n) => [n, p.str(n)])) };
+}
+
+export function readSummaryFilter(p: Params): SummaryFilter {
+  const prefix = p.str('DestinationPrefix');
+  // Digits with an optional leading +: a literal prefix of an E.164 number or an email's start.
+  if (prefix !== undefined && !/^\+?[0-9]{1,15}$/.test(prefix)) throw invalidParam('DestinationPrefix');
+  return { ...common(p), destinationPrefix: prefix };
+}

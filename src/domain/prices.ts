@@ -1,0 +1,45 @@
+import type { DeliveryChannel, Price } from './types.js';
+
+/**
+ * What an attempt costs, set when the attempt is made: a per-country price for the channel, else
+ * the default price for the channel, else none (`price: null`). Values are decimal strings, as
+ * Twilio returns them, so no float rounding creeps in.
+ */
+export interface PriceTable {
+  currency: string;
+  default: Partial<Record<DeliveryChannel, string>>;
+  countries: Record<string, Partial<Record<DeliveryChannel, string>>>;
+}
+
+export const NO_PRICES: PriceTable = { currency: 'usd', default: {}, countries: {} };
+
+export function priceFor(table: PriceTable, channel: DeliveryChannel, country: string | null): Price | null {
+  const value = (country !== null ? table.countries[country]?.[channel] : undefined) ?? table.default[channel];
+  return value === undefined ? null : { value, currency: table.currency };
+}
+
+const DECIMAL = /^\d{1,9}(\.\d{1,9})?$/;
+const CHANNELS = new Set(['sms', 'call', 'whatsapp', 'email', 'sna']);
+
+/** Parses and validates PRICE_TABLE JSON; throws an Error naming the first bad entry. */
+export function parsePriceTable(json: string): PriceTable {
+  const raw = JSON.parse(json) as Record<string, unknown>;
+  const prices = (where: string, v: unknown): Partial<Record<DeliveryChannel, string>> => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${where} must be an object of channel: "price"`);
+    for (const [channel, price] of Object.entries(v)) {
+      if (!CHANNELS.has(channel)) throw new Error(`${where}.${channel} is not a channel`);
+      if (typeof price !== 'string' || !DECIMAL.test(price)) throw new Error(`${where}.${channel} must be a decimal string like "0.0079"`);
+    }
+    return v as Partial<Record<DeliveryChannel, string>>;
+  };
+  const currency = raw.currency ?? 'usd';
+  if (typeof currency !== 'string' || !/^[a-z]{3}$/i.test(currency)) throw new Error('currency must be a 3-letter code');
+  const countries: PriceTable['countries'] = {};
+  const rawCountries = raw.countries ?? {};
+  if (rawCountries === null || typeof rawCountries !== 'object' || Array.isArray(rawCountries)) throw new Error('countries must be an object');
+  for (const [cc, v] of Object.entries(rawCountries)) {
+    if (!/^[A-Z]{2}$/.test(cc)) throw new Error(`countries.${cc} is not an ISO 3166 alpha-2 code`);
+    countries[cc] = prices(`countries.${cc}`, v);
+  }
+  return { currency: currency.toLowerCase(), default: prices('default', raw.default ?? {}), countries };
+}

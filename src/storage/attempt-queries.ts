@@ -1,0 +1,93 @@
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
+import type { AttemptFilter, AttemptTotals, Cursor, SummaryFilter } from '../domain/ports.js';
+import type { AttemptStatus, SendAttempt } from '../domain/types.js';
+import { sendFromRow } from './mappers.js';
+import type { Database } from './schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+type Sends = ExpressionBuilder<Database, 'verification_sends'>;
+
+/** The WHERE clause shared by the list and the summary; every filter is optional. */
+function matching(eb: Sends, accountSid: string, f: AttemptFilter & SummaryFilter) {
+  const terms = [eb('account_sid', '=', accountSid)];
+  if (f.createdAfter !== undefined) terms.push(eb('date_created', '>=', f.createdAfter));
+  if (f.createdBefore !== undefined) terms.push(eb('date_created', '<=', f.createdBefore));
+  if (f.to !== undefined) terms.push(eb('to_addr', '=', f.to));
+  if (f.country !== undefined) terms.push(eb('country', '=', f.country));
+  if (f.channel !== undefined) terms.push(eb('channel', '=', f.channel));
+  if (f.serviceSid !== undefined) terms.push(eb('service_sid', '=', f.serviceSid));
+  if (f.verificationSid !== undefined) terms.push(eb('verification_sid', '=', f.verificationSid));
+  if (f.converted !== undefined) terms.push(eb('converted', '=', f.converted ? 1 : 0));
+  // A prefix as a range (prefix <= to < prefix with its last character incremented): unlike LIKE,
+  // which SQLite cannot serve from an index, both databases walk the (account, to) index.
+  if (f.destinationPrefix !== undefined && f.destinationPrefix !== '') {
+    const p = f.destinationPrefix;
+    const upper = p.slice(0, -1) + String.fromCharCode(p.charCodeAt(p.length - 1) + 1);
+    terms.push(eb('to_addr', '>=', p), eb('to_addr', '<', upper));
+  }
+  return eb.and(terms);
+}
+
+export async function listAttempts(
+  db: Db,
+  accountSid: string,
+  filter: AttemptFilter,
+  page: { before?: Cursor; offset: number; limit: number },
+): Promise<SendAttempt[]> {
+  let q = db.selectFrom('verification_sends').selectAll().where((eb) => matching(eb, accountSid, filter));
+  const before = page.before;
+  if (before) {
+    // Newest first: the next page holds rows strictly older than the last row shown, so rows
+    // written meanwhile (always newer) can neither be skipped nor repeated.
+    q = q.where((eb) =>
+      eb.or([eb('date_created', '<', before.dateCreated), eb.and([eb('date_created', '=', before.dateCreated), eb('sid', '<', before.sid)])]),
+    );
+  } else if (page.offset > 0) {
+    q = q.offset(page.offset);
+  }
+  const rows = await q.orderBy('date_created', 'desc').orderBy('sid', 'desc').limit(page.limit).execute();
+  return rows.map(sendFromRow);
+}
+
+export async function getAttempt(db: Db, accountSid: string, sid: string): Promise<SendAttempt | undefined> {
+  const r = await db.selectFrom('verification_sends').selectAll().where('sid', '=', sid).where('account_sid', '=', accountSid).executeTakeFirst();
+  return r && sendFromRow(r);
+}
+
+export async function summarizeAttempts(db: Db, accountSid: string, filter: SummaryFilter): Promise<AttemptTotals> {
+  const r = await db
+    .selectFrom('verification_sends')
+    .select((eb) => [eb.fn.countAll().as('total'), eb.fn.coalesce(eb.fn.sum<number>('converted'), eb.lit(0)).as('converted')])
+    .where((eb) => matching(eb, accountSid, filter))
+    .executeTakeFirstOrThrow();
+  return { total: Number(r.total), converted: Number(r.converted) };
+}
+
+export async function setAttemptOutcome(db: Db, verificationSid: string, outcome: { converted: boolean; status: AttemptStatus }, at: number): Promise<void> {
+  await db
+    .updateTable('verification_sends')
+    .set({ converted: outcome.converted ? 1 : 0, attempt_status: outcome.status, date_updated: at })
+    .where('verification_sid', '=', verificationSid)
+    .execute();
+}
+
+export async function purgeAttempts(db: Db, before: number, limit: number): Promise<number> {
+  const doomed = db.selectFrom('verification_sends').select('sid').where('date_created', '<', before).limit(limit);
+  const res = await db.deleteFrom('verification_sends').where('sid', 'in', doomed).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
+/** One atomic upsert: concurrent hits from any number of nodes each see a distinct count. */
+export async function hitRateCounter(db: Db, bucket: string, windowStart: number): Promise<number> {
+  const r = await db
+    .insertInto('rate_counters')
+    .values({ bucket, window_start: windowStart, hits: 1 })
+    .onConflict((oc) => oc.columns(['bucket', 'window_start']).doUpdateSet({ hits: sql<number>`rate_counters.hits + 1` }))
+    .returning('hits')
+    .executeTakeFirstOrThrow();
+  return Number(r.hits);
+}
+
+export async function purgeRateCounters(db: Db, before: number): Promise<void> {
+  await db.deleteFrom('rate_counters').where('window_start', '<', before).execute();
+}
