@@ -91,6 +91,12 @@ export const send = (v: Verification, over: Partial<SendAttempt> = {}): SendAtte
   errorCode: null,
   dateCreated: T0,
   dateUpdated: T0,
+  converted: false,
+  attemptStatus: 'unconfirmed',
+  price: null,
+  mcc: null,
+  mnc: null,
+  carrier: null,
   ...over,
 });
 

@@ -12,8 +12,10 @@ import { InboxDelivery } from '../../src/channels/inbox.js';
 import { ManualClock, systemClock, type Clock } from '../../src/domain/clock.js';
 import { CodeKeyring } from '../../src/domain/code/keys.js';
 import { newSid } from '../../src/domain/ids.js';
+import type { PriceTable } from '../../src/domain/prices.js';
 import type { VerificationDeps } from '../../src/domain/verification/deps.js';
 import type { KyselyStore } from '../../src/storage/kysely-store.js';
+import { openStore, type StorageConfig } from '../../src/storage/open.js';
 import { BACKENDS, postgresStore, sqliteStore, type BackendName } from './databases.js';
 
 export type TwilioClient = ReturnType<typeof twilio>;
@@ -49,13 +51,33 @@ export interface TestServer {
   fetch(path: string, init?: RequestInit & { auth?: { user: string; pass: string } | null }): Promise<Response>;
   /** The newest inbox message for a destination, through the public inbox API. */
   latestMessage(acct: Account, to: string): Promise<{ code: string; body: string; channel: string; locale: string; subject: string | null; attempt_sid: string; verification_sid: string }>;
+  /**
+   * A second verifyd (its own app, store and connection pool) on this server's database, with the
+   * same options (but for `overrides`), as another node of a cluster would be. Closing it leaves
+   * the database alone.
+   */
+  sibling(overrides?: ServerOptions): Promise<TestServer>;
   close(): Promise<void>;
 }
 
-export async function startServer(backend: BackendName = 'sqlite', opts: { clock?: Clock; ttlMs?: number } = {}): Promise<TestServer | { skip: string }> {
+export interface ServerOptions {
+  clock?: Clock;
+  ttlMs?: number;
+  /** AppDeps.attemptsRatePerMinute (the app's default, 100, when absent). */
+  attemptsRatePerMinute?: number;
+  /** The price table set on attempts (none when absent). */
+  prices?: PriceTable;
+}
+
+export async function startServer(backend: BackendName = 'sqlite', opts: ServerOptions = {}): Promise<TestServer | { skip: string }> {
   const opened = backend === 'sqlite' ? await sqliteStore() : await postgresStore();
   if ('skip' in opened) return opened;
-  const { store } = opened;
+  const location: StorageConfig =
+    'url' in opened ? { databaseUrl: opened.url, sqlitePath: '', poolSize: 10 } : { databaseUrl: null, sqlitePath: opened.path, poolSize: 1 };
+  return serve(opened.store, location, opened.cleanup, opts);
+}
+
+async function serve(store: KyselyStore, location: StorageConfig, cleanup: () => Promise<void>, opts: ServerOptions): Promise<TestServer> {
   const clock = opts.clock ?? systemClock;
   const deps: VerificationDeps = {
     store,
@@ -65,6 +87,7 @@ export async function startServer(backend: BackendName = 'sqlite', opts: { clock
     ids: newSid,
     ttlMs: opts.ttlMs ?? 600_000,
     snaBaseUrl: '',
+    prices: opts.prices,
   };
   // The port is known only after listen; URLs are built from a base that is filled in right after.
   const base = { url: '' };
@@ -76,6 +99,7 @@ export async function startServer(backend: BackendName = 'sqlite', opts: { clock
     },
     bodyLimitBytes: 65_536,
     logLevel: 'silent',
+    attemptsRatePerMinute: opts.attemptsRatePerMinute,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   base.url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -109,9 +133,13 @@ export async function startServer(backend: BackendName = 'sqlite', opts: { clock
       if (!m) throw new Error(`no inbox message for ${to}`);
       return m;
     },
+    async sibling(overrides = {}) {
+      const other = await openStore(location);
+      return serve(other, location, () => other.close(), { ...opts, ...overrides });
+    },
     async close() {
       await app.close();
-      await opened.cleanup();
+      await cleanup();
     },
   };
   return server;
@@ -121,6 +149,8 @@ export async function startServer(backend: BackendName = 'sqlite', opts: { clock
 export interface OnEachBackendOptions {
   start?: Date;
   ttlMs?: number;
+  attemptsRatePerMinute?: number;
+  prices?: PriceTable;
 }
 
 /**
@@ -143,7 +173,7 @@ export function onEachBackend(
   for (const { name } of BACKENDS) {
     test(`${title} [${name}]`, async (t) => {
       const clock = opts.start === undefined ? undefined : new ManualClock(opts.start);
-      const server = await startServer(name, { clock, ttlMs: opts.ttlMs });
+      const server = await startServer(name, { clock, ttlMs: opts.ttlMs, attemptsRatePerMinute: opts.attemptsRatePerMinute, prices: opts.prices });
       if ('skip' in server) {
         t.skip(server.skip);
         return;

@@ -3,13 +3,20 @@ import type { AttemptFilter, SummaryFilter } from '../../domain/ports.js';
 import type { Params } from '../params.js';
 
 const CHANNELS = ['sms', 'call', 'email', 'whatsapp', 'rbm'] as const;
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
 
 function date(p: Params, name: string): number | undefined {
   const v = p.str(name);
   if (v === undefined) return undefined;
-  const t = ISO_8601.test(v) ? Date.parse(v) : NaN;
+  const m = ISO_8601.exec(v);
+  const t = m ? Date.parse(v) : NaN;
   if (Number.isNaN(t)) throw invalidParam(name);
+  // Date.parse rolls a day past the month's end over (2025-02-30 is taken as 2025-03-02), so a
+  // date that does not exist used to filter from another day instead of being refused.
+  const day = Number(m?.[3]);
+  const calendar = new Date(0);
+  calendar.setUTCFullYear(Number(m?.[1]), Number(m?.[2]) - 1, day);
+  if (calendar.getUTCDate() !== day) throw invalidParam(name);
   return t;
 }
 
