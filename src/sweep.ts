@@ -33,8 +33,9 @@ export function startExpirySweep(store: Store, clock: Clock, everyMs: number, lo
 }
 
 /**
- * Attempts (and with them the destinations they name) are kept for the retention period only;
- * old rate-limit windows go too. Idempotent, so every node may run it.
+ * Attempts, and then the finished verifications they belonged to (with their destinations, status
+ * history and inbox messages), are kept for the retention period only; old rate-limit windows go
+ * too. Idempotent, so every node may run it.
  */
 export function startRetention(store: Store, clock: Clock, retentionMs: number, everyMs: number, log: Log): { stop(): void; runOnce(): Promise<number> } {
   const runOnce = async (): Promise<number> => {
@@ -45,6 +46,7 @@ export function startRetention(store: Store, clock: Clock, retentionMs: number, 
       total += n;
       if (n < 1000) break;
     }
+    while ((await store.purgeVerifications(now - retentionMs, 1000)) === 1000);
     await store.purgeRateCounters(now - 10 * 60_000);
     return total;
   };

@@ -8,10 +8,6 @@ export type Form = Record<string, string | string[] | undefined>;
 export class Params {
   constructor(private readonly form: Form) {}
 
-  has(name: string): boolean {
-    return this.form[name] !== undefined;
-  }
-
   /** A repeated scalar takes its first value, as Twilio does. */
   str(name: string): string | undefined {
     const v = this.form[name];
@@ -65,14 +61,29 @@ export class Params {
       throw invalidParam(name);
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidParam(name);
-    // `\u0000` escapes decode to NUL, which PostgreSQL's jsonb/text reject (a 500 otherwise).
-    if (containsNul(parsed)) throw invalidParam(name);
+    // `\u0000` escapes decode to NUL, which PostgreSQL's jsonb/text reject (a 500 otherwise); deep
+    // nesting would overflow the stack of anything that walks the value later.
+    if (!isPlainEnough(parsed)) throw invalidParam(name);
     return parsed as Record<string, unknown>;
   }
 }
 
-function containsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (value === null || typeof value !== 'object') return false;
-  return Object.entries(value).some(([k, v]) => k.includes('\u0000') || containsNul(v));
+const MAX_JSON_DEPTH = 32;
+
+/** No NUL anywhere and no deeper than MAX_JSON_DEPTH, checked without recursion. */
+function isPlainEnough(root: unknown): boolean {
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return false;
+    } else if (value !== null && typeof value === 'object') {
+      if (depth > MAX_JSON_DEPTH) return false;
+      for (const [k, v] of Object.entries(value)) {
+        if (k.includes('\u0000')) return false;
+        stack.push([v, depth + 1]);
+      }
+    }
+  }
+  return true;
 }

@@ -25,3 +25,16 @@ export function parseEmail(value: string, param = 'To'): string {
   if (!isEmail(value)) throw invalidParam(param);
   return value;
 }
+
+/**
+ * The form a destination was stored in, for lookups by `To`: phone numbers as libphonenumber's
+ * E.164 (a start with +4407911123456 is stored as +447911123456), anything else as given.
+ */
+export function normalizeTarget(value: string): string {
+  if (value.includes('@')) return value;
+  try {
+    return parsePhone(value).e164;
+  } catch {
+    return value;
+  }
+}

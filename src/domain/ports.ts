@@ -59,6 +59,8 @@ export interface InboxFilter {
 export interface VerificationTx {
   lockBySid(serviceSid: string, sid: string): Promise<Verification | undefined>;
   lockPendingByTo(serviceSid: string, to: string): Promise<Verification | undefined>;
+  /** When a verification for this To ran out of check attempts and is still within its validity: its end. */
+  lockedOutUntil(serviceSid: string, to: string, now: number): Promise<number | undefined>;
   insertVerification(v: Verification): Promise<void>;
   /** Writes the mutable fields (status, channel, counters, code, dates). */
   updateVerification(v: Verification): Promise<void>;
@@ -115,6 +117,8 @@ export interface Store {
   summarizeAttempts(accountSid: string, filter: SummaryFilter): Promise<AttemptTotals>;
   /** Deletes attempts created before `before`; returns how many. */
   purgeAttempts(before: number, limit: number): Promise<number>;
+  /** Deletes finished verifications created before `before` that have no attempts left, with everything under them. */
+  purgeVerifications(before: number, limit: number): Promise<number>;
   /** Counts one hit in a fixed window and returns the window's count so far (atomic across nodes). */
   hitRateCounter(bucket: string, windowStart: number): Promise<number>;
   /** Drops counters of windows that started before `before`. */

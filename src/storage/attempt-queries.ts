@@ -77,6 +77,23 @@ export async function purgeAttempts(db: Db, before: number, limit: number): Prom
   return Number(res.numDeletedRows);
 }
 
+/**
+ * Finished verifications created before `before` whose attempts are gone, and with them (ON DELETE
+ * CASCADE) their checks, status history, SNA sessions and inbox messages: the destination and the
+ * inbox's plain code leave the database with the attempts.
+ */
+export async function purgeVerifications(db: Db, before: number, limit: number): Promise<number> {
+  const doomed = db
+    .selectFrom('verifications as v')
+    .select('v.sid')
+    .where('v.date_created', '<', before)
+    .where('v.status', '<>', 'pending')
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('verification_sends as s').select('s.sid').whereRef('s.verification_sid', '=', 'v.sid'))))
+    .limit(limit);
+  const res = await db.deleteFrom('verifications').where('sid', 'in', doomed).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
 /** One atomic upsert: concurrent hits from any number of nodes each see a distinct count. */
 export async function hitRateCounter(db: Db, bucket: string, windowStart: number): Promise<number> {
   const r = await db

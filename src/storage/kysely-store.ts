@@ -222,6 +222,10 @@ export class KyselyStore implements Store {
     return attempts.purgeAttempts(this.db, before, limit);
   }
 
+  purgeVerifications(before: number, limit: number): Promise<number> {
+    return attempts.purgeVerifications(this.db, before, limit);
+  }
+
   hitRateCounter(bucket: string, windowStart: number): Promise<number> {
     return attempts.hitRateCounter(this.db, bucket, windowStart);
   }
@@ -305,6 +309,18 @@ class KyselyVerificationTx implements VerificationTx {
 
   lockPendingByTo(serviceSid: string, to: string): Promise<Verification | undefined> {
     return pendingByTo(this.trx, serviceSid, to, this.lock);
+  }
+
+  async lockedOutUntil(serviceSid: string, to: string, now: number): Promise<number | undefined> {
+    const r = await this.trx
+      .selectFrom('verifications')
+      .select((eb) => eb.fn.max('expires_at').as('until'))
+      .where('service_sid', '=', serviceSid)
+      .where('to_addr', '=', to)
+      .where('status', '=', sql.lit('max_attempts_reached'))
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return r?.until == null ? undefined : Number(r.until);
   }
 
   async insertVerification(v: Verification): Promise<void> {

@@ -120,8 +120,8 @@ onEachBackend('verification checks', async (t, server) => {
     const path = `The requested resource /Services/${svc.sid}/Verifications/${v.sid} was not found`;
     await rejectsWith(api.verifications(v.sid).fetch(), 404, 20404, path);
     await rejectsWith(api.verifications(v.sid).update({ status: 'approved' }), 404, 20404, path);
-    // The number is free for a new verification.
-    assert.notEqual((await api.verifications.create({ to: US, channel: 'sms' })).sid, v.sid);
+    // No fresh start (and five fresh guesses) until the locked-out verification's validity ends.
+    await rejectsWith(api.verifications.create({ to: US, channel: 'sms' }), 429, 60202, 'Max (5) verification check attempts reached.');
   });
 
   await t.test('PSD2: the check must present the same Amount and Payee', async () => {

@@ -1,5 +1,6 @@
 import { TwilioError, invalidParam, notFound } from '../errors.js';
 import { isSid } from '../ids.js';
+import { normalizeTarget } from '../address.js';
 import type { VerificationTx } from '../ports.js';
 import type { Service, Verification } from '../types.js';
 import type { VerificationDeps } from './deps.js';
@@ -46,7 +47,8 @@ export async function checkVerification(deps: VerificationDeps, service: Service
   if (input.verificationSid !== null && !isSid(input.verificationSid, 'VE')) throw invalidParam('VerificationSid');
   if (input.code !== null && (input.code.length < 4 || input.code.length > 10)) throw invalidParam('Code');
 
-  const outcome = await deps.store.transaction((tx) => evaluate(deps, tx, service, input));
+  const target = { ...input, to: input.to === null ? null : normalizeTarget(input.to) };
+  const outcome = await deps.store.transaction((tx) => evaluate(deps, tx, service, target));
   // Errors are raised after the commit so that expiry and max-attempts transitions are kept.
   if (outcome.kind === 'not_found') throw notFound(`/Services/${service.sid}/VerificationCheck`);
   if (outcome.kind === 'max_attempts') throw new TwilioError(60202, `Max (${MAX_CHECK_ATTEMPTS}) verification check attempts reached.`);

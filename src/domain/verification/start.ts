@@ -7,7 +7,7 @@ import { NO_PRICES, priceFor } from '../prices.js';
 import { MissingParent, UniqueViolation, type VerificationTx } from '../ports.js';
 import type { DeliveryChannel, RequestChannel, SendAttempt, Service, StartOptions, Verification } from '../types.js';
 import type { VerificationDeps } from './deps.js';
-import { MAX_SEND_ATTEMPTS } from './state.js';
+import { MAX_CHECK_ATTEMPTS, MAX_SEND_ATTEMPTS } from './state.js';
 import { isLapsed, transition } from './transition.js';
 
 export interface StartInput {
@@ -145,9 +145,20 @@ async function plan(
   }
 
   let code: string | null;
+  if (!v) {
+    // A destination that ran out of check attempts waits for that verification's validity to end:
+    // otherwise every fresh start would buy another five guesses.
+    const until = await tx.lockedOutUntil(service.sid, input.to, now);
+    if (until !== undefined) {
+      const retryAfter = String(Math.max(1, Math.ceil((until - now) / 1000)));
+      throw new TwilioError(60202, `Max (${MAX_CHECK_ATTEMPTS}) verification check attempts reached.`, { headers: { 'Retry-After': retryAfter } });
+    }
+  }
   if (v) {
     if (v.sendCount >= MAX_SEND_ATTEMPTS) throw new TwilioError(60203);
     code = resendCode(deps.keys, v, input.customCode);
+    // A resend's options are the ones in force now (e.g. EnableSnaClientToken for an sna resend).
+    v.options = input.options;
     v.channel = channel;
     v.sendCount += 1;
     v.locale = locale;

@@ -21,7 +21,5 @@ export function canTransition(from: VerificationStatus, to: VerificationStatus, 
   return TRANSITIONS[from][to]?.includes(cause) ?? false;
 }
 
-export const isFinal = (status: VerificationStatus): boolean => Object.keys(TRANSITIONS[status]).length === 0;
-
 export const MAX_SEND_ATTEMPTS = 5;
 export const MAX_CHECK_ATTEMPTS = 5;

@@ -1,12 +1,15 @@
 import { invalidParam, notFound } from '../errors.js';
+import { normalizeTarget } from '../address.js';
+import { isSid } from '../ids.js';
 import type { VerificationTx } from '../ports.js';
 import type { Service, Verification } from '../types.js';
 import type { VerificationDeps } from './deps.js';
 import { isLapsed, transition } from './transition.js';
 
 /** The path segment is either a VE sid or the To the verification was started for. */
+/** A path segment is a VE sid, or else a To in any form start accepted (normalized like start does). */
 const lockByRef = (tx: VerificationTx, service: Service, ref: string) =>
-  ref.startsWith('VE') ? tx.lockBySid(service.sid, ref) : tx.lockPendingByTo(service.sid, ref);
+  isSid(ref, 'VE') ? tx.lockBySid(service.sid, ref) : tx.lockPendingByTo(service.sid, normalizeTarget(ref));
 
 const missing = (service: Service, ref: string) => notFound(`/Services/${service.sid}/Verifications/${ref}`);
 
@@ -35,9 +38,9 @@ export async function updateVerification(
 
 /** A verification is visible only while pending and within its validity. */
 export async function fetchVerification(deps: VerificationDeps, service: Service, ref: string): Promise<Verification> {
-  const v = ref.startsWith('VE')
+  const v = isSid(ref, 'VE')
     ? await deps.store.getVerification(service.sid, ref)
-    : await deps.store.getPendingByTo(service.sid, ref);
+    : await deps.store.getPendingByTo(service.sid, normalizeTarget(ref));
   if (!v || v.status !== 'pending' || isLapsed(v, deps.clock.now().getTime())) throw missing(service, ref);
   return v;
 }

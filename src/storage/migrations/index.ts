@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { initialSchema } from './001-initial.js';
 import { attemptsSchema } from './002-attempts.js';
+import { lockoutAndRetentionSchema } from './003-lockout-and-retention.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -8,6 +9,7 @@ export type Dialect = 'sqlite' | 'postgres';
 const MIGRATIONS: Record<string, (d: Dialect) => string[]> = {
   '001-initial': initialSchema,
   '002-attempts': attemptsSchema,
+  '003-lockout-and-retention': lockoutAndRetentionSchema,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
