@@ -1,5 +1,6 @@
 import type { Clock } from './domain/clock.js';
 import type { Store } from './domain/ports.js';
+import { expireDue } from './domain/verification/expire.js';
 
 interface Log {
   error(obj: object, msg: string): void;
@@ -17,7 +18,7 @@ export function startExpirySweep(store: Store, clock: Clock, everyMs: number, lo
     try {
       let total = 0;
       for (;;) {
-        const n = await store.expireDue(clock.now().getTime(), 500);
+        const n = await expireDue(store, clock.now().getTime(), 500);
         total += n;
         if (n < 500) return total;
       }

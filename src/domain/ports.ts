@@ -58,6 +58,8 @@ export interface InboxFilter {
  */
 export interface VerificationTx {
   lockBySid(serviceSid: string, sid: string): Promise<Verification | undefined>;
+  /** Pending verifications whose validity ended by `now`, oldest first; rows other transactions hold are skipped. */
+  lockDue(now: number, limit: number): Promise<Verification[]>;
   lockPendingByTo(serviceSid: string, to: string): Promise<Verification | undefined>;
   /** When a verification for this To ran out of check attempts and is still within its validity: its end. */
   lockedOutUntil(serviceSid: string, to: string, now: number): Promise<number | undefined>;
@@ -108,8 +110,6 @@ export interface Store {
   listChecks(verificationSid: string): Promise<CheckRecord[]>;
   listStatusChanges(verificationSid: string): Promise<StatusChange[]>;
   updateSendStatus(sid: string, messageStatus: string, errorCode: number | null, at: number): Promise<void>;
-  /** Moves pending verifications whose validity ended to `expired`, recording each change. */
-  expireDue(now: number, limit: number): Promise<number>;
 
   /** Attempts of one account, newest first, keyset-paged after `before` (exclusive). */
   listAttempts(accountSid: string, filter: AttemptFilter, page: { before?: Cursor; offset: number; limit: number }): Promise<SendAttempt[]>;

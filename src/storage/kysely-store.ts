@@ -187,25 +187,6 @@ export class KyselyStore implements Store {
     await this.db.updateTable('verification_sends').set({ message_status: messageStatus, error_code: errorCode, date_updated: at }).where('sid', '=', sid).execute();
   }
 
-  async expireDue(now: number, limit: number): Promise<number> {
-    return this.db.transaction().execute(async (trx) => {
-      let q = trx.selectFrom('verifications').select(['sid', 'account_sid', 'service_sid']).where('status', '=', PENDING).where('expires_at', '<=', now).limit(limit);
-      // Several nodes sweep at once on PostgreSQL: each takes rows the others have not locked.
-      if (this.dialect === 'postgres') q = q.forUpdate().skipLocked();
-      const due = await q.execute();
-      for (const r of due) {
-        const res = await trx.updateTable('verifications').set({ status: 'expired', date_updated: now }).where('sid', '=', r.sid).where('status', '=', 'pending').executeTakeFirst();
-        if (Number(res.numUpdatedRows) === 0) continue;
-        await attempts.setAttemptOutcome(trx, r.sid, { converted: false, status: 'expired' }, now);
-        await trx
-          .insertInto('verification_status_changes')
-          .values({ verification_sid: r.sid, account_sid: r.account_sid, service_sid: r.service_sid, from_status: 'pending', to_status: 'expired', cause: 'expiry', date_created: now })
-          .execute();
-      }
-      return due.length;
-    });
-  }
-
   listAttempts(accountSid: string, filter: AttemptFilter, page: { before?: Cursor; offset: number; limit: number }): Promise<SendAttempt[]> {
     return attempts.listAttempts(this.db, accountSid, filter, page);
   }
@@ -298,6 +279,13 @@ class KyselyVerificationTx implements VerificationTx {
     dialect: Dialect,
   ) {
     this.lock = dialect === 'postgres';
+  }
+
+  async lockDue(now: number, limit: number): Promise<Verification[]> {
+    let q = this.trx.selectFrom('verifications').selectAll().where('status', '=', PENDING).where('expires_at', '<=', now).orderBy('expires_at').limit(limit);
+    // Several nodes sweep at once on PostgreSQL: each takes rows the others have not locked.
+    if (this.lock) q = q.forUpdate().skipLocked();
+    return (await q.execute()).map(verificationFromRow);
   }
 
   async lockBySid(serviceSid: string, sid: string): Promise<Verification | undefined> {

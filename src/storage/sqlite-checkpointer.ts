@@ -27,7 +27,8 @@ export function startCheckpointer(path: string, everyMs = 1000): Checkpointer {
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, everyMs, driver } });
   // The process must be able to exit while the worker idles between checkpoints.
   worker.unref();
-  worker.on('error', () => undefined);
+  // Without the worker, the main connection's safety-net threshold still bounds the WAL; say so.
+  worker.on('error', (err) => process.emitWarning(`SQLite checkpoint worker stopped: ${err.message}`));
   return {
     stop: () =>
       new Promise<void>((resolve) => {
