@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /** Child processes for the bench: spawn, wait until serving, read peak RSS, stop; all killed on exit. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -47,15 +48,26 @@ export function spawnTs(script: string, args: string[], env: Record<string, stri
   return { child, pid: child.pid, output: () => tail, exited };
 }
 
-/** Runs a script with `input` on its stdin and returns its stdout; fails on a non-zero exit or after timeoutMs. */
-export async function runTs(script: string, input: string, timeoutMs: number): Promise<string> {
+/**
+ * Runs a script with `input` on its stdin and returns its stdout; fails on a non-zero exit or after
+ * timeoutMs. With onStderr, each line the script writes to stderr is also passed on as it comes (progress).
+ */
+export async function runTs(script: string, input: string, timeoutMs: number, onStderr?: (line: string) => void): Promise<string> {
   const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   live.add(child);
   child.stdin.end(input);
   let out = '';
   let err = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  child.stderr.on('data', (c: Buffer) => (err = (err + c.toString('utf8')).slice(-4096)));
+  let partial = '';
+  child.stderr.on('data', (c: Buffer) => {
+    const text = c.toString('utf8');
+    err = (err + text).slice(-4096);
+    if (!onStderr) return;
+    const lines = (partial + text).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) onStderr(line);
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   clearTimeout(timer);
@@ -116,4 +128,16 @@ export async function stop(proc: Proc, graceMs = 5000): Promise<void> {
 /** Kills every child still running (used on SIGINT/SIGTERM before the async cleanups run). */
 export function killAll(): void {
   for (const child of live) child.kill('SIGKILL');
+}
+
+/** The environment every benchmarked verifyd starts with: quiet logs, fresh keys and account. */
+export function verifydEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    CODE_KEYS: `k1:${randomBytes(32).toString('hex')}`,
+    TWILIO_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
+    TWILIO_AUTH_TOKEN: randomBytes(16).toString('hex'),
+    ...extra,
+  };
 }

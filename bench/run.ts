@@ -8,16 +8,24 @@
  * check run; default sized from the start run), BENCH_DATABASE_URL (admin URL for the throwaway DB),
  * BENCH_PROFILE_DIR (V8 CPU profiles of each verifyd process, node --cpu-prof, in <dir>/<store>/;
  * the largest file is the main thread).
+ *
+ * BENCH_SCENARIOS (default "throughput,attempts"): throughput is the above; attempts (attempts.ts)
+ * seeds BENCH_ATTEMPTS_ROWS (default 1,000,000) attempts per store and times the Attempts list and
+ * summary queries, one request at a time: BENCH_ATTEMPTS_REQUESTS (default 200) per query shape
+ * after BENCH_ATTEMPTS_WARMUP (default 20), at most BENCH_ATTEMPTS_SECONDS (default 60) per shape;
+ * BENCH_ATTEMPTS_INSERTS (default 20,000) for the index cost per insert; BENCH_ATTEMPTS_JSON (a file
+ * to write every figure to).
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Api } from './api.js';
+import { benchAttempts, type AttemptsRun } from './attempts.js';
+import { printAttempts } from './attempts-report.js';
 import type { BodySpec, LoadResult, LoadSpec, RunFigures } from './common.js';
 import { createBenchDatabase } from './postgres.js';
-import { ROOT, freePort, killAll, peakRssMb, runTs, spawnTs, stop, waitHealthy, type Proc } from './procs.js';
+import { ROOT, freePort, killAll, peakRssMb, runTs, spawnTs, stop, verifydEnv, waitHealthy, type Proc } from './procs.js';
 import { seedCheckPool } from './seed.js';
 import { printReport, type Row } from './report.js';
 
@@ -33,6 +41,8 @@ const DURATION = envNum('BENCH_DURATION', 10, 1, 600);
 const WARMUP = envNum('BENCH_WARMUP', 2, 0, 60);
 const CONNECTIONS = envNum('BENCH_CONNECTIONS', 50, 1, 1000);
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',').map((s) => s.trim()).filter(Boolean);
+const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'throughput,attempts').split(',').map((s) => s.trim()).filter(Boolean);
+for (const s of SCENARIOS) if (s !== 'throughput' && s !== 'attempts') throw new Error(`unknown BENCH_SCENARIOS entry ${JSON.stringify(s)} (use throughput and/or attempts)`);
 // The check run needs one pending verification per request; check is expected to be faster than start.
 const POOL_FACTOR = 3;
 
@@ -100,13 +110,7 @@ async function benchBare(): Promise<Row> {
 }
 
 async function benchVerifyd(store: string, tmp: string): Promise<Row[] | { skip: string }> {
-  const env: Record<string, string> = {
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    CODE_KEYS: `k1:${randomBytes(32).toString('hex')}`,
-    TWILIO_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
-    TWILIO_AUTH_TOKEN: randomBytes(16).toString('hex'),
-  };
+  const env = verifydEnv();
   if (store === 'sqlite') {
     env.SQLITE_PATH = join(tmp, 'verifyd.db');
   } else if (store === 'postgres') {
@@ -166,23 +170,54 @@ async function main(): Promise<number> {
   cleanups.push(() => rmSync(tmp, { recursive: true, force: true }));
   const rows: Row[] = [];
   const notes: string[] = [];
+  const attempts: AttemptsRun[] = [];
+  const attemptNotes: string[] = [];
   let failed = false;
   try {
-    rows.push(await benchBare());
-    for (const store of STORES) {
-      try {
-        const r = await benchVerifyd(store, tmp);
-        if ('skip' in r) notes.push(`${store} skipped: ${r.skip}`);
-        else rows.push(...r);
-      } catch (err) {
-        failed = true;
-        notes.push(`${store} FAILED: ${(err as Error).message}`);
+    if (SCENARIOS.includes('throughput')) {
+      rows.push(await benchBare());
+      for (const store of STORES) {
+        try {
+          const r = await benchVerifyd(store, tmp);
+          if ('skip' in r) notes.push(`${store} skipped: ${r.skip}`);
+          else rows.push(...r);
+        } catch (err) {
+          failed = true;
+          notes.push(`${store} FAILED: ${(err as Error).message}`);
+        }
       }
+      printReport(rows, notes, { connections: CONNECTIONS, duration: DURATION });
+    }
+    if (SCENARIOS.includes('attempts')) {
+      const opts = {
+        rows: envNum('BENCH_ATTEMPTS_ROWS', 1_000_000, 1000, 20_000_000),
+        requests: envNum('BENCH_ATTEMPTS_REQUESTS', 200, 10, 100_000),
+        warmup: envNum('BENCH_ATTEMPTS_WARMUP', 20, 0, 10_000),
+        budgetSeconds: envNum('BENCH_ATTEMPTS_SECONDS', 60, 1, 3600),
+        inserts: envNum('BENCH_ATTEMPTS_INSERTS', 20_000, 1000, 1_000_000),
+        log,
+        addCleanup: (fn: () => Promise<void> | void) => cleanups.push(fn),
+      };
+      for (const store of STORES) {
+        try {
+          const r = await benchAttempts(store, tmp, opts);
+          if ('skip' in r) attemptNotes.push(`attempts ${store} skipped: ${r.skip}`);
+          else {
+            attempts.push(r);
+            printAttempts(r);
+          }
+        } catch (err) {
+          failed = true;
+          attemptNotes.push(`attempts ${store} FAILED: ${(err as Error).message}`);
+        }
+      }
+      for (const n of attemptNotes) process.stdout.write(`${n}\n`);
+      const jsonFile = process.env.BENCH_ATTEMPTS_JSON;
+      if (jsonFile) writeFileSync(jsonFile, JSON.stringify(attempts, null, 2));
     }
   } finally {
     await cleanUp();
   }
-  printReport(rows, notes, { connections: CONNECTIONS, duration: DURATION });
   return failed ? 1 : 0;
 }
 

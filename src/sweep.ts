@@ -49,6 +49,7 @@ export function startRetention(store: Store, clock: Clock, retentionMs: number, 
     }
     while ((await store.purgeVerifications(now - retentionMs, 1000)) === 1000);
     await store.purgeRateCounters(now - 10 * 60_000);
+    await store.optimize?.();
     return total;
   };
   const timer = setInterval(() => {

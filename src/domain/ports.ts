@@ -121,6 +121,8 @@ export interface Store {
   purgeVerifications(before: number, limit: number): Promise<number>;
   /** Counts one hit in a fixed window and returns the window's count so far (atomic across nodes). */
   hitRateCounter(bucket: string, windowStart: number): Promise<number>;
+  /** Refreshes planner statistics where the database needs it (SQLite); optional. */
+  optimize?(): Promise<void>;
   /** Drops counters of windows that started before `before`. */
   purgeRateCounters(before: number): Promise<void>;
 

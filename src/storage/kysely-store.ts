@@ -57,6 +57,17 @@ export class KyselyStore implements Store {
     private readonly onClose: () => Promise<void> = async () => undefined,
   ) {}
 
+  /**
+   * SQLite plans without statistics unless ANALYZE ran; `PRAGMA optimize` gathers them where they
+   * are missing or stale (bounded by analysis_limit), so e.g. a VerificationSid filter picks
+   * sends_by_verification instead of reading a whole account (453 ms -> 0.13 ms at 1M rows).
+   */
+  async optimize(): Promise<void> {
+    if (this.dialect !== 'sqlite') return;
+    await sql`PRAGMA analysis_limit = 1000`.execute(this.db);
+    await sql`PRAGMA optimize`.execute(this.db);
+  }
+
   async migrate(): Promise<void> {
     const migrator = new Migrator({
       db: this.db,
@@ -115,7 +126,8 @@ export class KyselyStore implements Store {
     let q = this.db.selectFrom('services').selectAll().where('account_sid', '=', accountSid);
     const after = page.after;
     if (after) {
-      q = q.where((eb) =>
+      // The redundant bound turns the keyset into an index range (see attempt-queries.ts).
+      q = q.where('date_created', '>=', after.dateCreated).where((eb) =>
         eb.or([eb('date_created', '>', after.dateCreated), eb.and([eb('date_created', '=', after.dateCreated), eb('sid', '>', after.sid)])]),
       );
     } else if (page.offset > 0) {

@@ -18,6 +18,7 @@ export interface StorageConfig {
 export async function openStore(cfg: StorageConfig): Promise<KyselyStore> {
   const store = cfg.databaseUrl ? openPostgres(cfg.databaseUrl, cfg.poolSize) : openSqlite(cfg.sqlitePath);
   await store.migrate();
+  await store.optimize();
   return store;
 }
 
@@ -30,7 +31,17 @@ function openPostgres(url: string, poolSize: number): KyselyStore {
 
 function openSqlite(path: string): KyselyStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new BetterSqlite3(path);
+  const db = configureSqlite(new BetterSqlite3(path));
+  if (path === ':memory:') return new KyselyStore(new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(db) }) }), 'sqlite');
+  // Checkpoints happen in a worker (sqlite-checkpointer.ts); this threshold (~40 MB of WAL) only
+  // matters if that worker is not keeping up.
+  db.pragma('wal_autocheckpoint = 10000');
+  const checkpointer = startCheckpointer(path);
+  return new KyselyStore(new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(db) }) }), 'sqlite', () => checkpointer.stop());
+}
+
+/** verifyd's connection settings for SQLite (the bench opens its connections with them too). */
+export function configureSqlite(db: BetterSqlite3.Database): BetterSqlite3.Database {
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode survives process crashes; only an OS crash can lose the last commits.
   db.pragma('synchronous = NORMAL');
@@ -39,12 +50,7 @@ function openSqlite(path: string): KyselyStore {
   db.pragma('cache_size = -8192');
   db.pragma('temp_store = MEMORY');
   db.pragma('foreign_keys = ON');
-  if (path === ':memory:') return new KyselyStore(new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(db) }) }), 'sqlite');
-  // Checkpoints happen in a worker (sqlite-checkpointer.ts); this threshold (~40 MB of WAL) only
-  // matters if that worker is not keeping up.
-  db.pragma('wal_autocheckpoint = 10000');
-  const checkpointer = startCheckpointer(path);
-  return new KyselyStore(new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(db) }) }), 'sqlite', () => checkpointer.stop());
+  return db;
 }
 
 /**
