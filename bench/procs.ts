@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 /** Child processes for the bench: spawn, wait until serving, read peak RSS, stop; all killed on exit. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -76,17 +75,7 @@ export async function runTs(script: string, input: string, timeoutMs: number, on
   return out;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../scripts/free-port.js';
 
 /** Polls GET /healthz until it answers 200, the process exits, or timeoutMs passes. */
 export async function waitHealthy(proc: Proc, baseUrl: string, timeoutMs = 30_000): Promise<void> {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { freePort } from '../../scripts/free-port.js';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import twilio from 'twilio';
@@ -18,17 +18,6 @@ const running = new Set<ChildProcess>();
 after(() => {
   for (const p of running) p.kill('SIGKILL');
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Node {
   base: string;
