@@ -4,7 +4,8 @@
  * 1-5 sends (mean 2.5), spread over a few services of one account with skewed sizes, mostly SMS,
  * ten countries with numbers that libphonenumber-js accepts for them, ~40% converted.
  */
-import type { VerificationsTable } from '../src/storage/schema.js';
+import type { Selectable } from 'kysely';
+import type { SendsTable, VerificationsTable } from '../src/storage/schema.js';
 import { parsePhoneNumber } from 'libphonenumber-js/max';
 import { localeForCountry } from '../src/domain/locale.js';
 
@@ -60,29 +61,8 @@ function pick<T>(r: number, items: Array<[T, number]>): T {
 
 export type VerificationRow = VerificationsTable;
 
-export interface SendRow {
-  sid: string;
-  verification_sid: string;
-  attempt_number: number;
-  account_sid: string;
-  service_sid: string;
-  channel: string;
-  to_addr: string;
-  locale: string;
-  country: string | null;
-  code_length: number;
-  message_status: string;
-  error_code: number | null;
-  date_created: number;
-  date_updated: number;
-  converted: number;
-  attempt_status: string;
-  price_value: string | null;
-  price_currency: string | null;
-  mcc: string | null;
-  mnc: string | null;
-  carrier: string | null;
-}
+/** Every column of a send row as the database holds it. */
+export type SendRow = Selectable<SendsTable>;
 
 export const VERIFICATION_COLUMNS = [
   'sid', 'account_sid', 'service_sid', 'to_addr', 'channel', 'status', 'code_length', 'code_key_id', 'code_seed', 'code_hash',

@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { AttemptFilter, AttemptTotals, Cursor, SummaryFilter } from '../domain/ports.js';
 import type { AttemptStatus, SendAttempt } from '../domain/types.js';
+import { beyond } from './keyset.js';
 import { sendFromRow } from './mappers.js';
 import type { Database } from './schema.js';
 
@@ -37,13 +38,8 @@ export async function listAttempts(
   let q = db.selectFrom('verification_sends').selectAll().where((eb) => matching(eb, accountSid, filter));
   const before = page.before;
   if (before) {
-    // Newest first: the next page holds rows strictly older than the last row shown, so rows
-    // written meanwhile (always newer) can neither be skipped nor repeated.
-    // The redundant `date_created <= d` bound is what both planners turn into an index range; the
-    // OR alone is a filter, making page N cost the N pages before it (measured at 1M rows).
-    q = q.where('date_created', '<=', before.dateCreated).where((eb) =>
-      eb.or([eb('date_created', '<', before.dateCreated), eb.and([eb('date_created', '=', before.dateCreated), eb('sid', '<', before.sid)])]),
-    );
+    // Newest first: the next page holds rows strictly older than the last row shown.
+    q = q.where(beyond(before, 'desc'));
   } else if (page.offset > 0) {
     q = q.offset(page.offset);
   }

@@ -33,6 +33,7 @@ import {
   verificationToRow,
 } from './mappers.js';
 import * as attempts from './attempt-queries.js';
+import { beyond } from './keyset.js';
 import { migrationProvider, type Dialect } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -126,10 +127,7 @@ export class KyselyStore implements Store {
     let q = this.db.selectFrom('services').selectAll().where('account_sid', '=', accountSid);
     const after = page.after;
     if (after) {
-      // The redundant bound turns the keyset into an index range (see attempt-queries.ts).
-      q = q.where('date_created', '>=', after.dateCreated).where((eb) =>
-        eb.or([eb('date_created', '>', after.dateCreated), eb.and([eb('date_created', '=', after.dateCreated), eb('sid', '>', after.sid)])]),
-      );
+      q = q.where(beyond(after, 'asc'));
     } else if (page.offset > 0) {
       q = q.offset(page.offset);
     }

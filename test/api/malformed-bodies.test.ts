@@ -6,43 +6,28 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startServer, type Account, type TestServer } from '../support/server.js';
+import { SENTINEL_TO, bodyRoutes, startSentinel, type Init, type Sentinel } from '../support/sentinel.js';
+import type { Account, TestServer } from '../support/server.js';
 
 const FORM = 'application/x-www-form-urlencoded';
-const TO = '+15017122661';
+const TO = SENTINEL_TO;
+let sentinel: Sentinel;
 let server: TestServer;
 let acct: Account;
 let svc: string;
 let ve: string;
 let baseline: string;
 
-type Init = RequestInit & { auth?: { user: string; pass: string } | null };
-
 before(async () => {
-  const s = await startServer('sqlite');
-  if ('skip' in s) throw new Error(s.skip);
-  server = s;
-  acct = await server.account();
-  svc = (await acct.client.verify.v2.services.create({ friendlyName: 'Sentinel' })).sid;
-  ve = (await acct.client.verify.v2.services(svc).verifications.create({ to: TO, channel: 'sms' })).sid;
-  baseline = await snapshot();
+  sentinel = await startSentinel();
+  ({ server, acct, svc, ve, baseline } = sentinel);
 });
 after(() => server.close());
 
 const auth = () => ({ user: acct.sid, pass: acct.authToken });
-const send = (method: string, path: string, init: Init = {}) => server.fetch(path, { method, auth: auth(), ...init });
+const send = (method: string, path: string, init: Init = {}) => sentinel.send(method, path, init);
 const form = (body: string, extra: Init = {}): Init => ({ body, headers: { 'content-type': FORM }, ...extra });
-
-/** Everything stored about the sentinel, as the API shows it. */
-async function snapshot(): Promise<string> {
-  const parts = await Promise.all([
-    send('GET', `/v2/Services/${svc}`),
-    send('GET', `/v2/Services/${svc}/Verifications/${ve}`),
-    send('GET', `/inbox/messages?To=${encodeURIComponent(TO)}`),
-  ]);
-  for (const r of parts) assert.equal(r.status, 200, `sentinel still readable (${r.url})`);
-  return JSON.stringify(await Promise.all(parts.map((r) => r.json())));
-}
+const snapshot = () => sentinel.snapshot();
 
 /** The exact Twilio error shape, no internals, and the sentinel untouched. */
 async function expectError(res: Response, status: number, code: number, what: string, message?: RegExp): Promise<void> {
@@ -117,14 +102,7 @@ test('bodies that are not form-encoded answer 415 with code 400, on every route 
     ['garbage content-type', () => ({ body: 'FriendlyName=x', headers: { 'content-type': 'no/such; ;;' } })],
     ['xml', () => ({ body: '<x/>', headers: { 'content-type': 'application/xml' } })],
   ];
-  const routes: Array<[string, string]> = [
-    ['POST', '/v2/Services'],
-    ['POST', `/v2/Services/${svc}`],
-    ['DELETE', `/v2/Services/${svc}`],
-    ['POST', `/v2/Services/${svc}/Verifications`],
-    ['POST', `/v2/Services/${svc}/Verifications/${ve}`],
-    ['POST', `/v2/Services/${svc}/VerificationCheck`],
-  ];
+  const routes = bodyRoutes(svc, ve);
   for (const [method, path] of routes) {
     for (const [, init] of bodies) await bad(method, path, init(), 415, 400, /Content-Type/);
   }
@@ -151,14 +129,7 @@ test('broken form bodies: bad percent-encoding, repeated keys, odd keys', async 
 
 test('bodies over 64 KiB answer 413 code 20413 on every route that takes a body', async () => {
   const huge = `FriendlyName=x&Pad=${'a'.repeat(65_536)}`;
-  for (const [method, path] of [
-    ['POST', '/v2/Services'],
-    ['POST', `/v2/Services/${svc}`],
-    ['DELETE', `/v2/Services/${svc}`],
-    ['POST', `/v2/Services/${svc}/Verifications`],
-    ['POST', `/v2/Services/${svc}/Verifications/${ve}`],
-    ['POST', `/v2/Services/${svc}/VerificationCheck`],
-  ] as const) {
+  for (const [method, path] of bodyRoutes(svc, ve)) {
     await bad(method, path, form(huge), 413, 20413, /too large/);
     // The content type is judged before the body is read: a huge JSON body is a 415.
     await bad(method, path, { body: huge, headers: { 'content-type': 'application/json' } }, 415, 400);

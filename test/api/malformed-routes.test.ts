@@ -7,9 +7,10 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, test } from 'node:test';
-import { startServer, type Account, type TestServer } from '../support/server.js';
+import { SENTINEL_TO as TO, startSentinel, type Sentinel } from '../support/sentinel.js';
+import type { Account, TestServer } from '../support/server.js';
 
-const TO = '+15017122661';
+let sentinel: Sentinel;
 let server: TestServer;
 let acct: Account;
 let svc: string;
@@ -17,24 +18,13 @@ let ve: string;
 let baseline: string;
 
 before(async () => {
-  const s = await startServer('sqlite');
-  if ('skip' in s) throw new Error(s.skip);
-  server = s;
-  acct = await server.account();
-  svc = (await acct.client.verify.v2.services.create({ friendlyName: 'Sentinel' })).sid;
-  ve = (await acct.client.verify.v2.services(svc).verifications.create({ to: TO, channel: 'sms' })).sid;
-  baseline = await snapshot();
+  sentinel = await startSentinel();
+  ({ server, acct, svc, ve, baseline } = sentinel);
 });
 after(() => server.close());
 
-const send = (method: string, path: string, init: RequestInit = {}) =>
-  server.fetch(path, { method, auth: { user: acct.sid, pass: acct.authToken }, ...init });
-
-async function snapshot(): Promise<string> {
-  const parts = await Promise.all([send('GET', `/v2/Services/${svc}`), send('GET', `/v2/Services/${svc}/Verifications/${ve}`)]);
-  for (const r of parts) assert.equal(r.status, 200, `sentinel still readable (${r.url})`);
-  return JSON.stringify(await Promise.all(parts.map((r) => r.json())));
-}
+const send = (method: string, path: string, init: RequestInit = {}) => sentinel.send(method, path, init);
+const snapshot = () => sentinel.snapshot();
 
 function assertTwilioError(status: number, contentType: string | null, text: string, expected: { status: number; code: number; message?: RegExp }, what: string) {
   assert.equal(status, expected.status, `${what}: got ${status} ${text}`);
