@@ -18,7 +18,6 @@ import { Kysely, PostgresDialect, SqliteDialect, type CompiledQuery } from 'kyse
 import pg from 'pg';
 import type { SendAttempt } from '../src/domain/types.js';
 import { listAttempts, purgeAttempts, purgeVerifications, summarizeAttempts } from '../src/storage/attempt-queries.js';
-import { attemptsSchema } from '../src/storage/migrations/002-attempts.js';
 import { openStore } from '../src/storage/open.js';
 import type { Database } from '../src/storage/schema.js';
 import {
@@ -446,12 +445,14 @@ async function analyze(spec: AnalyzeSpec): Promise<AnalyzeResult> {
 
   // With and without the 002 indexes in alternating rounds (dropped, then built again), each
   // after a checkpoint, so that a checkpoint or other load on the machine does not land on one side only.
-  const creates = attemptsSchema(spec.target.store).filter((s) => /^CREATE INDEX \w+ ON verification_sends/.test(s));
-  const attemptIndexes = creates.map((s) => /^CREATE INDEX (\w+)/.exec(s)![1]!);
+  // The attempts indexes as the migrations left them (004 widened attempts_by_account).
+  const raw = await connect(spec.target);
+  const live = (await secondaryIndexes(raw, spec.target, ['verification_sends'])).filter((i) => i.name.startsWith('attempts_by_'));
+  const creates = live.map((i) => i.def);
+  const attemptIndexes = live.map((i) => i.name);
   const rounds = 2;
   const perRound = Math.ceil(spec.inserts / rounds);
   const perPhase = 500 + 2 * perRound;
-  const raw = await connect(spec.target);
   const dests = (await raw.all(
     `SELECT sid, service_sid, to_addr, channel, country, locale FROM verifications WHERE account_sid = ${spec.target.store === 'sqlite' ? '?' : '$1'} ORDER BY random() LIMIT ${2 * rounds * perPhase}`,
     [spec.accountSid],

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely
 import { initialSchema } from './001-initial.js';
 import { attemptsSchema } from './002-attempts.js';
 import { lockoutAndRetentionSchema } from './003-lockout-and-retention.js';
+import { summaryCoveringSchema } from './004-summary-covering.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, (d: Dialect) => string[]> = {
   '001-initial': initialSchema,
   '002-attempts': attemptsSchema,
   '003-lockout-and-retention': lockoutAndRetentionSchema,
+  '004-summary-covering': summaryCoveringSchema,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
