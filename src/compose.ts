@@ -5,6 +5,9 @@ import { CodeKeyring } from './domain/code/keys.js';
 import { newSid } from './domain/ids.js';
 import type { ServiceDeps } from './domain/service/service.js';
 import type { VerificationDeps } from './domain/verification/deps.js';
+import { Dispatcher } from './dispatch/dispatcher.js';
+import { KinesisSender } from './dispatch/kinesis.js';
+import { WEBHOOK_TIMEOUT_MS } from './dispatch/webhook.js';
 import { openStore } from './storage/open.js';
 import type { KyselyStore } from './storage/kysely-store.js';
 
@@ -13,6 +16,12 @@ export interface Composition {
   services: ServiceDeps;
   verifications: VerificationDeps;
   clock: Clock;
+  kinesis: KinesisSender;
+}
+
+export interface Log {
+  error(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
 }
 
 /** The one place that knows every concrete adapter. */
@@ -29,5 +38,25 @@ export async function compose(config: Config, clock: Clock = systemClock): Promi
     snaBaseUrl: config.publicBaseUrl,
     prices: config.prices,
   };
-  return { store, services, verifications, clock };
+  const kinesis = new KinesisSender({
+    endpoint: config.events.kinesisEndpoint ?? undefined,
+    region: config.events.kinesisRegion ?? undefined,
+    timeoutMs: WEBHOOK_TIMEOUT_MS,
+  });
+  return { store, services, verifications, clock, kinesis };
+}
+
+/** A dispatcher over the composed store, woken by this process's own commits to the outbox. */
+export function composeDispatcher(c: Composition, config: Config, log: Log): Dispatcher {
+  const dispatcher = new Dispatcher(c.store, c.clock, c.kinesis, log, {
+    batchSize: 100,
+    maxInFlight: 1000,
+    webhookBatch: 100,
+    pollMs: config.events.pollMs,
+    leaseMs: config.events.leaseMs,
+    webhookTimeoutMs: WEBHOOK_TIMEOUT_MS,
+    retry: { baseMs: config.events.retryBaseMs, capMs: 10 * 60_000, windowMs: config.events.retryWindowMs },
+  });
+  c.store.onEvents = () => dispatcher.wake();
+  return dispatcher;
 }

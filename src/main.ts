@@ -1,7 +1,8 @@
 import { bootstrapAccount } from './accounts/accounts.js';
 import { buildApp } from './api/app.js';
-import { compose } from './compose.js';
+import { compose, composeDispatcher } from './compose.js';
 import { ConfigError, loadConfig } from './config/config.js';
+import { closeOnSignals } from './shutdown.js';
 import { startExpirySweep, startRetention } from './sweep.js';
 
 async function main(): Promise<void> {
@@ -27,22 +28,19 @@ async function main(): Promise<void> {
 
   const sweep = startExpirySweep(c.store, c.clock, config.expirySweepMs, app.log);
   const retention = startRetention(c.store, c.clock, config.attemptRetentionMs, 60_000, app.log);
+  const dispatcher = config.events.dispatcher ? composeDispatcher(c, config, app.log) : undefined;
+  dispatcher?.start();
   await app.listen({ host: config.host, port: config.port });
   app.log.info({ store: c.store.dialect, publicBaseUrl: config.publicBaseUrl }, 'verifyd listening');
 
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down');
+  closeOnSignals(app.log, async () => {
     sweep.stop();
     retention.stop();
     await app.close();
+    await dispatcher?.stop();
+    c.kinesis.close();
     await c.store.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  });
 }
 
 main().catch((err) => {

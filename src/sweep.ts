@@ -48,6 +48,8 @@ export function startRetention(store: Store, clock: Clock, retentionMs: number, 
       if (n < 1000) break;
     }
     while ((await store.purgeVerifications(now - retentionMs, 1000)) === 1000);
+    // Events carry the destination too; those still being retried stay until they are settled.
+    while ((await store.purgeEvents(now - retentionMs, 1000)) === 1000);
     await store.purgeRateCounters(now - 10 * 60_000);
     await store.optimize?.();
     return total;

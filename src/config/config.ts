@@ -21,6 +21,19 @@ export interface Config {
   prices: PriceTable;
   bootstrapAccountSid: string | null;
   bootstrapAuthToken: string | null;
+  events: EventsConfig;
+}
+
+/** The event dispatcher and how it reaches sinks. */
+export interface EventsConfig {
+  /** Whether `npm start` runs a dispatcher (`npm run dispatcher` runs one on its own). */
+  dispatcher: boolean;
+  pollMs: number;
+  leaseMs: number;
+  retryBaseMs: number;
+  retryWindowMs: number;
+  kinesisEndpoint: string | null;
+  kinesisRegion: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -89,6 +102,11 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
 
+  const dispatcherFlag = env.EVENTS_DISPATCHER || 'on';
+  if (dispatcherFlag !== 'on' && dispatcherFlag !== 'off') problems.push(`EVENTS_DISPATCHER must be on or off (got ${JSON.stringify(dispatcherFlag)})`);
+  const kinesisEndpoint = env.KINESIS_ENDPOINT || null;
+  if (kinesisEndpoint && !/^https?:\/\//.test(kinesisEndpoint)) problems.push('KINESIS_ENDPOINT must be an http:// or https:// URL');
+
   const config: Config = {
     host,
     port,
@@ -106,6 +124,16 @@ export function loadConfig(env: Env = process.env): Config {
     prices,
     bootstrapAccountSid: accountSid,
     bootstrapAuthToken: authToken,
+    events: {
+      dispatcher: dispatcherFlag !== 'off',
+      pollMs: int('EVENTS_POLL_MS', 1000, 10, 60_000),
+      // Longer than the 5-second webhook timeout: only a crashed dispatcher's claims lapse.
+      leaseMs: int('EVENTS_LEASE_SECONDS', 60, 6, 3600) * 1000,
+      retryBaseMs: int('EVENTS_RETRY_BASE_MS', 1000, 10, 600_000),
+      retryWindowMs: int('EVENTS_RETRY_WINDOW_SECONDS', 4 * 3600, 1, 7 * 86_400) * 1000,
+      kinesisEndpoint,
+      kinesisRegion: env.KINESIS_REGION || null,
+    },
   };
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
   return config;

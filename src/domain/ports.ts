@@ -10,6 +10,7 @@ import type {
   StatusChange,
   Verification,
 } from './types.js';
+import type { EventStore, OutboxTx } from './events/ports.js';
 
 /** Keyset position for lists ordered by (dateCreated, sid). */
 export interface Cursor {
@@ -56,7 +57,7 @@ export interface InboxFilter {
  * PostgreSQL (SELECT ... FOR UPDATE); on SQLite the whole transaction is serialised. Everything
  * written through a VerificationTx commits or rolls back together.
  */
-export interface VerificationTx {
+export interface VerificationTx extends OutboxTx {
   lockBySid(serviceSid: string, sid: string): Promise<Verification | undefined>;
   /** Pending verifications whose validity ended by `now`, oldest first; rows other transactions hold are skipped. */
   lockDue(now: number, limit: number): Promise<Verification[]>;
@@ -73,6 +74,10 @@ export interface VerificationTx {
   latestSnaSession(verificationSid: string): Promise<SnaSession | undefined>;
   /** Records a verification's outcome on all of its attempts (conversion and attempt status). */
   setAttemptOutcome(verificationSid: string, outcome: { converted: boolean; status: AttemptStatus }, at: number): Promise<void>;
+  /** The verification's sends and checks as this transaction sees them (for event payloads). */
+  listSends(verificationSid: string): Promise<SendAttempt[]>;
+  listChecks(verificationSid: string): Promise<CheckRecord[]>;
+  getService(serviceSid: string): Promise<Service | undefined>;
 }
 
 /** Thrown by a store when a unique constraint rejects a write (e.g. two pending verifications for one To). */
@@ -81,7 +86,7 @@ export class UniqueViolation extends Error {}
 /** Thrown by a store when a write names a parent that no longer exists (e.g. a service deleted meanwhile). */
 export class MissingParent extends Error {}
 
-export interface Store {
+export interface Store extends EventStore {
   readonly dialect: 'sqlite' | 'postgres';
   close(): Promise<void>;
 

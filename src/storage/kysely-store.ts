@@ -10,6 +10,8 @@ import {
   type SummaryFilter,
   type VerificationTx,
 } from '../domain/ports.js';
+import type { Page, Settlement } from '../domain/events/ports.js';
+import type { ClaimedDelivery, DeliveryStatus, OutboxEvent, Sink, SinkStatus, SubscribedEvent, Subscription } from '../domain/events/types.js';
 import type {
   Account,
   ApiKey,
@@ -33,6 +35,7 @@ import {
   verificationToRow,
 } from './mappers.js';
 import * as attempts from './attempt-queries.js';
+import * as events from './event-queries.js';
 import { beyond } from './keyset.js';
 import { migrationProvider, type Dialect } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -157,8 +160,13 @@ export class KyselyStore implements Store {
     return Number(res.numDeletedRows) > 0;
   }
 
-  transaction<T>(fn: (tx: VerificationTx) => Promise<T>): Promise<T> {
-    return translateViolations(() => this.db.transaction().execute((trx) => fn(new KyselyVerificationTx(trx, this.dialect))));
+  async transaction<T>(fn: (tx: VerificationTx) => Promise<T>): Promise<T> {
+    let tx: KyselyVerificationTx | undefined;
+    const result = await translateViolations(() =>
+      this.db.transaction().execute((trx) => fn((tx = new KyselyVerificationTx(trx, this.dialect)))),
+    );
+    if (tx?.wroteEvents) this.onEvents();
+    return result;
   }
 
   async getVerification(serviceSid: string, sid: string): Promise<Verification | undefined> {
@@ -170,14 +178,12 @@ export class KyselyStore implements Store {
     return pendingByTo(this.db, serviceSid, to, false);
   }
 
-  async listSends(verificationSid: string): Promise<SendAttempt[]> {
-    const rows = await this.db.selectFrom('verification_sends').selectAll().where('verification_sid', '=', verificationSid).orderBy('attempt_number').execute();
-    return rows.map(sendFromRow);
+  listSends(verificationSid: string): Promise<SendAttempt[]> {
+    return sendsOf(this.db, verificationSid);
   }
 
-  async listChecks(verificationSid: string): Promise<CheckRecord[]> {
-    const rows = await this.db.selectFrom('verification_checks').selectAll().where('verification_sid', '=', verificationSid).orderBy('id').execute();
-    return rows.map((r) => ({ verificationSid: r.verification_sid, result: r.result as CheckRecord['result'], dateCreated: Number(r.date_created) }));
+  listChecks(verificationSid: string): Promise<CheckRecord[]> {
+    return checksOf(this.db, verificationSid);
   }
 
   async listStatusChanges(verificationSid: string): Promise<StatusChange[]> {
@@ -273,6 +279,102 @@ export class KyselyStore implements Store {
     const rows = await q.orderBy('id', 'desc').limit(limit).execute();
     return rows.map(inboxFromRow);
   }
+
+  // ------------------------------------------------------------ event streams
+
+  insertSink(s: Sink): Promise<void> {
+    return events.insertSink(this.db, s);
+  }
+
+  getSink(accountSid: string, sid: string): Promise<Sink | undefined> {
+    return events.getSink(this.db, accountSid, sid);
+  }
+
+  listSinks(accountSid: string, filter: { inUse?: boolean; status?: SinkStatus }, page: Page): Promise<Sink[]> {
+    return events.listSinks(this.db, accountSid, filter, page);
+  }
+
+  updateSinkDescription(accountSid: string, sid: string, description: string, at: number): Promise<Sink | undefined> {
+    return events.updateSinkDescription(this.db, accountSid, sid, description, at);
+  }
+
+  deleteSink(accountSid: string, sid: string): Promise<boolean> {
+    return events.deleteSink(this.db, accountSid, sid);
+  }
+
+  insertSubscription(s: Subscription, types: SubscribedEvent[]): Promise<void> {
+    return translateViolations(() => events.insertSubscription(this.db, s, types));
+  }
+
+  getSubscription(accountSid: string, sid: string): Promise<Subscription | undefined> {
+    return events.getSubscription(this.db, accountSid, sid);
+  }
+
+  listSubscriptions(accountSid: string, filter: { sinkSid?: string }, page: Page): Promise<Subscription[]> {
+    return events.listSubscriptions(this.db, accountSid, filter, page);
+  }
+
+  updateSubscriptionDescription(accountSid: string, sid: string, description: string, at: number): Promise<Subscription | undefined> {
+    return events.updateSubscriptionDescription(this.db, accountSid, sid, description, at);
+  }
+
+  deleteSubscription(accountSid: string, sid: string): Promise<boolean> {
+    return events.deleteSubscription(this.db, accountSid, sid);
+  }
+
+  listSubscribedEvents(accountSid: string, subscriptionSid: string, page: { afterType?: string; offset: number; limit: number }): Promise<SubscribedEvent[]> {
+    return events.listSubscribedEvents(this.db, accountSid, subscriptionSid, page);
+  }
+
+  getSubscribedEvent(accountSid: string, subscriptionSid: string, type: string): Promise<SubscribedEvent | undefined> {
+    return events.getSubscribedEvent(this.db, accountSid, subscriptionSid, type);
+  }
+
+  putSubscribedEvent(e: SubscribedEvent): Promise<boolean> {
+    return translateViolations(() => events.putSubscribedEvent(this.db, e));
+  }
+
+  deleteSubscribedEvent(accountSid: string, subscriptionSid: string, type: string): Promise<boolean> {
+    return events.deleteSubscribedEvent(this.db, accountSid, subscriptionSid, type);
+  }
+
+  async enqueueEvent(event: OutboxEvent, sinkSids: string[]): Promise<void> {
+    await translateViolations(() => this.db.transaction().execute((trx) => events.insertEvent(trx, event, sinkSids)));
+    this.onEvents();
+  }
+
+  findTestEvent(accountSid: string, sinkSid: string, testId: string): Promise<OutboxEvent | undefined> {
+    return events.findTestEvent(this.db, accountSid, sinkSid, testId);
+  }
+
+  claimDeliveries(now: number, leaseUntil: number, limit: number): Promise<ClaimedDelivery[]> {
+    return events.claimDeliveries(this.db, this.dialect === 'postgres', now, leaseUntil, limit);
+  }
+
+  settleDeliveries(items: Settlement[]): Promise<void> {
+    return events.settleDeliveries(this.db, this.dialect === 'postgres', items);
+  }
+
+  deliveryStatus(eventId: string): Promise<DeliveryStatus[]> {
+    return events.deliveryStatus(this.db, eventId);
+  }
+
+  purgeEvents(before: number, limit: number): Promise<number> {
+    return events.purgeEvents(this.db, before, limit);
+  }
+
+  /** Called after a commit that wrote events, so an in-process dispatcher can deliver at once. */
+  onEvents: () => void = () => undefined;
+}
+
+async function sendsOf(db: Db, verificationSid: string): Promise<SendAttempt[]> {
+  const rows = await db.selectFrom('verification_sends').selectAll().where('verification_sid', '=', verificationSid).orderBy('attempt_number').execute();
+  return rows.map(sendFromRow);
+}
+
+async function checksOf(db: Db, verificationSid: string): Promise<CheckRecord[]> {
+  const rows = await db.selectFrom('verification_checks').selectAll().where('verification_sid', '=', verificationSid).orderBy('id').execute();
+  return rows.map((r) => ({ verificationSid: r.verification_sid, result: r.result as CheckRecord['result'], dateCreated: Number(r.date_created) }));
 }
 
 async function pendingByTo(db: Db, serviceSid: string, to: string, lock: boolean): Promise<Verification | undefined> {
@@ -373,6 +475,30 @@ class KyselyVerificationTx implements VerificationTx {
 
   setAttemptOutcome(verificationSid: string, outcome: { converted: boolean; status: AttemptStatus }, at: number): Promise<void> {
     return attempts.setAttemptOutcome(this.trx, verificationSid, outcome, at);
+  }
+
+  wroteEvents = false;
+
+  subscribedSinks(accountSid: string, type: string): Promise<string[]> {
+    return events.subscribedSinks(this.trx, accountSid, type);
+  }
+
+  async insertEvent(event: OutboxEvent, sinkSids: string[]): Promise<void> {
+    await events.insertEvent(this.trx, event, sinkSids);
+    this.wroteEvents = true;
+  }
+
+  listSends(verificationSid: string): Promise<SendAttempt[]> {
+    return sendsOf(this.trx, verificationSid);
+  }
+
+  listChecks(verificationSid: string): Promise<CheckRecord[]> {
+    return checksOf(this.trx, verificationSid);
+  }
+
+  async getService(serviceSid: string): Promise<Service | undefined> {
+    const r = await this.trx.selectFrom('services').selectAll().where('sid', '=', serviceSid).executeTakeFirst();
+    return r && serviceFromRow(r);
   }
 
   async latestSnaSession(verificationSid: string): Promise<SnaSession | undefined> {

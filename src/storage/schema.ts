@@ -93,6 +93,55 @@ export interface InboxTable {
   date_created: number;
 }
 
+export interface EventSinksTable {
+  sid: string;
+  account_sid: string;
+  description: string;
+  sink_type: string;
+  config: string;
+  status: string;
+  date_created: number;
+  date_updated: number;
+}
+export interface EventSubscriptionsTable {
+  sid: string;
+  account_sid: string;
+  sink_sid: string;
+  description: string;
+  date_created: number;
+  date_updated: number;
+}
+export interface EventSubscribedTypesTable { subscription_sid: string; account_sid: string; type: string; schema_version: number }
+export interface EventsTable {
+  id: string;
+  account_sid: string;
+  type: string;
+  partition_key: string;
+  payload: string;
+  test_id: string | null;
+  date_created: number;
+}
+export interface EventDeliveriesTable {
+  id: Generated<number>;
+  event_id: string;
+  sink_sid: string;
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  claim: string | null;
+  date_created: number;
+  date_updated: number;
+}
+export interface EventDeliveryAttemptsTable {
+  id: Generated<number>;
+  delivery_id: number;
+  sink_sid: string;
+  attempted_at: number;
+  status_code: number | null;
+  error: string | null;
+  latency_ms: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -104,4 +153,10 @@ export interface Database {
   sna_sessions: SnaSessionsTable;
   inbox_messages: InboxTable;
   rate_counters: RateCountersTable;
+  event_sinks: EventSinksTable;
+  event_subscriptions: EventSubscriptionsTable;
+  event_subscribed_types: EventSubscribedTypesTable;
+  events: EventsTable;
+  event_deliveries: EventDeliveriesTable;
+  event_delivery_attempts: EventDeliveryAttemptsTable;
 }

@@ -64,11 +64,11 @@ async function evaluate(deps: VerificationDeps, tx: VerificationTx, service: Ser
   // A To given alongside a VerificationSid must name the same destination.
   if (input.verificationSid !== null && input.to !== null && input.to !== v.to) return { kind: 'not_found' };
   if (isLapsed(v, now)) {
-    await transition(tx, v, 'expired', 'check', now);
+    await transition(tx, service, v, 'expired', 'check', now);
     return { kind: 'not_found' };
   }
   if (v.checkCount >= MAX_CHECK_ATTEMPTS) {
-    await transition(tx, v, 'max_attempts_reached', 'check', now);
+    await transition(tx, service, v, 'max_attempts_reached', 'check', now);
     return { kind: 'max_attempts' };
   }
 
@@ -92,7 +92,7 @@ async function evaluate(deps: VerificationDeps, tx: VerificationTx, service: Ser
   v.checkCount += 1;
   v.dateUpdated = now;
   await tx.insertCheck({ verificationSid: v.sid, result: ok ? 'SUCCESS' : 'FAILURE', dateCreated: now });
-  if (ok) await transition(tx, v, 'approved', 'check', now);
+  if (ok) await transition(tx, service, v, 'approved', 'check', now);
   else await tx.updateVerification(v);
   return { kind: 'checked', result: { verification: v, snaErrors } };
 }

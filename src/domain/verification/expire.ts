@@ -1,4 +1,5 @@
 import type { Store } from '../ports.js';
+import type { Service } from '../types.js';
 import { transition } from './transition.js';
 
 /**
@@ -8,7 +9,13 @@ import { transition } from './transition.js';
 export function expireDue(store: Store, now: number, limit: number): Promise<number> {
   return store.transaction(async (tx) => {
     const due = await tx.lockDue(now, limit);
-    for (const v of due) await transition(tx, v, 'expired', 'expiry', now);
+    const services = new Map<string, Service | undefined>();
+    for (const v of due) {
+      if (!services.has(v.serviceSid)) services.set(v.serviceSid, await tx.getService(v.serviceSid));
+      const service = services.get(v.serviceSid);
+      // The foreign key keeps a locked verification's service in place until this commits.
+      if (service) await transition(tx, service, v, 'expired', 'expiry', now);
+    }
     return due.length;
   });
 }

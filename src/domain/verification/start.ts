@@ -9,6 +9,7 @@ import type { DeliveryChannel, RequestChannel, SendAttempt, Service, StartOption
 import type { VerificationDeps } from './deps.js';
 import { MAX_CHECK_ATTEMPTS, MAX_SEND_ATTEMPTS } from './state.js';
 import { isLapsed, transition } from './transition.js';
+import { publishStatus } from '../events/publish.js';
 
 export interface StartInput {
   to: string;
@@ -140,7 +141,7 @@ async function plan(
   const now = deps.clock.now().getTime();
   let v = await tx.lockPendingByTo(service.sid, input.to);
   if (v && isLapsed(v, now)) {
-    await transition(tx, v, 'expired', 'start', now);
+    await transition(tx, service, v, 'expired', 'start', now);
     v = undefined;
   }
 
@@ -228,6 +229,8 @@ async function plan(
     carrier: null,
   };
   await tx.insertSend(attempt);
+  // Every accepted start, a resend included, reports the verification as pending with its sends so far.
+  await publishStatus(tx, service, v, now);
 
   let snaUrl: string | null = null;
   if (channel === 'sna') {

@@ -1,13 +1,15 @@
 import type { VerificationTx } from '../ports.js';
-import type { StatusCause, Verification, VerificationStatus } from '../types.js';
+import { publishStatus } from '../events/publish.js';
+import type { Service, StatusCause, Verification, VerificationStatus } from '../types.js';
 import { canTransition } from './state.js';
 
 /**
  * Applies one status change to a locked verification and records it, so that every change is
- * persisted with its time and cause in the same transaction (the event stream is built on these).
+ * persisted with its time and cause in the same transaction, and published to the event outbox there.
  */
 export async function transition(
   tx: VerificationTx,
+  service: Service,
   v: Verification,
   to: VerificationStatus,
   cause: StatusCause,
@@ -32,6 +34,7 @@ export async function transition(
   // The Attempts API reports conversion per attempt; it changes with the verification's outcome.
   if (to === 'approved') await tx.setAttemptOutcome(v.sid, { converted: true, status: 'confirmed' }, now);
   else if (to === 'expired') await tx.setAttemptOutcome(v.sid, { converted: false, status: 'expired' }, now);
+  await publishStatus(tx, service, v, now);
 }
 
 /** A pending verification whose validity has ended is expired on sight, whoever looks first. */

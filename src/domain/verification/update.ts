@@ -26,10 +26,10 @@ export async function updateVerification(
     const v = await lockByRef(tx, service, ref);
     if (!v || v.status !== 'pending') return undefined;
     if (isLapsed(v, now)) {
-      await transition(tx, v, 'expired', 'update', now);
+      await transition(tx, service, v, 'expired', 'update', now);
       return undefined;
     }
-    await transition(tx, v, status, 'update', now);
+    await transition(tx, service, v, status, 'update', now);
     return v;
   });
   if (!result) throw missing(service, ref);

@@ -3,6 +3,7 @@ import { initialSchema } from './001-initial.js';
 import { attemptsSchema } from './002-attempts.js';
 import { lockoutAndRetentionSchema } from './003-lockout-and-retention.js';
 import { summaryCoveringSchema } from './004-summary-covering.js';
+import { eventStreamsSchema } from './005-event-streams.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, (d: Dialect) => string[]> = {
   '002-attempts': attemptsSchema,
   '003-lockout-and-retention': lockoutAndRetentionSchema,
   '004-summary-covering': summaryCoveringSchema,
+  '005-event-streams': eventStreamsSchema,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -1,0 +1,178 @@
+import type { Clock } from '../domain/clock.js';
+import type { Settlement } from '../domain/events/ports.js';
+import { retryAt, type RetryPolicy } from '../domain/events/retry.js';
+import type { ClaimedDelivery, DeliveryOutcome, KinesisSinkConfig, WebhookSinkConfig } from '../domain/events/types.js';
+import type { Store } from '../domain/ports.js';
+import { KINESIS_MAX_RECORDS, type KinesisSender } from './kinesis.js';
+import { postEvents } from './webhook.js';
+
+export interface DispatcherOptions {
+  /** Deliveries claimed per round. */
+  batchSize: number;
+  /** Deliveries being sent at once; claiming pauses at this many. */
+  maxInFlight: number;
+  /** Events per webhook request for sinks with batch_events. */
+  webhookBatch: number;
+  /** How often the outbox is polled when nothing woke the dispatcher (other nodes' events). */
+  pollMs: number;
+  /** A claim lasts this long; longer than any one send, so only a crashed dispatcher's claims lapse. */
+  leaseMs: number;
+  webhookTimeoutMs: number;
+  retry: RetryPolicy;
+}
+
+export interface DispatcherLog {
+  error(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+const TOKEN_TTL_MS = 30_000;
+
+/**
+ * Delivers the outbox: claims due deliveries, sends them (webhook requests, Kinesis PutRecords),
+ * and records each attempt with its outcome; failures are retried with backoff until the retry
+ * window closes. Claims are leases, so several dispatchers share one database without sending
+ * an event twice at once, and a crashed dispatcher's claims are picked up when they lapse.
+ * Delivery is at least once: an event acknowledged by a receiver whose acknowledgement was not
+ * recorded (a crash in between) is sent again, with the same event id.
+ */
+export class Dispatcher {
+  private inFlight = 0;
+  private stopped = true;
+  private loopDone: Promise<void> = Promise.resolve();
+  private wakeUp: (() => void) | undefined;
+  private woken = false;
+  private readonly tokens = new Map<string, { token: string | undefined; until: number }>();
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly kinesis: KinesisSender,
+    private readonly log: DispatcherLog,
+    private readonly opts: DispatcherOptions,
+  ) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loopDone = this.loop();
+  }
+
+  /** Something was committed to the outbox: look now instead of at the next poll. */
+  wake(): void {
+    if (this.wakeUp) this.wakeUp();
+    else this.woken = true;
+  }
+
+  /** Stops claiming and waits for the sends under way to be recorded. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await this.loopDone;
+    await Promise.allSettled([...this.running]);
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      const room = Math.min(this.opts.batchSize, this.opts.maxInFlight - this.inFlight);
+      let claimed: ClaimedDelivery[] = [];
+      if (room > 0) {
+        try {
+          const now = this.clock.now().getTime();
+          claimed = await this.store.claimDeliveries(now, now + this.opts.leaseMs, room);
+        } catch (err) {
+          this.log.error({ err }, 'claiming event deliveries failed');
+        }
+      }
+      if (claimed.length > 0) this.launch(claimed);
+      // A full batch suggests more is due; otherwise wait for a commit, a finished send or the poll.
+      if (claimed.length === 0 || claimed.length < room) await this.sleep(this.opts.pollMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.woken || this.stopped) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.wakeUp = undefined;
+        self.woken = false;
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+  }
+
+  private launch(claimed: ClaimedDelivery[]): void {
+    this.inFlight += claimed.length;
+    const bySink = new Map<string, ClaimedDelivery[]>();
+    for (const d of claimed) bySink.set(d.sink.sid, [...(bySink.get(d.sink.sid) ?? []), d]);
+    for (const group of bySink.values()) {
+      for (const chunk of this.requests(group)) {
+        const p = this.send(chunk)
+          .catch((err) => this.log.error({ err, sinkSid: chunk[0]?.sink.sid }, 'recording event deliveries failed'))
+          .finally(() => {
+            this.inFlight -= chunk.length;
+            this.running.delete(p);
+            this.wake();
+          });
+        this.running.add(p);
+      }
+    }
+  }
+
+  /** How one sink's claimed deliveries split into requests. */
+  private requests(group: ClaimedDelivery[]): ClaimedDelivery[][] {
+    const sink = group[0]!.sink;
+    let size = 1;
+    if (sink.sinkType === 'kinesis') size = KINESIS_MAX_RECORDS;
+    else if ((sink.config as WebhookSinkConfig).batch_events) size = this.opts.webhookBatch;
+    const out: ClaimedDelivery[][] = [];
+    for (let i = 0; i < group.length; i += size) out.push(group.slice(i, i + size));
+    return out;
+  }
+
+  private async send(chunk: ClaimedDelivery[]): Promise<void> {
+    const sink = chunk[0]!.sink;
+    const attemptedAt = this.clock.now().getTime();
+    let outcomes: DeliveryOutcome[];
+    if (sink.sinkType === 'kinesis') {
+      outcomes = await this.kinesis.put(
+        sink.config as KinesisSinkConfig,
+        chunk.map((d) => ({ data: JSON.stringify(d.event.payload), partitionKey: d.event.partitionKey })),
+      );
+    } else {
+      const token = await this.authToken(sink.accountSid);
+      const outcome = token === undefined
+        ? { ok: false, statusCode: null, error: 'account not found', latencyMs: 0 }
+        : await postEvents(sink.config as WebhookSinkConfig, chunk.map((d) => d.event.payload), token, this.opts.webhookTimeoutMs);
+      outcomes = chunk.map(() => outcome);
+    }
+    const settledAt = this.clock.now().getTime();
+    const items: Settlement[] = chunk.map((d, i) => {
+      const outcome = outcomes[i]!;
+      const retry = outcome.ok ? null : retryAt(d.attempts + 1, d.event.dateCreated, settledAt, this.opts.retry);
+      if (!outcome.ok && retry === null) {
+        this.log.warn({ sinkSid: sink.sid, eventId: d.event.id, attempts: d.attempts + 1, error: outcome.error }, 'event delivery given up');
+      }
+      return { delivery: d, attempt: { ...outcome, deliveryId: d.id, sinkSid: sink.sid, attemptedAt }, retryAt: retry };
+    });
+    await this.store.settleDeliveries(items);
+  }
+
+  /** Webhooks are signed with the account's auth token; cached briefly, as the API's credentials are. */
+  private async authToken(accountSid: string): Promise<string | undefined> {
+    const now = Date.now();
+    const hit = this.tokens.get(accountSid);
+    if (hit && hit.until > now) return hit.token;
+    const token = (await this.store.getAccount(accountSid))?.authToken;
+    this.tokens.set(accountSid, { token, until: now + TOKEN_TTL_MS });
+    return token;
+  }
+}

@@ -1,0 +1,28 @@
+import { compose, composeDispatcher } from './compose.js';
+import { ConfigError, loadConfig } from './config/config.js';
+import pino from 'pino';
+import { closeOnSignals } from './shutdown.js';
+
+/**
+ * The event dispatcher on its own (`npm run dispatcher`), for deployments that keep delivery off
+ * the API nodes: set EVENTS_DISPATCHER=off there and run this beside them on the same database.
+ * It finds other processes' events by polling (EVENTS_POLL_MS).
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = pino({ level: config.logLevel });
+  const c = await compose(config);
+  const dispatcher = composeDispatcher(c, config, log);
+  dispatcher.start();
+  log.info({ store: c.store.dialect, pollMs: config.events.pollMs }, 'verifyd event dispatcher running');
+  closeOnSignals(log, async () => {
+    await dispatcher.stop();
+    c.kinesis.close();
+    await c.store.close();
+  });
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof ConfigError ? err.message : (err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,76 @@
+import type { Cursor } from '../ports.js';
+import type {
+  ClaimedDelivery,
+  DeliveryAttemptRecord,
+  DeliveryStatus,
+  OutboxEvent,
+  Sink,
+  SinkStatus,
+  SubscribedEvent,
+  Subscription,
+} from './types.js';
+
+export interface Settlement {
+  delivery: Pick<ClaimedDelivery, 'id' | 'claim' | 'attempts'>;
+  attempt: DeliveryAttemptRecord;
+  retryAt: number | null;
+}
+
+export interface Page {
+  after?: Cursor;
+  offset: number;
+  limit: number;
+}
+
+/** What the outbox needs inside a verification's transaction. */
+export interface OutboxTx {
+  /** Sinks of the account with a subscription to `type`, each once. */
+  subscribedSinks(accountSid: string, type: string): Promise<string[]>;
+  /** Writes the event and one pending delivery per sink, due at once. */
+  insertEvent(event: OutboxEvent, sinkSids: string[]): Promise<void>;
+}
+
+/** Sinks, subscriptions and the outbox's delivery side; part of the one Store. */
+export interface EventStore {
+  insertSink(s: Sink): Promise<void>;
+  getSink(accountSid: string, sid: string): Promise<Sink | undefined>;
+  listSinks(accountSid: string, filter: { inUse?: boolean; status?: SinkStatus }, page: Page): Promise<Sink[]>;
+  updateSinkDescription(accountSid: string, sid: string, description: string, at: number): Promise<Sink | undefined>;
+  /** Deletes the sink with its subscriptions and undelivered events for it. */
+  deleteSink(accountSid: string, sid: string): Promise<boolean>;
+
+  /** Stores the subscription with its types; MissingParent when the sink is gone. */
+  insertSubscription(s: Subscription, types: SubscribedEvent[]): Promise<void>;
+  getSubscription(accountSid: string, sid: string): Promise<Subscription | undefined>;
+  listSubscriptions(accountSid: string, filter: { sinkSid?: string }, page: Page): Promise<Subscription[]>;
+  updateSubscriptionDescription(accountSid: string, sid: string, description: string, at: number): Promise<Subscription | undefined>;
+  deleteSubscription(accountSid: string, sid: string): Promise<boolean>;
+
+  /** Types of one subscription ordered by type; `after` is the last type of the previous page. */
+  listSubscribedEvents(accountSid: string, subscriptionSid: string, page: { afterType?: string; offset: number; limit: number }): Promise<SubscribedEvent[]>;
+  getSubscribedEvent(accountSid: string, subscriptionSid: string, type: string): Promise<SubscribedEvent | undefined>;
+  /** Inserts or replaces; true when it was new. */
+  putSubscribedEvent(e: SubscribedEvent): Promise<boolean>;
+  deleteSubscribedEvent(accountSid: string, subscriptionSid: string, type: string): Promise<boolean>;
+
+  /** An event outside any verification (sink tests), with its deliveries. */
+  enqueueEvent(event: OutboxEvent, sinkSids: string[]): Promise<void>;
+  findTestEvent(accountSid: string, sinkSid: string, testId: string): Promise<OutboxEvent | undefined>;
+
+  /**
+   * Claims up to `limit` pending deliveries due by `now` (oldest first) and leases them until
+   * `leaseUntil`: they are not due for anyone else until then. On PostgreSQL rows other dispatchers
+   * are claiming are skipped (FOR UPDATE SKIP LOCKED).
+   */
+  claimDeliveries(now: number, leaseUntil: number, limit: number): Promise<ClaimedDelivery[]>;
+  /**
+   * Records each attempt and moves its delivery on: delivered when it succeeded, due again at
+   * `retryAt` when it failed, failed for good when `retryAt` is null. A delivery whose claim is no
+   * longer current (its lease lapsed and someone else claimed it) keeps its state; the attempt is
+   * still recorded while the delivery exists.
+   */
+  settleDeliveries(items: Settlement[]): Promise<void>;
+  deliveryStatus(eventId: string): Promise<DeliveryStatus[]>;
+  /** Deletes events created before `before` with no pending delivery left; returns how many. */
+  purgeEvents(before: number, limit: number): Promise<number>;
+}

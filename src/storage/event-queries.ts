@@ -1,0 +1,382 @@
+import { randomBytes } from 'node:crypto';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Page, Settlement } from '../domain/events/ports.js';
+import type {
+  ClaimedDelivery,
+  DeliveryState,
+  DeliveryStatus,
+  OutboxEvent,
+  Sink,
+  SinkStatus,
+  SubscribedEvent,
+  Subscription,
+} from '../domain/events/types.js';
+import { beyond } from './keyset.js';
+import type { Database, EventSinksTable, EventSubscriptionsTable, EventsTable } from './schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+const n = (v: unknown): number => Number(v);
+const PENDING = sql.lit('pending');
+
+export const sinkFromRow = (r: Selectable<EventSinksTable>): Sink => ({
+  sid: r.sid,
+  accountSid: r.account_sid,
+  description: r.description,
+  sinkType: r.sink_type as Sink['sinkType'],
+  config: JSON.parse(r.config),
+  status: r.status as SinkStatus,
+  dateCreated: n(r.date_created),
+  dateUpdated: n(r.date_updated),
+});
+
+const subscriptionFromRow = (r: Selectable<EventSubscriptionsTable>): Subscription => ({
+  sid: r.sid,
+  accountSid: r.account_sid,
+  sinkSid: r.sink_sid,
+  description: r.description,
+  dateCreated: n(r.date_created),
+  dateUpdated: n(r.date_updated),
+});
+
+const eventFromRow = (r: Selectable<EventsTable>): OutboxEvent => ({
+  id: r.id,
+  accountSid: r.account_sid,
+  type: r.type,
+  partitionKey: r.partition_key,
+  payload: JSON.parse(r.payload),
+  testId: r.test_id,
+  dateCreated: n(r.date_created),
+});
+
+const paged = <Q extends { where: Function; offset: Function }>(q: Q, page: Page, direction: 'asc'): Q => {
+  if (page.after) return q.where(beyond(page.after, direction));
+  return page.offset > 0 ? q.offset(page.offset) : q;
+};
+
+export async function insertSink(db: Db, s: Sink): Promise<void> {
+  await db
+    .insertInto('event_sinks')
+    .values({
+      sid: s.sid,
+      account_sid: s.accountSid,
+      description: s.description,
+      sink_type: s.sinkType,
+      config: JSON.stringify(s.config),
+      status: s.status,
+      date_created: s.dateCreated,
+      date_updated: s.dateUpdated,
+    })
+    .execute();
+}
+
+export async function getSink(db: Db, accountSid: string, sid: string): Promise<Sink | undefined> {
+  const r = await db.selectFrom('event_sinks').selectAll().where('sid', '=', sid).where('account_sid', '=', accountSid).executeTakeFirst();
+  return r && sinkFromRow(r);
+}
+
+export async function listSinks(db: Db, accountSid: string, filter: { inUse?: boolean; status?: SinkStatus }, page: Page): Promise<Sink[]> {
+  let q = db.selectFrom('event_sinks').selectAll().where('account_sid', '=', accountSid);
+  if (filter.status !== undefined) q = q.where('status', '=', filter.status);
+  if (filter.inUse !== undefined) {
+    const used = (eb: ExpressionBuilder<Database, 'event_sinks'>) =>
+      eb.exists(eb.selectFrom('event_subscriptions').select(sql.lit(1).as('one')).whereRef('event_subscriptions.sink_sid', '=', 'event_sinks.sid'));
+    q = q.where((eb) => (filter.inUse ? used(eb) : eb.not(used(eb))));
+  }
+  q = paged(q, page, 'asc');
+  const rows = await q.orderBy('date_created').orderBy('sid').limit(page.limit).execute();
+  return rows.map(sinkFromRow);
+}
+
+export async function updateSinkDescription(db: Db, accountSid: string, sid: string, description: string, at: number): Promise<Sink | undefined> {
+  const res = await db
+    .updateTable('event_sinks')
+    .set({ description, date_updated: at })
+    .where('sid', '=', sid)
+    .where('account_sid', '=', accountSid)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) === 0) return undefined;
+  return getSink(db, accountSid, sid);
+}
+
+export async function deleteSink(db: Db, accountSid: string, sid: string): Promise<boolean> {
+  const res = await db.deleteFrom('event_sinks').where('sid', '=', sid).where('account_sid', '=', accountSid).executeTakeFirst();
+  return Number(res.numDeletedRows) > 0;
+}
+
+export async function insertSubscription(db: Kysely<Database>, s: Subscription, types: SubscribedEvent[]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('event_subscriptions')
+      .values({
+        sid: s.sid,
+        account_sid: s.accountSid,
+        sink_sid: s.sinkSid,
+        description: s.description,
+        date_created: s.dateCreated,
+        date_updated: s.dateUpdated,
+      })
+      .execute();
+    if (types.length > 0) {
+      await trx
+        .insertInto('event_subscribed_types')
+        .values(types.map((t) => ({ subscription_sid: s.sid, account_sid: s.accountSid, type: t.type, schema_version: t.schemaVersion })))
+        .execute();
+    }
+  });
+}
+
+export async function getSubscription(db: Db, accountSid: string, sid: string): Promise<Subscription | undefined> {
+  const r = await db.selectFrom('event_subscriptions').selectAll().where('sid', '=', sid).where('account_sid', '=', accountSid).executeTakeFirst();
+  return r && subscriptionFromRow(r);
+}
+
+export async function listSubscriptions(db: Db, accountSid: string, filter: { sinkSid?: string }, page: Page): Promise<Subscription[]> {
+  let q = db.selectFrom('event_subscriptions').selectAll().where('account_sid', '=', accountSid);
+  if (filter.sinkSid !== undefined) q = q.where('sink_sid', '=', filter.sinkSid);
+  q = paged(q, page, 'asc');
+  const rows = await q.orderBy('date_created').orderBy('sid').limit(page.limit).execute();
+  return rows.map(subscriptionFromRow);
+}
+
+export async function updateSubscriptionDescription(db: Db, accountSid: string, sid: string, description: string, at: number): Promise<Subscription | undefined> {
+  const res = await db
+    .updateTable('event_subscriptions')
+    .set({ description, date_updated: at })
+    .where('sid', '=', sid)
+    .where('account_sid', '=', accountSid)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) === 0) return undefined;
+  return getSubscription(db, accountSid, sid);
+}
+
+export async function deleteSubscription(db: Db, accountSid: string, sid: string): Promise<boolean> {
+  const res = await db.deleteFrom('event_subscriptions').where('sid', '=', sid).where('account_sid', '=', accountSid).executeTakeFirst();
+  return Number(res.numDeletedRows) > 0;
+}
+
+const subscribedFromRow = (r: { subscription_sid: string; account_sid: string; type: string; schema_version: number }): SubscribedEvent => ({
+  subscriptionSid: r.subscription_sid,
+  accountSid: r.account_sid,
+  type: r.type,
+  schemaVersion: n(r.schema_version),
+});
+
+export async function listSubscribedEvents(
+  db: Db,
+  accountSid: string,
+  subscriptionSid: string,
+  page: { afterType?: string; offset: number; limit: number },
+): Promise<SubscribedEvent[]> {
+  let q = db.selectFrom('event_subscribed_types').selectAll().where('subscription_sid', '=', subscriptionSid).where('account_sid', '=', accountSid);
+  if (page.afterType !== undefined) q = q.where('type', '>', page.afterType);
+  else if (page.offset > 0) q = q.offset(page.offset);
+  const rows = await q.orderBy('type').limit(page.limit).execute();
+  return rows.map(subscribedFromRow);
+}
+
+export async function getSubscribedEvent(db: Db, accountSid: string, subscriptionSid: string, type: string): Promise<SubscribedEvent | undefined> {
+  const r = await db
+    .selectFrom('event_subscribed_types')
+    .selectAll()
+    .where('subscription_sid', '=', subscriptionSid)
+    .where('account_sid', '=', accountSid)
+    .where('type', '=', type)
+    .executeTakeFirst();
+  return r && subscribedFromRow(r);
+}
+
+export async function putSubscribedEvent(db: Db, e: SubscribedEvent): Promise<boolean> {
+  const updated = await db
+    .updateTable('event_subscribed_types')
+    .set({ schema_version: e.schemaVersion })
+    .where('subscription_sid', '=', e.subscriptionSid)
+    .where('type', '=', e.type)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) > 0) return false;
+  await db
+    .insertInto('event_subscribed_types')
+    .values({ subscription_sid: e.subscriptionSid, account_sid: e.accountSid, type: e.type, schema_version: e.schemaVersion })
+    .execute();
+  return true;
+}
+
+export async function deleteSubscribedEvent(db: Db, accountSid: string, subscriptionSid: string, type: string): Promise<boolean> {
+  const res = await db
+    .deleteFrom('event_subscribed_types')
+    .where('subscription_sid', '=', subscriptionSid)
+    .where('account_sid', '=', accountSid)
+    .where('type', '=', type)
+    .executeTakeFirst();
+  return Number(res.numDeletedRows) > 0;
+}
+
+// ---------------------------------------------------------------- outbox
+
+export async function subscribedSinks(db: Db, accountSid: string, type: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('event_subscribed_types as t')
+    .innerJoin('event_subscriptions as s', 's.sid', 't.subscription_sid')
+    .select('s.sink_sid')
+    .distinct()
+    .where('t.account_sid', '=', accountSid)
+    .where('t.type', '=', type)
+    .execute();
+  return rows.map((r) => r.sink_sid);
+}
+
+export async function insertEvent(db: Db, e: OutboxEvent, sinkSids: string[]): Promise<void> {
+  await db
+    .insertInto('events')
+    .values({
+      id: e.id,
+      account_sid: e.accountSid,
+      type: e.type,
+      partition_key: e.partitionKey,
+      payload: JSON.stringify(e.payload),
+      test_id: e.testId,
+      date_created: e.dateCreated,
+    })
+    .execute();
+  if (sinkSids.length === 0) return;
+  await db
+    .insertInto('event_deliveries')
+    .values(
+      sinkSids.map((sink) => ({
+        event_id: e.id,
+        sink_sid: sink,
+        state: 'pending',
+        attempts: 0,
+        next_attempt_at: e.dateCreated,
+        claim: null,
+        date_created: e.dateCreated,
+        date_updated: e.dateCreated,
+      })),
+    )
+    .execute();
+}
+
+export async function findTestEvent(db: Db, accountSid: string, sinkSid: string, testId: string): Promise<OutboxEvent | undefined> {
+  const r = await db
+    .selectFrom('events')
+    .selectAll('events')
+    .where('events.account_sid', '=', accountSid)
+    .where('events.test_id', '=', testId)
+    .where((eb) => eb.exists(eb.selectFrom('event_deliveries as d').select(sql.lit(1).as('one')).whereRef('d.event_id', '=', 'events.id').where('d.sink_sid', '=', sinkSid)))
+    .executeTakeFirst();
+  return r && eventFromRow(r);
+}
+
+export async function claimDeliveries(db: Kysely<Database>, lock: boolean, now: number, leaseUntil: number, limit: number): Promise<ClaimedDelivery[]> {
+  const claim = randomBytes(12).toString('hex');
+  let due = db
+    .selectFrom('event_deliveries')
+    .select('id')
+    .where('state', '=', PENDING)
+    .where('next_attempt_at', '<=', now)
+    .orderBy('next_attempt_at')
+    .limit(limit);
+  // Dispatchers on several nodes each take rows the others are not claiming at this moment.
+  if (lock) due = due.forUpdate().skipLocked();
+  const claimed = await db
+    .updateTable('event_deliveries')
+    .set({ claim, next_attempt_at: leaseUntil, date_updated: now })
+    .where('id', 'in', due)
+    .returning(['id', 'event_id', 'sink_sid', 'attempts'])
+    .execute();
+  if (claimed.length === 0) return [];
+  const eventIds = [...new Set(claimed.map((c) => c.event_id))];
+  const sinkSids = [...new Set(claimed.map((c) => c.sink_sid))];
+  const [events, sinks] = await Promise.all([
+    db.selectFrom('events').selectAll().where('id', 'in', eventIds).execute(),
+    db.selectFrom('event_sinks').selectAll().where('sid', 'in', sinkSids).execute(),
+  ]);
+  const eventById = new Map(events.map((r) => [r.id, eventFromRow(r)]));
+  const sinkBySid = new Map(sinks.map((r) => [r.sid, sinkFromRow(r)]));
+  const out: ClaimedDelivery[] = [];
+  for (const c of claimed.sort((a, b) => n(a.id) - n(b.id))) {
+    const event = eventById.get(c.event_id);
+    const sink = sinkBySid.get(c.sink_sid);
+    // A sink deleted since the claim took its deliveries with it.
+    if (event && sink) out.push({ id: n(c.id), claim, attempts: n(c.attempts), event, sink });
+  }
+  return out;
+}
+
+export async function settleDeliveries(db: Kysely<Database>, lock: boolean, items: Settlement[]): Promise<void> {
+  if (items.length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    for (const { delivery, attempt, retryAt } of items) {
+      let q = trx.selectFrom('event_deliveries').select(['id', 'claim']).where('id', '=', delivery.id);
+      // Held until commit, so a concurrent sink deletion cannot pull the row from under the attempt record.
+      if (lock) q = q.forUpdate();
+      const row = await q.executeTakeFirst();
+      if (!row) continue;
+      await trx
+        .insertInto('event_delivery_attempts')
+        .values({
+          delivery_id: delivery.id,
+          sink_sid: attempt.sinkSid,
+          attempted_at: attempt.attemptedAt,
+          status_code: attempt.statusCode,
+          error: attempt.error,
+          latency_ms: Math.round(attempt.latencyMs),
+        })
+        .execute();
+      if (row.claim !== delivery.claim) continue;
+      const state: DeliveryState = attempt.ok ? 'delivered' : retryAt === null ? 'failed' : 'pending';
+      await trx
+        .updateTable('event_deliveries')
+        .set({
+          state,
+          attempts: delivery.attempts + 1,
+          next_attempt_at: retryAt ?? attempt.attemptedAt,
+          claim: null,
+          date_updated: attempt.attemptedAt + Math.round(attempt.latencyMs),
+        })
+        .where('id', '=', delivery.id)
+        .execute();
+    }
+  });
+}
+
+export async function deliveryStatus(db: Db, eventId: string): Promise<DeliveryStatus[]> {
+  const rows = await db.selectFrom('event_deliveries').selectAll().where('event_id', '=', eventId).orderBy('id').execute();
+  if (rows.length === 0) return [];
+  const attempts = await db
+    .selectFrom('event_delivery_attempts')
+    .selectAll()
+    .where('delivery_id', 'in', rows.map((r) => r.id))
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    id: n(r.id),
+    eventId: r.event_id,
+    sinkSid: r.sink_sid,
+    state: r.state as DeliveryState,
+    attempts: n(r.attempts),
+    nextAttemptAt: n(r.next_attempt_at),
+    history: attempts
+      .filter((a) => n(a.delivery_id) === n(r.id))
+      .map((a) => ({
+        deliveryId: n(a.delivery_id),
+        sinkSid: a.sink_sid,
+        attemptedAt: n(a.attempted_at),
+        // Every failed attempt carries an error (an HTTP status alone is recorded as one too).
+        ok: a.error === null,
+        statusCode: a.status_code === null ? null : n(a.status_code),
+        error: a.error,
+        latencyMs: n(a.latency_ms),
+      })),
+  }));
+}
+
+export async function purgeEvents(db: Db, before: number, limit: number): Promise<number> {
+  const doomed = db
+    .selectFrom('events')
+    .select('id')
+    .where('date_created', '<', before)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('event_deliveries as d').select(sql.lit(1).as('one')).whereRef('d.event_id', '=', 'events.id').where('d.state', '=', PENDING))))
+    .limit(limit);
+  const res = await db.deleteFrom('events').where('id', 'in', doomed).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
