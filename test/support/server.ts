@@ -16,6 +16,9 @@ import type { PriceTable } from '../../src/domain/prices.js';
 import type { VerificationDeps } from '../../src/domain/verification/deps.js';
 import type { KyselyStore } from '../../src/storage/kysely-store.js';
 import { openStore, type StorageConfig } from '../../src/storage/open.js';
+import { Dispatcher, type DispatcherOptions } from '../../src/dispatch/dispatcher.js';
+import { KinesisSender } from '../../src/dispatch/kinesis.js';
+import { WEBHOOK_TIMEOUT_MS } from '../../src/dispatch/webhook.js';
 import { BACKENDS, postgresStore, sqliteStore, type BackendName } from './databases.js';
 
 export type TwilioClient = ReturnType<typeof twilio>;
@@ -43,6 +46,8 @@ export interface TestServer {
   store: KyselyStore;
   app: FastifyInstance;
   deps: VerificationDeps;
+  /** The event dispatcher, when the server was started with one. */
+  dispatcher?: Dispatcher;
   /** A fresh account with an SDK client bound to it. */
   account(): Promise<Account>;
   /** An SDK client authenticating with a new API key of the given account. */
@@ -67,6 +72,39 @@ export interface ServerOptions {
   attemptsRatePerMinute?: number;
   /** The price table set on attempts (none when absent). */
   prices?: PriceTable;
+  /** Runs an event dispatcher beside the app (none when absent), with these options over fast test defaults. */
+  dispatcher?: TestDispatcherOptions;
+}
+
+export interface TestDispatcherOptions extends Partial<DispatcherOptions> {
+  /** Where Kinesis sinks are written (a kinesalite URL in tests). */
+  kinesisEndpoint?: string;
+}
+
+/** Fast enough for tests: quick polls and retries, and a short retry window. */
+export const TEST_DISPATCHER: DispatcherOptions = {
+  batchSize: 100,
+  maxInFlight: 1000,
+  webhookBatch: 100,
+  pollMs: 50,
+  leaseMs: 30_000,
+  webhookTimeoutMs: WEBHOOK_TIMEOUT_MS,
+  retry: { baseMs: 50, capMs: 500, windowMs: 60_000 },
+};
+
+/** A dispatcher over `store` on `clock`, woken by the store's commits; the caller starts and stops it. */
+export function testDispatcher(store: KyselyStore, clock: Clock, opts: TestDispatcherOptions = {}): { dispatcher: Dispatcher; kinesis: KinesisSender } {
+  const { kinesisEndpoint, ...rest } = opts;
+  const kinesis = new KinesisSender({
+    endpoint: kinesisEndpoint,
+    accessKeyId: 'test',
+    secretAccessKey: 'test',
+    timeoutMs: rest.webhookTimeoutMs ?? WEBHOOK_TIMEOUT_MS,
+  });
+  const silent = { error: () => undefined, warn: () => undefined };
+  const dispatcher = new Dispatcher(store, clock, kinesis, silent, { ...TEST_DISPATCHER, ...rest });
+  store.onEvents = () => dispatcher.wake();
+  return { dispatcher, kinesis };
 }
 
 export async function startServer(backend: BackendName = 'sqlite', opts: ServerOptions = {}): Promise<TestServer | { skip: string }> {
@@ -102,6 +140,8 @@ async function serve(store: KyselyStore, location: StorageConfig, cleanup: () =>
     attemptsRatePerMinute: opts.attemptsRatePerMinute,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
+  const events = opts.dispatcher ? testDispatcher(store, clock, opts.dispatcher) : undefined;
+  events?.dispatcher.start();
   base.url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   deps.snaBaseUrl = base.url;
 
@@ -113,6 +153,7 @@ async function serve(store: KyselyStore, location: StorageConfig, cleanup: () =>
     store,
     app,
     deps,
+    dispatcher: events?.dispatcher,
     async account() {
       const a = await createAccount(store, clock);
       return { sid: a.sid, authToken: a.authToken, client: clientFor(a.sid, a.authToken) };
@@ -139,6 +180,8 @@ async function serve(store: KyselyStore, location: StorageConfig, cleanup: () =>
     },
     async close() {
       await app.close();
+      await events?.dispatcher.stop();
+      events?.kinesis.close();
       await cleanup();
     },
   };
@@ -151,6 +194,7 @@ export interface OnEachBackendOptions {
   ttlMs?: number;
   attemptsRatePerMinute?: number;
   prices?: PriceTable;
+  dispatcher?: TestDispatcherOptions;
 }
 
 /**
@@ -173,7 +217,13 @@ export function onEachBackend(
   for (const { name } of BACKENDS) {
     test(`${title} [${name}]`, async (t) => {
       const clock = opts.start === undefined ? undefined : new ManualClock(opts.start);
-      const server = await startServer(name, { clock, ttlMs: opts.ttlMs, attemptsRatePerMinute: opts.attemptsRatePerMinute, prices: opts.prices });
+      const server = await startServer(name, {
+        clock,
+        ttlMs: opts.ttlMs,
+        attemptsRatePerMinute: opts.attemptsRatePerMinute,
+        prices: opts.prices,
+        dispatcher: opts.dispatcher,
+      });
       if ('skip' in server) {
         t.skip(server.skip);
         return;
