@@ -4,6 +4,7 @@ import type { DestinationStream } from 'pino';
 import type { ServiceDeps } from '../domain/service/service.js';
 import type { VerificationDeps } from '../domain/verification/deps.js';
 import { inboxRoutes } from './dev/inbox.js';
+import { eventsV1Routes } from './events-v1/index.js';
 import { isSnaPath, snaRoutes } from './dev/sna.js';
 import type { ApiContext } from './context.js';
 import { authChecker, registerAuth } from './plugins/auth.js';
@@ -70,5 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   attemptRoutes(app, ctx, { store: deps.services.store, clock: deps.services.clock, ratePerMinute: deps.attemptsRatePerMinute ?? 100 });
   inboxRoutes(app, ctx);
   snaRoutes(app, ctx);
+  // Registered last so the hooks above (auth, CORS headers) apply inside its scope too.
+  await app.register(eventsV1Routes(ctx));
   return app;
 }

@@ -45,24 +45,42 @@ export function envelope<T extends { sid: string; dateCreated: number }>(
   serialize: (row: T) => unknown,
   filters: Record<string, string | undefined> = {},
 ): Record<string, unknown> {
-  const items = rows.slice(0, req.pageSize);
+  const at = { page: req.page, pageSize: req.pageSize, token: req.after ? encodeToken(req.after) : undefined };
+  return pagedEnvelope(key, baseUrl, path, at, rows, (last) => encodeToken({ dateCreated: last.dateCreated, sid: last.sid }), serialize, filters);
+}
+
+/**
+ * The envelope for any keyset: `tokenOf` gives the PageToken that continues after a row, and
+ * `at.token` is the one this page was asked with.
+ */
+export function pagedEnvelope<T>(
+  key: string,
+  baseUrl: string,
+  path: string,
+  at: { page: number; pageSize: number; token: string | undefined },
+  rows: T[],
+  tokenOf: (last: T) => string,
+  serialize: (row: T) => unknown,
+  filters: Record<string, string | undefined> = {},
+): Record<string, unknown> {
+  const items = rows.slice(0, at.pageSize);
   // Filters ride along in every page URL: the SDK fetches next_page_url as it is.
   const query = new URLSearchParams(Object.entries(filters).filter((e): e is [string, string] => e[1] !== undefined));
   const prefix = query.size > 0 ? `${query.toString()}&` : '';
   const pageUrl = (page: number, token?: string) =>
-    `${baseUrl}${path}?${prefix}PageSize=${req.pageSize}&Page=${page}${token ? `&PageToken=${token}` : ''}`;
+    `${baseUrl}${path}?${prefix}PageSize=${at.pageSize}&Page=${page}${token ? `&PageToken=${token}` : ''}`;
   const last = items[items.length - 1];
-  const hasNext = rows.length > req.pageSize && last !== undefined;
+  const hasNext = rows.length > at.pageSize && last !== undefined;
   return {
     [key]: items.map(serialize),
     meta: {
-      page: req.page,
-      page_size: req.pageSize,
+      page: at.page,
+      page_size: at.pageSize,
       first_page_url: pageUrl(0),
       // Previous pages are addressed by offset: the keyset token only runs forwards.
-      previous_page_url: req.page > 0 ? pageUrl(req.page - 1) : null,
-      url: pageUrl(req.page, req.after ? encodeToken(req.after) : undefined),
-      next_page_url: hasNext ? pageUrl(req.page + 1, encodeToken({ dateCreated: last.dateCreated, sid: last.sid })) : null,
+      previous_page_url: at.page > 0 ? pageUrl(at.page - 1) : null,
+      url: pageUrl(at.page, at.token),
+      next_page_url: hasNext ? pageUrl(at.page + 1, tokenOf(last)) : null,
       key,
     },
   };

@@ -5,6 +5,7 @@
  */
 export const ERROR_CATALOG = {
   400: { status: 400, message: 'Bad request' },
+  20001: { status: 400, message: 'Invalid parameter' },
   20003: { status: 401, message: 'Authenticate' },
   20004: { status: 405, message: 'Method not allowed' },
   20404: { status: 404, message: 'The requested resource was not found' },
@@ -48,6 +49,15 @@ export class TwilioError extends Error {
 }
 
 export const invalidParam = (name: string): TwilioError => new TwilioError(60200, `Invalid parameter: ${name}`);
+
+/**
+ * Event Streams (/v1) is not a Verify API, so a bad or missing parameter there is Twilio's generic
+ * 20001 rather than Verify's 60200. `detail` says what is wrong when the name alone does not.
+ */
+export const invalidParameter = (name: string, detail?: string): TwilioError =>
+  new TwilioError(20001, detail === undefined ? `Invalid parameter: ${name}` : `Invalid parameter ${name}: ${detail}`);
+
+export const missingParameter = (name: string): TwilioError => new TwilioError(20001, `Missing required parameter ${name}`);
 
 /** Twilio's 404 message names the path without the /v2 prefix. */
 export const notFound = (path: string): TwilioError =>
