@@ -52,6 +52,7 @@ export function composeDispatcher(c: Composition, config: Config, log: Log): Dis
     batchSize: 100,
     maxInFlight: 1000,
     webhookBatch: 100,
+    perSinkConcurrency: 16,
     pollMs: config.events.pollMs,
     leaseMs: config.events.leaseMs,
     webhookTimeoutMs: WEBHOOK_TIMEOUT_MS,

@@ -13,6 +13,8 @@ export interface DispatcherOptions {
   maxInFlight: number;
   /** Events per webhook request for sinks with batch_events. */
   webhookBatch: number;
+  /** Requests (or PutRecords calls) open at once per sink; the rest of a sink's claims wait their turn. */
+  perSinkConcurrency: number;
   /** How often the outbox is polled when nothing woke the dispatcher (other nodes' events). */
   pollMs: number;
   /** A claim lasts this long; longer than any one send, so only a crashed dispatcher's claims lapse. */
@@ -27,6 +29,12 @@ export interface DispatcherLog {
 }
 
 const TOKEN_TTL_MS = 30_000;
+
+/** One sink's requests: how many are open, and those waiting for a free slot. */
+interface Lane {
+  open: number;
+  queue: Array<{ chunk: ClaimedDelivery[]; startBy: number }>;
+}
 
 /**
  * Delivers the outbox: claims due deliveries, sends them (webhook requests, Kinesis PutRecords),
@@ -44,6 +52,7 @@ export class Dispatcher {
   private woken = false;
   private readonly tokens = new Map<string, { token: string | undefined; until: number }>();
   private readonly running = new Set<Promise<void>>();
+  private readonly lanes = new Map<string, Lane>();
 
   constructor(
     private readonly store: Store,
@@ -70,7 +79,7 @@ export class Dispatcher {
     this.stopped = true;
     this.wake();
     await this.loopDone;
-    await Promise.allSettled([...this.running]);
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 
   private async loop(): Promise<void> {
@@ -111,20 +120,41 @@ export class Dispatcher {
 
   private launch(claimed: ClaimedDelivery[]): void {
     this.inFlight += claimed.length;
+    // A request must finish within its claim's lease; one that cannot start in time is left to
+    // lapse and be claimed again, rather than sent while someone else may hold it.
+    const startBy = this.clock.now().getTime() + this.opts.leaseMs - this.opts.webhookTimeoutMs;
     const bySink = new Map<string, ClaimedDelivery[]>();
     for (const d of claimed) bySink.set(d.sink.sid, [...(bySink.get(d.sink.sid) ?? []), d]);
-    for (const group of bySink.values()) {
-      for (const chunk of this.requests(group)) {
-        const p = this.send(chunk)
-          .catch((err) => this.log.error({ err, sinkSid: chunk[0]?.sink.sid }, 'recording event deliveries failed'))
-          .finally(() => {
-            this.inFlight -= chunk.length;
-            this.running.delete(p);
-            this.wake();
-          });
-        this.running.add(p);
-      }
+    for (const [sinkSid, group] of bySink) {
+      let lane = this.lanes.get(sinkSid);
+      if (!lane) this.lanes.set(sinkSid, (lane = { open: 0, queue: [] }));
+      lane.queue.push(...this.requests(group).map((chunk) => ({ chunk, startBy })));
+      this.drain(sinkSid, lane);
     }
+  }
+
+  /** Starts a sink's queued requests while it has fewer than perSinkConcurrency open. */
+  private drain(sinkSid: string, lane: Lane): void {
+    while (lane.open < this.opts.perSinkConcurrency && lane.queue.length > 0) {
+      const { chunk, startBy } = lane.queue.shift()!;
+      if (this.clock.now().getTime() > startBy) {
+        this.inFlight -= chunk.length;
+        continue;
+      }
+      lane.open += 1;
+      const p = this.send(chunk)
+        .catch((err) => this.log.error({ err, sinkSid }, 'recording event deliveries failed'))
+        .finally(() => {
+          lane.open -= 1;
+          this.inFlight -= chunk.length;
+          this.running.delete(p);
+          if (lane.open === 0 && lane.queue.length === 0) this.lanes.delete(sinkSid);
+          else this.drain(sinkSid, lane);
+          this.wake();
+        });
+      this.running.add(p);
+    }
+    if (lane.open === 0 && lane.queue.length === 0) this.lanes.delete(sinkSid);
   }
 
   /** How one sink's claimed deliveries split into requests. */

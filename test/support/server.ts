@@ -86,6 +86,7 @@ export const TEST_DISPATCHER: DispatcherOptions = {
   batchSize: 100,
   maxInFlight: 1000,
   webhookBatch: 100,
+  perSinkConcurrency: 16,
   pollMs: 50,
   leaseMs: 30_000,
   webhookTimeoutMs: WEBHOOK_TIMEOUT_MS,
