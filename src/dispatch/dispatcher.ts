@@ -53,6 +53,7 @@ export class Dispatcher {
   private readonly tokens = new Map<string, { token: string | undefined; until: number }>();
   private readonly running = new Set<Promise<void>>();
   private readonly lanes = new Map<string, Lane>();
+  private watch: Promise<{ close(): Promise<void> } | undefined> = Promise.resolve(undefined);
 
   constructor(
     private readonly store: Store,
@@ -65,6 +66,11 @@ export class Dispatcher {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    // Other nodes' commits wake this dispatcher too where the database can say so (PostgreSQL).
+    this.watch = (this.store.watchOutbox?.(() => this.wake()) ?? Promise.resolve(undefined)).catch((err) => {
+      this.log.warn({ err }, 'listening for outbox commits failed; polling only');
+      return undefined;
+    });
     this.loopDone = this.loop();
   }
 
@@ -78,6 +84,7 @@ export class Dispatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake();
+    await (await this.watch)?.close();
     await this.loopDone;
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }

@@ -224,7 +224,10 @@ export async function subscribedSinks(db: Db, accountSid: string, type: string):
   return rows.map((r) => r.sink_sid);
 }
 
-export async function insertEvent(db: Db, e: OutboxEvent, sinkSids: string[]): Promise<void> {
+/** The PostgreSQL channel dispatchers LISTEN on; a NOTIFY in a transaction is sent at its commit. */
+export const OUTBOX_CHANNEL = 'verifyd_outbox';
+
+export async function insertEvent(db: Db, e: OutboxEvent, sinkSids: string[], notify: boolean): Promise<void> {
   await db
     .insertInto('events')
     .values({
@@ -253,6 +256,7 @@ export async function insertEvent(db: Db, e: OutboxEvent, sinkSids: string[]): P
       })),
     )
     .execute();
+  if (notify) await sql`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`.execute(db);
 }
 
 export async function findTestEvent(db: Db, accountSid: string, sinkSid: string, testId: string): Promise<OutboxEvent | undefined> {

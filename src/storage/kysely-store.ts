@@ -339,7 +339,7 @@ export class KyselyStore implements Store {
   }
 
   async enqueueEvent(event: OutboxEvent, sinkSids: string[]): Promise<void> {
-    await translateViolations(() => this.db.transaction().execute((trx) => events.insertEvent(trx, event, sinkSids)));
+    await translateViolations(() => this.db.transaction().execute((trx) => events.insertEvent(trx, event, sinkSids, this.dialect === 'postgres')));
     this.onEvents();
   }
 
@@ -362,6 +362,9 @@ export class KyselyStore implements Store {
   purgeEvents(before: number, limit: number): Promise<number> {
     return events.purgeEvents(this.db, before, limit);
   }
+
+  /** Set by openStore on PostgreSQL: a dedicated LISTEN connection (see EventStore.watchOutbox). */
+  watchOutbox?: (onCommit: () => void) => Promise<{ close(): Promise<void> }>;
 
   /** Called after a commit that wrote events, so an in-process dispatcher can deliver at once. */
   onEvents: () => void = () => undefined;
@@ -484,7 +487,8 @@ class KyselyVerificationTx implements VerificationTx {
   }
 
   async insertEvent(event: OutboxEvent, sinkSids: string[]): Promise<void> {
-    await events.insertEvent(this.trx, event, sinkSids);
+    // Only PostgreSQL (where this.lock is set) has other processes to tell.
+    await events.insertEvent(this.trx, event, sinkSids, this.lock);
     this.wroteEvents = true;
   }
 

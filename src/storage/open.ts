@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { KyselyStore } from './kysely-store.js';
+import { listenForOutbox } from './outbox-listener.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
 import type { Database } from './schema.js';
 
@@ -26,7 +27,9 @@ function openPostgres(url: string, poolSize: number): KyselyStore {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
-  return new KyselyStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
+  const store = new KyselyStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
+  store.watchOutbox = (onCommit) => listenForOutbox(url, onCommit);
+  return store;
 }
 
 function openSqlite(path: string): KyselyStore {

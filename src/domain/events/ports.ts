@@ -71,6 +71,12 @@ export interface EventStore {
    */
   settleDeliveries(items: Settlement[]): Promise<void>;
   deliveryStatus(eventId: string): Promise<DeliveryStatus[]>;
+  /**
+   * Calls `onCommit` whenever any process commits events to the outbox (PostgreSQL LISTEN/NOTIFY),
+   * so dispatchers on other nodes need not wait for their next poll. Absent where polling is all
+   * there is (SQLite: one writer process, which wakes its own dispatcher).
+   */
+  watchOutbox?(onCommit: () => void): Promise<{ close(): Promise<void> }>;
   /** Deletes events created before `before` with no pending delivery left; returns how many. */
   purgeEvents(before: number, limit: number): Promise<number>;
 }
