@@ -53,6 +53,7 @@ export function composeDispatcher(c: Composition, config: Config, log: Log): Dis
     maxInFlight: 1000,
     webhookBatch: 100,
     perSinkConcurrency: 16,
+    lingerMs: config.events.lingerMs,
     pollMs: config.events.pollMs,
     leaseMs: config.events.leaseMs,
     webhookTimeoutMs: WEBHOOK_TIMEOUT_MS,

@@ -29,6 +29,7 @@ export interface EventsConfig {
   /** Whether `npm start` runs a dispatcher (`npm run dispatcher` runs one on its own). */
   dispatcher: boolean;
   pollMs: number;
+  lingerMs: number;
   leaseMs: number;
   retryBaseMs: number;
   retryWindowMs: number;
@@ -127,6 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
     events: {
       dispatcher: dispatcherFlag !== 'off',
       pollMs: int('EVENTS_POLL_MS', 1000, 10, 60_000),
+      lingerMs: int('EVENTS_LINGER_MS', 10, 0, 1000),
       // Longer than the 5-second webhook timeout: only a crashed dispatcher's claims lapse.
       leaseMs: int('EVENTS_LEASE_SECONDS', 60, 6, 3600) * 1000,
       retryBaseMs: int('EVENTS_RETRY_BASE_MS', 1000, 10, 600_000),

@@ -21,6 +21,12 @@ export interface DispatcherOptions {
   leaseMs: number;
   webhookTimeoutMs: number;
   retry: RetryPolicy;
+  /**
+   * After a wake-up, how long to let further commits gather before claiming: one claim (a write
+   * transaction) then takes many events, and batch_events sinks get batches under load. Adds at
+   * most this much lag.
+   */
+  lingerMs: number;
 }
 
 export interface DispatcherLog {
@@ -53,6 +59,8 @@ export class Dispatcher {
   private readonly tokens = new Map<string, { token: string | undefined; until: number }>();
   private readonly running = new Set<Promise<void>>();
   private readonly lanes = new Map<string, Lane>();
+  private settling: Array<{ items: Settlement[]; resolve: () => void; reject: (err: unknown) => void }> = [];
+  private flushing = false;
   private watch: Promise<{ close(): Promise<void> } | undefined> = Promise.resolve(undefined);
 
   constructor(
@@ -103,7 +111,10 @@ export class Dispatcher {
       }
       if (claimed.length > 0) this.launch(claimed);
       // A full batch suggests more is due; otherwise wait for a commit, a finished send or the poll.
-      if (claimed.length === 0 || claimed.length < room) await this.sleep(this.opts.pollMs);
+      if (claimed.length === 0 || claimed.length < room) {
+        await this.sleep(this.opts.pollMs);
+        if (this.opts.lingerMs > 0 && !this.stopped) await new Promise((r) => setTimeout(r, this.opts.lingerMs));
+      }
     }
   }
 
@@ -200,7 +211,32 @@ export class Dispatcher {
       }
       return { delivery: d, attempt: { ...outcome, deliveryId: d.id, sinkSid: sink.sid, attemptedAt }, retryAt: retry };
     });
-    await this.store.settleDeliveries(items);
+    await this.settle(items);
+  }
+
+  /**
+   * Settlements of requests that finish while another settlement is being written go into the next
+   * write together: one transaction for many outcomes instead of one each (group commit).
+   */
+  private settle(items: Settlement[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.settling.push({ items, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.settling.length > 0) {
+      const batch = this.settling.splice(0, this.settling.length);
+      try {
+        await this.store.settleDeliveries(batch.flatMap((b) => b.items));
+        for (const b of batch) b.resolve();
+      } catch (err) {
+        for (const b of batch) b.reject(err);
+      }
+    }
+    this.flushing = false;
   }
 
   /** Webhooks are signed with the account's auth token; cached briefly, as the API's credentials are. */

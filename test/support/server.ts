@@ -87,6 +87,7 @@ export const TEST_DISPATCHER: DispatcherOptions = {
   maxInFlight: 1000,
   webhookBatch: 100,
   perSinkConcurrency: 16,
+  lingerMs: 5,
   pollMs: 50,
   leaseMs: 30_000,
   webhookTimeoutMs: WEBHOOK_TIMEOUT_MS,
