@@ -35,6 +35,9 @@ export interface RunFigures {
   statusCodes: Record<string, number>;
   /** Average cores used during the run (measured run only). */
   cpu?: CpuShare;
+  /** Wall-clock bounds of the run (epoch ms), for matching it with what a webhook receiver saw. */
+  startedAt?: number;
+  endedAt?: number;
 }
 
 export interface LoadResult {

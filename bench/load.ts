@@ -65,8 +65,12 @@ async function main(): Promise<void> {
     });
   const warmup = figures(await run(spec.warmupSeconds));
   const before = snapshot(spec.serverPid);
+  const startedAt = Date.now();
   const measured = figures(await run(spec.durationSeconds));
+  const endedAt = Date.now();
   measured.cpu = share(before, snapshot(spec.serverPid), availableParallelism());
+  measured.startedAt = startedAt;
+  measured.endedAt = endedAt;
   const result: LoadResult = { warmup, measured, ...(source.pool ? { pool: source.pool() } : {}) };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

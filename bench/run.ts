@@ -9,12 +9,19 @@
  * BENCH_PROFILE_DIR (V8 CPU profiles of each verifyd process, node --cpu-prof, in <dir>/<store>/;
  * the largest file is the main thread).
  *
- * BENCH_SCENARIOS (default "throughput,attempts"): throughput is the above; attempts (attempts.ts)
+ * BENCH_SCENARIOS (default "throughput,events,attempts"): throughput is the above; attempts (attempts.ts)
  * seeds BENCH_ATTEMPTS_ROWS (default 1,000,000) attempts per store and times the Attempts list and
  * summary queries, one request at a time: BENCH_ATTEMPTS_REQUESTS (default 200) per query shape
  * after BENCH_ATTEMPTS_WARMUP (default 20), at most BENCH_ATTEMPTS_SECONDS (default 60) per shape;
  * BENCH_ATTEMPTS_INSERTS (default 20,000) for the index cost per insert; BENCH_ATTEMPTS_JSON (a file
  * to write every figure to).
+ *
+ * events (events.ts) drives the start run against verifyd with a webhook sink subscribed to
+ * verification.pending and a receiver process, and reports events/s acknowledged, commit-to-
+ * acknowledgement lag, backlog drain time and whether every start produced exactly one event:
+ * BENCH_EVENTS_BATCH (batch_events values, one run each; default "false,true"), BENCH_EVENTS_DRAIN
+ * (s to wait for the backlog after the load, default 60). Its ratio uses the bare run of the
+ * throughput scenario, or measures one when throughput is not run.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +30,8 @@ import { join } from 'node:path';
 import { Api } from './api.js';
 import { benchAttempts, type AttemptsRun } from './attempts.js';
 import { printAttempts } from './attempts-report.js';
+import { benchEvents, type EventsRow } from './events.js';
+import { printEvents } from './events-report.js';
 import type { BodySpec, LoadResult, LoadSpec, RunFigures } from './common.js';
 import { createBenchDatabase } from './postgres.js';
 import { ROOT, freePort, killAll, peakRssMb, runTs, spawnTs, stop, verifydEnv, waitHealthy, type Proc } from './procs.js';
@@ -41,8 +50,13 @@ const DURATION = envNum('BENCH_DURATION', 10, 1, 600);
 const WARMUP = envNum('BENCH_WARMUP', 2, 0, 60);
 const CONNECTIONS = envNum('BENCH_CONNECTIONS', 50, 1, 1000);
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',').map((s) => s.trim()).filter(Boolean);
-const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'throughput,attempts').split(',').map((s) => s.trim()).filter(Boolean);
-for (const s of SCENARIOS) if (s !== 'throughput' && s !== 'attempts') throw new Error(`unknown BENCH_SCENARIOS entry ${JSON.stringify(s)} (use throughput and/or attempts)`);
+const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'throughput,events,attempts').split(',').map((s) => s.trim()).filter(Boolean);
+const KNOWN_SCENARIOS = ['throughput', 'events', 'attempts'];
+for (const s of SCENARIOS) if (!KNOWN_SCENARIOS.includes(s)) throw new Error(`unknown BENCH_SCENARIOS entry ${JSON.stringify(s)} (use any of ${KNOWN_SCENARIOS.join(', ')})`);
+const EVENT_BATCHES = (process.env.BENCH_EVENTS_BATCH ?? 'false,true').split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
+  if (s !== 'true' && s !== 'false') throw new Error(`BENCH_EVENTS_BATCH entries must be true or false (got ${JSON.stringify(s)})`);
+  return s === 'true';
+});
 // The check run needs one pending verification per request; check is expected to be faster than start.
 const POOL_FACTOR = 3;
 
@@ -173,9 +187,11 @@ async function main(): Promise<number> {
   const attempts: AttemptsRun[] = [];
   const attemptNotes: string[] = [];
   let failed = false;
+  // The bare server's run, shared by the throughput and events tables.
+  let bare: Row | undefined;
   try {
     if (SCENARIOS.includes('throughput')) {
-      rows.push(await benchBare());
+      rows.push((bare = await benchBare()));
       for (const store of STORES) {
         try {
           const r = await benchVerifyd(store, tmp);
@@ -187,6 +203,29 @@ async function main(): Promise<number> {
         }
       }
       printReport(rows, notes, { connections: CONNECTIONS, duration: DURATION });
+    }
+    if (SCENARIOS.includes('events')) {
+      bare ??= await benchBare();
+      const eventRows: EventsRow[] = [];
+      const eventNotes: string[] = [];
+      const opts = {
+        batches: EVENT_BATCHES,
+        drainSeconds: envNum('BENCH_EVENTS_DRAIN', 60, 1, 3600),
+        load,
+        log,
+        addCleanup: (fn: () => Promise<void> | void) => cleanups.push(fn),
+      };
+      for (const store of STORES) {
+        try {
+          const r = await benchEvents(store, tmp, opts);
+          if ('skip' in r) eventNotes.push(`events ${store} skipped: ${r.skip}`);
+          else eventRows.push(...r);
+        } catch (err) {
+          failed = true;
+          eventNotes.push(`events ${store} FAILED: ${(err as Error).message}`);
+        }
+      }
+      printEvents(eventRows, bare, eventNotes, { connections: CONNECTIONS, warmup: WARMUP, duration: DURATION });
     }
     if (SCENARIOS.includes('attempts')) {
       const opts = {
