@@ -66,7 +66,11 @@ function cachedStatements(db: BetterSqlite3.Database): BetterSqlite3.Database {
   return new Proxy(db, {
     get(target, prop, receiver) {
       if (prop === 'prepare') {
-        return (source: string) => {
+        return (text: string) => {
+          // Transactions take the write lock up front. With a deferred BEGIN, a transaction that
+          // reads and then writes fails at once with SQLITE_BUSY_SNAPSHOT (busy_timeout does not
+          // apply) when another process (a standalone dispatcher) committed in between.
+          const source = text === 'begin' ? 'begin immediate' : text;
           let stmt = cache.get(source);
           if (!stmt) {
             stmt = target.prepare(source);
