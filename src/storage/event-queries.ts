@@ -333,7 +333,9 @@ export async function settleDeliveries(db: Kysely<Database>, lock: boolean, item
         .set({
           state,
           attempts: delivery.attempts + 1,
-          next_attempt_at: retryAt ?? attempt.attemptedAt,
+          // Whole milliseconds: retryAt() draws a fractional delay (jitter), and PostgreSQL's BIGINT
+          // refuses '1700000000123.4', which failed the whole settlement there.
+          next_attempt_at: Math.round(retryAt ?? attempt.attemptedAt),
           claim: null,
           date_updated: attempt.attemptedAt + Math.round(attempt.latencyMs),
         })
@@ -343,7 +345,13 @@ export async function settleDeliveries(db: Kysely<Database>, lock: boolean, item
   });
 }
 
-export async function deliveryStatus(db: Db, eventId: string): Promise<DeliveryStatus[]> {
+/** One snapshot for both reads, so a row is never shown beside attempts recorded after it was read. */
+export function deliveryStatus(db: Kysely<Database>, repeatableRead: boolean, eventId: string): Promise<DeliveryStatus[]> {
+  const tx = db.transaction();
+  return (repeatableRead ? tx.setIsolationLevel('repeatable read') : tx).execute((trx) => readDeliveryStatus(trx, eventId));
+}
+
+async function readDeliveryStatus(db: Db, eventId: string): Promise<DeliveryStatus[]> {
   const rows = await db.selectFrom('event_deliveries').selectAll().where('event_id', '=', eventId).orderBy('id').execute();
   if (rows.length === 0) return [];
   const attempts = await db

@@ -21,5 +21,6 @@ export function retryAt(failures: number, writtenAt: number, now: number, p: Ret
   if (now >= deadline) return null;
   const ceiling = Math.min(p.capMs, p.baseMs * 2 ** Math.min(failures - 1, 40));
   const delay = ceiling / 2 + (random() * ceiling) / 2;
-  return Math.min(now + delay, deadline);
+  // Whole milliseconds: times are BIGINT epoch milliseconds in the store.
+  return Math.min(Math.round(now + delay), deadline);
 }
