@@ -190,17 +190,13 @@ export class Dispatcher {
     const sink = chunk[0]!.sink;
     const attemptedAt = this.clock.now().getTime();
     let outcomes: DeliveryOutcome[];
-    if (sink.sinkType === 'kinesis') {
-      outcomes = await this.kinesis.put(
-        sink.config as KinesisSinkConfig,
-        chunk.map((d) => ({ data: JSON.stringify(d.event.payload), partitionKey: d.event.partitionKey })),
-      );
-    } else {
-      const token = await this.authToken(sink.accountSid);
-      const outcome = token === undefined
-        ? { ok: false, statusCode: null, error: 'account not found', latencyMs: 0 }
-        : await postEvents(sink.config as WebhookSinkConfig, chunk.map((d) => d.event.payload), token, this.opts.webhookTimeoutMs);
-      outcomes = chunk.map(() => outcome);
+    try {
+      outcomes = await this.deliver(sink, chunk);
+    } catch (err) {
+      // A sender that throws (rather than reporting a failed outcome) still counts as a failed
+      // attempt: the delivery is retried and given up like any other, not left to lapse forever.
+      const error = `delivery failed inside verifyd: ${(err as Error)?.message ?? String(err)}`;
+      outcomes = chunk.map(() => ({ ok: false, statusCode: null, error, latencyMs: 0 }));
     }
     const settledAt = this.clock.now().getTime();
     const items: Settlement[] = chunk.map((d, i) => {
@@ -212,6 +208,20 @@ export class Dispatcher {
       return { delivery: d, attempt: { ...outcome, deliveryId: d.id, sinkSid: sink.sid, attemptedAt }, retryAt: retry };
     });
     await this.settle(items);
+  }
+
+  private async deliver(sink: ClaimedDelivery['sink'], chunk: ClaimedDelivery[]): Promise<DeliveryOutcome[]> {
+    if (sink.sinkType === 'kinesis') {
+      return this.kinesis.put(
+        sink.config as KinesisSinkConfig,
+        chunk.map((d) => ({ data: JSON.stringify(d.event.payload), partitionKey: d.event.partitionKey })),
+      );
+    }
+    const token = await this.authToken(sink.accountSid);
+    const outcome: DeliveryOutcome = token === undefined
+      ? { ok: false, statusCode: null, error: 'account not found', latencyMs: 0 }
+      : await postEvents(sink.config as WebhookSinkConfig, chunk.map((d) => d.event.payload), token, this.opts.webhookTimeoutMs);
+    return chunk.map(() => outcome);
   }
 
   /**

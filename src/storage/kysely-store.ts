@@ -356,7 +356,7 @@ export class KyselyStore implements Store {
   }
 
   deliveryStatus(eventId: string): Promise<DeliveryStatus[]> {
-    return events.deliveryStatus(this.db, eventId);
+    return events.deliveryStatus(this.db, this.dialect === 'postgres', eventId);
   }
 
   purgeEvents(before: number, limit: number): Promise<number> {
