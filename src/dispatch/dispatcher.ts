@@ -35,11 +35,15 @@ export interface DispatcherLog {
 }
 
 const TOKEN_TTL_MS = 30_000;
+/** Room left at the end of a lease for recording the outcome, and for clocks a little apart. */
+const LEASE_MARGIN_MS = 2_000;
 
 /** One sink's requests: how many are open, and those waiting for a free slot. */
 interface Lane {
   open: number;
-  queue: Array<{ chunk: ClaimedDelivery[]; startBy: number }>;
+  queue: ClaimedDelivery[][];
+  /** Deliveries waiting in `queue`. */
+  queued: number;
 }
 
 /**
@@ -88,7 +92,7 @@ export class Dispatcher {
     else this.woken = true;
   }
 
-  /** Stops claiming and waits for the sends under way to be recorded. */
+  /** Stops claiming, gives queued claims back, and waits for the sends under way to be recorded. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake();
@@ -104,7 +108,7 @@ export class Dispatcher {
       if (room > 0) {
         try {
           const now = this.clock.now().getTime();
-          claimed = await this.store.claimDeliveries(now, now + this.opts.leaseMs, room);
+          claimed = await this.store.claimDeliveries(now, now + this.opts.leaseMs, room, this.backedUp());
         } catch (err) {
           this.log.error({ err }, 'claiming event deliveries failed');
         }
@@ -138,29 +142,35 @@ export class Dispatcher {
 
   private launch(claimed: ClaimedDelivery[]): void {
     this.inFlight += claimed.length;
-    // A request must finish within its claim's lease; one that cannot start in time is left to
-    // lapse and be claimed again, rather than sent while someone else may hold it.
-    const startBy = this.clock.now().getTime() + this.opts.leaseMs - this.opts.webhookTimeoutMs;
     const bySink = new Map<string, ClaimedDelivery[]>();
     for (const d of claimed) bySink.set(d.sink.sid, [...(bySink.get(d.sink.sid) ?? []), d]);
     for (const [sinkSid, group] of bySink) {
       let lane = this.lanes.get(sinkSid);
-      if (!lane) this.lanes.set(sinkSid, (lane = { open: 0, queue: [] }));
-      lane.queue.push(...this.requests(group).map((chunk) => ({ chunk, startBy })));
+      if (!lane) this.lanes.set(sinkSid, (lane = { open: 0, queue: [], queued: 0 }));
+      lane.queue.push(...this.requests(group));
+      lane.queued += group.length;
       this.drain(sinkSid, lane);
     }
   }
 
+  /**
+   * Sinks with a claim's worth of deliveries already waiting: claiming more for them would only
+   * age in their queue (a slow or hanging receiver), and would keep other sinks' deliveries from
+   * being claimed at all once maxInFlight is reached.
+   */
+  private backedUp(): string[] {
+    const out: string[] = [];
+    for (const [sid, lane] of this.lanes) if (lane.queued >= this.opts.batchSize) out.push(sid);
+    return out;
+  }
+
   /** Starts a sink's queued requests while it has fewer than perSinkConcurrency open. */
   private drain(sinkSid: string, lane: Lane): void {
-    while (lane.open < this.opts.perSinkConcurrency && lane.queue.length > 0) {
-      const { chunk, startBy } = lane.queue.shift()!;
-      if (this.clock.now().getTime() > startBy) {
-        this.inFlight -= chunk.length;
-        continue;
-      }
+    while ((lane.open < this.opts.perSinkConcurrency || this.stopped) && lane.queue.length > 0) {
+      const chunk = lane.queue.shift()!;
+      lane.queued -= chunk.length;
       lane.open += 1;
-      const p = this.send(chunk)
+      const p = (this.stopped ? this.release(chunk) : this.send(chunk))
         .catch((err) => this.log.error({ err, sinkSid }, 'recording event deliveries failed'))
         .finally(() => {
           lane.open -= 1;
@@ -172,7 +182,11 @@ export class Dispatcher {
         });
       this.running.add(p);
     }
-    if (lane.open === 0 && lane.queue.length === 0) this.lanes.delete(sinkSid);
+  }
+
+  /** Unsent claims go back to the outbox, due at once (for this or another dispatcher). */
+  private release(chunk: ClaimedDelivery[]): Promise<void> {
+    return this.store.releaseDeliveries(chunk.map((d) => d.id), chunk[0]!.claim, this.clock.now().getTime());
   }
 
   /** How one sink's claimed deliveries split into requests. */
@@ -188,10 +202,15 @@ export class Dispatcher {
 
   private async send(chunk: ClaimedDelivery[]): Promise<void> {
     const sink = chunk[0]!.sink;
+    const token = sink.sinkType === 'webhook' ? await this.authToken(sink.accountSid) : undefined;
     const attemptedAt = this.clock.now().getTime();
+    // Nothing is sent that could still be under way when the lease ends and another dispatcher may
+    // claim it: the request is cut short at the lease (less a margin), or not started at all.
+    const budget = chunk[0]!.leaseUntil - attemptedAt - LEASE_MARGIN_MS;
+    if (budget < Math.min(this.opts.webhookTimeoutMs, 1_000)) return this.release(chunk);
     let outcomes: DeliveryOutcome[];
     try {
-      outcomes = await this.deliver(sink, chunk);
+      outcomes = await this.deliver(sink, chunk, token, Math.min(this.opts.webhookTimeoutMs, budget));
     } catch (err) {
       // A sender that throws (rather than reporting a failed outcome) still counts as a failed
       // attempt: the delivery is retried and given up like any other, not left to lapse forever.
@@ -210,17 +229,17 @@ export class Dispatcher {
     await this.settle(items);
   }
 
-  private async deliver(sink: ClaimedDelivery['sink'], chunk: ClaimedDelivery[]): Promise<DeliveryOutcome[]> {
+  private async deliver(sink: ClaimedDelivery['sink'], chunk: ClaimedDelivery[], token: string | undefined, timeoutMs: number): Promise<DeliveryOutcome[]> {
     if (sink.sinkType === 'kinesis') {
       return this.kinesis.put(
         sink.config as KinesisSinkConfig,
         chunk.map((d) => ({ data: JSON.stringify(d.event.payload), partitionKey: d.event.partitionKey })),
+        timeoutMs,
       );
     }
-    const token = await this.authToken(sink.accountSid);
     const outcome: DeliveryOutcome = token === undefined
       ? { ok: false, statusCode: null, error: 'account not found', latencyMs: 0 }
-      : await postEvents(sink.config as WebhookSinkConfig, chunk.map((d) => d.event.payload), token, this.opts.webhookTimeoutMs);
+      : await postEvents(sink.config as WebhookSinkConfig, chunk.map((d) => d.event.payload), token, timeoutMs);
     return chunk.map(() => outcome);
   }
 
@@ -242,8 +261,9 @@ export class Dispatcher {
       try {
         await this.store.settleDeliveries(batch.flatMap((b) => b.items));
         for (const b of batch) b.resolve();
-      } catch (err) {
-        for (const b of batch) b.reject(err);
+      } catch {
+        // One bad settlement must not take the others down with it: each on its own, then.
+        for (const b of batch) await this.store.settleDeliveries(b.items).then(b.resolve, b.reject);
       }
     }
     this.flushing = false;

@@ -38,7 +38,7 @@ export class KinesisSender {
 
   constructor(private readonly settings: KinesisSettings) {}
 
-  async put(config: KinesisSinkConfig, records: KinesisRecord[]): Promise<DeliveryOutcome[]> {
+  async put(config: KinesisSinkConfig, records: KinesisRecord[], timeoutMs: number = this.settings.timeoutMs): Promise<DeliveryOutcome[]> {
     const started = performance.now();
     const fail = (error: string): DeliveryOutcome[] =>
       records.map(() => ({ ok: false, statusCode: null, error, latencyMs: performance.now() - started }));
@@ -50,7 +50,7 @@ export class KinesisSender {
           StreamName: stream.streamName,
           Records: records.map((r) => ({ Data: Buffer.from(r.data, 'utf8'), PartitionKey: r.partitionKey })),
         }),
-        { abortSignal: AbortSignal.timeout(this.settings.timeoutMs) },
+        { abortSignal: AbortSignal.timeout(timeoutMs) },
       );
       const latencyMs = performance.now() - started;
       return records.map((_, i) => {

@@ -19,6 +19,7 @@ export async function postEvents(
   const started = performance.now();
   const elapsed = () => performance.now() - started;
   const target = new URL(config.destination);
+  target.hash = '';
   const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'verifyd-event-streams' };
   if (target.username || target.password) {
     const user = decodeURIComponent(target.username);

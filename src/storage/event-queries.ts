@@ -98,9 +98,14 @@ export async function updateSinkDescription(db: Db, accountSid: string, sid: str
   return getSink(db, accountSid, sid);
 }
 
-export async function deleteSink(db: Db, accountSid: string, sid: string): Promise<boolean> {
-  const res = await db.deleteFrom('event_sinks').where('sid', '=', sid).where('account_sid', '=', accountSid).executeTakeFirst();
-  return Number(res.numDeletedRows) > 0;
+export async function deleteSink(db: Kysely<Database>, lock: boolean, accountSid: string, sid: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    // The cascade would lock the sink's deliveries in scan order; taking them in id order first
+    // (as settlements do) avoids deadlocking with a dispatcher settling them.
+    if (lock) await trx.selectFrom('event_deliveries').select('id').where('sink_sid', '=', sid).orderBy('id').forUpdate().execute();
+    const res = await trx.deleteFrom('event_sinks').where('sid', '=', sid).where('account_sid', '=', accountSid).executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
+  });
 }
 
 export async function insertSubscription(db: Kysely<Database>, s: Subscription, types: SubscribedEvent[]): Promise<void> {
@@ -190,6 +195,7 @@ export async function putSubscribedEvent(db: Db, e: SubscribedEvent): Promise<bo
     .updateTable('event_subscribed_types')
     .set({ schema_version: e.schemaVersion })
     .where('subscription_sid', '=', e.subscriptionSid)
+    .where('account_sid', '=', e.accountSid)
     .where('type', '=', e.type)
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) > 0) return false;
@@ -212,16 +218,20 @@ export async function deleteSubscribedEvent(db: Db, accountSid: string, subscrip
 
 // ---------------------------------------------------------------- outbox
 
-export async function subscribedSinks(db: Db, accountSid: string, type: string): Promise<string[]> {
-  const rows = await db
+export async function subscribedSinks(db: Db, lock: boolean, accountSid: string, type: string): Promise<string[]> {
+  let q = db
     .selectFrom('event_subscribed_types as t')
     .innerJoin('event_subscriptions as s', 's.sid', 't.subscription_sid')
-    .select('s.sink_sid')
-    .distinct()
+    .innerJoin('event_sinks as k', 'k.sid', 's.sink_sid')
+    .select('k.sid')
     .where('t.account_sid', '=', accountSid)
     .where('t.type', '=', type)
-    .execute();
-  return rows.map((r) => r.sink_sid);
+    .orderBy('k.sid');
+  // The sinks stay until this transaction commits: a sink deleted meanwhile either waits for it or
+  // is gone from this result, never gone between this read and the delivery rows that name it.
+  if (lock) q = q.forKeyShare('k');
+  const rows = await q.execute();
+  return [...new Set(rows.map((r) => r.sid))];
 }
 
 /** The PostgreSQL channel dispatchers LISTEN on; a NOTIFY in a transaction is sent at its commit. */
@@ -270,7 +280,14 @@ export async function findTestEvent(db: Db, accountSid: string, sinkSid: string,
   return r && eventFromRow(r);
 }
 
-export async function claimDeliveries(db: Kysely<Database>, lock: boolean, now: number, leaseUntil: number, limit: number): Promise<ClaimedDelivery[]> {
+export async function claimDeliveries(
+  db: Kysely<Database>,
+  lock: boolean,
+  now: number,
+  leaseUntil: number,
+  limit: number,
+  skipSinks: string[] = [],
+): Promise<ClaimedDelivery[]> {
   const claim = randomBytes(12).toString('hex');
   let due = db
     .selectFrom('event_deliveries')
@@ -279,6 +296,7 @@ export async function claimDeliveries(db: Kysely<Database>, lock: boolean, now: 
     .where('next_attempt_at', '<=', now)
     .orderBy('next_attempt_at')
     .limit(limit);
+  if (skipSinks.length > 0) due = due.where('sink_sid', 'not in', skipSinks);
   // Dispatchers on several nodes each take rows the others are not claiming at this moment.
   if (lock) due = due.forUpdate().skipLocked();
   const claimed = await db
@@ -301,15 +319,17 @@ export async function claimDeliveries(db: Kysely<Database>, lock: boolean, now: 
     const event = eventById.get(c.event_id);
     const sink = sinkBySid.get(c.sink_sid);
     // A sink deleted since the claim took its deliveries with it.
-    if (event && sink) out.push({ id: n(c.id), claim, attempts: n(c.attempts), event, sink });
+    if (event && sink) out.push({ id: n(c.id), claim, leaseUntil, attempts: n(c.attempts), event, sink });
   }
   return out;
 }
 
 export async function settleDeliveries(db: Kysely<Database>, lock: boolean, items: Settlement[]): Promise<void> {
   if (items.length === 0) return;
+  // In id order, as deleteSink locks them, so the two never wait on each other in a cycle.
+  const ordered = [...items].sort((a, b) => a.delivery.id - b.delivery.id);
   await db.transaction().execute(async (trx) => {
-    for (const { delivery, attempt, retryAt } of items) {
+    for (const { delivery, attempt, retryAt } of ordered) {
       let q = trx.selectFrom('event_deliveries').select(['id', 'claim']).where('id', '=', delivery.id);
       // Held until commit, so a concurrent sink deletion cannot pull the row from under the attempt record.
       if (lock) q = q.forUpdate();
@@ -322,7 +342,7 @@ export async function settleDeliveries(db: Kysely<Database>, lock: boolean, item
           sink_sid: attempt.sinkSid,
           attempted_at: attempt.attemptedAt,
           status_code: attempt.statusCode,
-          error: attempt.error,
+          error: attempt.error === null ? null : cleanError(attempt.error),
           latency_ms: Math.round(attempt.latencyMs),
         })
         .execute();
@@ -343,6 +363,21 @@ export async function settleDeliveries(db: Kysely<Database>, lock: boolean, item
         .execute();
     }
   });
+}
+
+/** Error text comes from receivers and remote services: no control characters (PostgreSQL refuses NUL), bounded. */
+const cleanError = (text: string): string => text.replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, 500);
+
+/** Gives unsent claims back at once (due now), rather than leaving them to lapse with their lease. */
+export async function releaseDeliveries(db: Db, ids: number[], claim: string, now: number): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('event_deliveries')
+    .set({ claim: null, next_attempt_at: now, date_updated: now })
+    .where('id', 'in', ids)
+    .where('claim', '=', claim)
+    .where('state', '=', PENDING)
+    .execute();
 }
 
 /** One snapshot for both reads, so a row is never shown beside attempts recorded after it was read. */

@@ -299,7 +299,7 @@ export class KyselyStore implements Store {
   }
 
   deleteSink(accountSid: string, sid: string): Promise<boolean> {
-    return events.deleteSink(this.db, accountSid, sid);
+    return events.deleteSink(this.db, this.dialect === 'postgres', accountSid, sid);
   }
 
   insertSubscription(s: Subscription, types: SubscribedEvent[]): Promise<void> {
@@ -347,12 +347,16 @@ export class KyselyStore implements Store {
     return events.findTestEvent(this.db, accountSid, sinkSid, testId);
   }
 
-  claimDeliveries(now: number, leaseUntil: number, limit: number): Promise<ClaimedDelivery[]> {
-    return events.claimDeliveries(this.db, this.dialect === 'postgres', now, leaseUntil, limit);
+  claimDeliveries(now: number, leaseUntil: number, limit: number, skipSinks?: string[]): Promise<ClaimedDelivery[]> {
+    return events.claimDeliveries(this.db, this.dialect === 'postgres', now, leaseUntil, limit, skipSinks);
   }
 
   settleDeliveries(items: Settlement[]): Promise<void> {
     return events.settleDeliveries(this.db, this.dialect === 'postgres', items);
+  }
+
+  releaseDeliveries(ids: number[], claim: string, now: number): Promise<void> {
+    return events.releaseDeliveries(this.db, ids, claim, now);
   }
 
   deliveryStatus(eventId: string): Promise<DeliveryStatus[]> {
@@ -483,7 +487,7 @@ class KyselyVerificationTx implements VerificationTx {
   wroteEvents = false;
 
   subscribedSinks(accountSid: string, type: string): Promise<string[]> {
-    return events.subscribedSinks(this.trx, accountSid, type);
+    return events.subscribedSinks(this.trx, this.lock, accountSid, type);
   }
 
   async insertEvent(event: OutboxEvent, sinkSids: string[]): Promise<void> {

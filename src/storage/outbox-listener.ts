@@ -1,34 +1,51 @@
 import pg from 'pg';
 import { OUTBOX_CHANNEL } from './event-queries.js';
 
+const RETRY_MS = 1_000;
+
 /**
- * A connection of its own that LISTENs for outbox commits and calls `onCommit` for each. If the
- * connection drops it is opened again after a second; meanwhile the dispatcher's poll still finds
- * every event, so a lost notification only delays delivery.
+ * A connection of its own that LISTENs for outbox commits and calls `onCommit` for each. Whenever
+ * it drops (or cannot be opened, at start too) another is tried a second later, for as long as the
+ * listener is open; meanwhile the dispatcher's poll still finds every event, so a lost
+ * notification only delays delivery.
  */
 export async function listenForOutbox(url: string, onCommit: () => void): Promise<{ close(): Promise<void> }> {
   let closed = false;
-  let client: pg.Client | undefined;
+  let current: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
+
+  const schedule = () => {
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      void connect();
+    }, RETRY_MS);
+    retry.unref();
+  };
 
   const connect = async (): Promise<void> => {
     const c = new pg.Client({ connectionString: url });
+    const lost = () => {
+      if (current === c) current = undefined;
+      c.end().catch(() => undefined);
+      schedule();
+    };
     c.on('notification', () => onCommit());
-    c.on('error', () => reconnect(c));
-    c.on('end', () => reconnect(c));
-    await c.connect();
-    await c.query(`LISTEN ${OUTBOX_CHANNEL}`);
-    client = c;
-    if (closed) await c.end();
-  };
-  const reconnect = (c: pg.Client) => {
-    if (closed || client !== c || retry) return;
-    client = undefined;
-    retry = setTimeout(() => {
-      retry = undefined;
-      connect().catch(() => reconnect(c));
-    }, 1000);
-    retry.unref();
+    c.on('error', lost);
+    c.on('end', () => {
+      if (current === c) lost();
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    } catch {
+      lost();
+      return;
+    }
+    if (closed) return void c.end().catch(() => undefined);
+    current = c;
+    // Commits made while no connection listened were missed: look once now.
+    onCommit();
   };
 
   await connect();
@@ -36,7 +53,9 @@ export async function listenForOutbox(url: string, onCommit: () => void): Promis
     async close() {
       closed = true;
       if (retry) clearTimeout(retry);
-      await client?.end().catch(() => undefined);
+      const c = current;
+      current = undefined;
+      await c?.end().catch(() => undefined);
     },
   };
 }

@@ -16,6 +16,9 @@ test('an outbox commit on one node notifies listeners on another [postgres]', as
   const other = await openStore({ databaseUrl: opened.url, sqlitePath: '', poolSize: 2 });
   let notified = 0;
   const watch = await opened.store.watchOutbox!(() => notified++);
+  // Each (re)connection calls once on its own, for commits made while nobody listened.
+  assert.equal(notified, 1);
+  notified = 0;
   try {
     const acct = newSid('AC');
     const sink = { sid: newSid('DG'), accountSid: acct, description: 'd', sinkType: 'webhook' as const, config: { destination: 'http://127.0.0.1:9/', method: 'POST' as const, batch_events: false }, status: 'active' as const, dateCreated: T0, dateUpdated: T0 };

@@ -60,9 +60,9 @@ export interface EventStore {
   /**
    * Claims up to `limit` pending deliveries due by `now` (oldest first) and leases them until
    * `leaseUntil`: they are not due for anyone else until then. On PostgreSQL rows other dispatchers
-   * are claiming are skipped (FOR UPDATE SKIP LOCKED).
+   * are claiming are skipped (FOR UPDATE SKIP LOCKED). Deliveries to `skipSinks` are left alone.
    */
-  claimDeliveries(now: number, leaseUntil: number, limit: number): Promise<ClaimedDelivery[]>;
+  claimDeliveries(now: number, leaseUntil: number, limit: number, skipSinks?: string[]): Promise<ClaimedDelivery[]>;
   /**
    * Records each attempt and moves its delivery on: delivered when it succeeded, due again at
    * `retryAt` when it failed, failed for good when `retryAt` is null. A delivery whose claim is no
@@ -70,6 +70,8 @@ export interface EventStore {
    * still recorded while the delivery exists.
    */
   settleDeliveries(items: Settlement[]): Promise<void>;
+  /** Returns claimed deliveries that were not sent, due at `now`; ignored where the claim changed. */
+  releaseDeliveries(ids: number[], claim: string, now: number): Promise<void>;
   deliveryStatus(eventId: string): Promise<DeliveryStatus[]>;
   /**
    * Calls `onCommit` whenever any process commits events to the outbox (PostgreSQL LISTEN/NOTIFY),

@@ -161,6 +161,9 @@ function webhookConfig(obj: Record<string, unknown>): WebhookSinkConfig {
   onlyKeys(obj, ['destination', 'method', 'batch_events'], 'webhook');
   const destination = requiredKey(obj, 'destination');
   if (!isHttpUrl(destination)) throw invalidParameter(`${FIELD}.destination`, 'must be an absolute http: or https: URL');
+  // The signature's bodySHA256 goes into the query; behind a fragment the receiver would never see it.
+  if (destination.includes('#')) throw invalidParameter(`${FIELD}.destination`, 'must not have a #fragment');
+  if (!decodable(destination)) throw invalidParameter(`${FIELD}.destination`, 'has credentials that are not valid percent-encoding');
   const method = text(obj, 'method');
   if (method !== undefined && method.toUpperCase() !== 'POST') {
     throw invalidParameter(
@@ -191,6 +194,18 @@ function isHttpUrl(value: string): boolean {
     return false;
   }
   return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+}
+
+/** Credentials in the URL are decoded for Basic auth at every delivery; they must decode. */
+function decodable(value: string): boolean {
+  const url = new URL(value);
+  try {
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const KINESIS_ARN = /^arn:aws:kinesis:[a-z]{2}(?:-[a-z]+)+-\d{1,2}:\d{12}:stream\/[A-Za-z0-9_.-]{1,128}$/;

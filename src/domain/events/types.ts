@@ -74,6 +74,8 @@ export interface ClaimedDelivery {
   id: number;
   /** Random per claim: a dispatcher whose lease lapsed cannot overwrite a later claim's outcome. */
   claim: string;
+  /** The claim holds until then; nothing may be sent for it after. */
+  leaseUntil: number;
   attempts: number;
   event: OutboxEvent;
   sink: Sink;
