@@ -52,7 +52,7 @@ export function composeDispatcher(c: Composition, config: Config, log: Log): Dis
     batchSize: 100,
     maxInFlight: 1000,
     webhookBatch: 100,
-    perSinkConcurrency: 16,
+    perSinkConcurrency: config.events.sinkConcurrency,
     lingerMs: config.events.lingerMs,
     pollMs: config.events.pollMs,
     leaseMs: config.events.leaseMs,

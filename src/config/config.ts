@@ -30,6 +30,7 @@ export interface EventsConfig {
   dispatcher: boolean;
   pollMs: number;
   lingerMs: number;
+  sinkConcurrency: number;
   leaseMs: number;
   retryBaseMs: number;
   retryWindowMs: number;
@@ -129,6 +130,7 @@ export function loadConfig(env: Env = process.env): Config {
       dispatcher: dispatcherFlag !== 'off',
       pollMs: int('EVENTS_POLL_MS', 1000, 10, 60_000),
       lingerMs: int('EVENTS_LINGER_MS', 10, 0, 1000),
+      sinkConcurrency: int('EVENTS_SINK_CONCURRENCY', 64, 1, 1000),
       // Longer than the 5-second webhook timeout: only a crashed dispatcher's claims lapse.
       leaseMs: int('EVENTS_LEASE_SECONDS', 60, 6, 3600) * 1000,
       retryBaseMs: int('EVENTS_RETRY_BASE_MS', 1000, 10, 600_000),

@@ -324,45 +324,66 @@ export async function claimDeliveries(
   return out;
 }
 
+/**
+ * Settles a batch: every attempt recorded, every delivery whose claim is still current moved on.
+ * The common case takes a few statements for the whole batch; if that fails (a delivery deleted
+ * with its sink meanwhile fails the attempt insert's foreign key), each is settled on its own.
+ */
 export async function settleDeliveries(db: Kysely<Database>, lock: boolean, items: Settlement[]): Promise<void> {
   if (items.length === 0) return;
   // In id order, as deleteSink locks them, so the two never wait on each other in a cycle.
   const ordered = [...items].sort((a, b) => a.delivery.id - b.delivery.id);
-  await db.transaction().execute(async (trx) => {
-    for (const { delivery, attempt, retryAt } of ordered) {
-      let q = trx.selectFrom('event_deliveries').select(['id', 'claim']).where('id', '=', delivery.id);
-      // Held until commit, so a concurrent sink deletion cannot pull the row from under the attempt record.
-      if (lock) q = q.forUpdate();
-      const row = await q.executeTakeFirst();
-      if (!row) continue;
-      await trx
-        .insertInto('event_delivery_attempts')
-        .values({
-          delivery_id: delivery.id,
-          sink_sid: attempt.sinkSid,
-          attempted_at: attempt.attemptedAt,
-          status_code: attempt.statusCode,
-          error: attempt.error === null ? null : cleanError(attempt.error),
-          latency_ms: Math.round(attempt.latencyMs),
-        })
-        .execute();
-      if (row.claim !== delivery.claim) continue;
-      const state: DeliveryState = attempt.ok ? 'delivered' : retryAt === null ? 'failed' : 'pending';
-      await trx
-        .updateTable('event_deliveries')
-        .set({
-          state,
-          attempts: delivery.attempts + 1,
-          // Whole milliseconds: retryAt() draws a fractional delay (jitter), and PostgreSQL's BIGINT
-          // refuses '1700000000123.4', which failed the whole settlement there.
-          next_attempt_at: Math.round(retryAt ?? attempt.attemptedAt),
-          claim: null,
-          date_updated: attempt.attemptedAt + Math.round(attempt.latencyMs),
-        })
-        .where('id', '=', delivery.id)
-        .execute();
-    }
-  });
+  try {
+    await db.transaction().execute((trx) => settleTogether(trx, ordered));
+  } catch {
+    await db.transaction().execute((trx) => settleOneByOne(trx, lock, ordered));
+  }
+}
+
+const attemptRow = ({ delivery, attempt }: Settlement) => ({
+  delivery_id: delivery.id,
+  sink_sid: attempt.sinkSid,
+  attempted_at: attempt.attemptedAt,
+  status_code: attempt.statusCode,
+  error: attempt.error === null ? null : cleanError(attempt.error),
+  latency_ms: Math.round(attempt.latencyMs),
+});
+
+/** The delivery's next state, guarded by its claim: a stale claim records its attempt and nothing more. */
+function advance(trx: Transaction<Database>, ids: number[], claim: string, state: DeliveryState, nextAt: number, at: number) {
+  return trx
+    .updateTable('event_deliveries')
+    .set((eb) => ({ state, attempts: eb('attempts', '+', 1), next_attempt_at: Math.round(nextAt), claim: null, date_updated: at }))
+    .where('id', 'in', ids)
+    .where('claim', '=', claim)
+    .execute();
+}
+
+const endOf = (x: Settlement): number => x.attempt.attemptedAt + Math.round(x.attempt.latencyMs);
+
+async function settleTogether(trx: Transaction<Database>, items: Settlement[]): Promise<void> {
+  await trx.insertInto('event_delivery_attempts').values(items.map(attemptRow)).execute();
+  const delivered = new Map<string, Settlement[]>();
+  for (const x of items) {
+    if (x.attempt.ok) delivered.set(x.delivery.claim, [...(delivered.get(x.delivery.claim) ?? []), x]);
+    else await advance(trx, [x.delivery.id], x.delivery.claim, x.retryAt === null ? 'failed' : 'pending', x.retryAt ?? x.attempt.attemptedAt, endOf(x));
+  }
+  for (const [claim, group] of delivered) {
+    const at = Math.max(...group.map(endOf));
+    await advance(trx, group.map((x) => x.delivery.id), claim, 'delivered', at, at);
+  }
+}
+
+async function settleOneByOne(trx: Transaction<Database>, lock: boolean, items: Settlement[]): Promise<void> {
+  for (const x of items) {
+    let q = trx.selectFrom('event_deliveries').select('id').where('id', '=', x.delivery.id);
+    // Held until commit, so a concurrent sink deletion cannot pull the row from under the attempt record.
+    if (lock) q = q.forUpdate();
+    if (!(await q.executeTakeFirst())) continue;
+    await trx.insertInto('event_delivery_attempts').values(attemptRow(x)).execute();
+    const state: DeliveryState = x.attempt.ok ? 'delivered' : x.retryAt === null ? 'failed' : 'pending';
+    await advance(trx, [x.delivery.id], x.delivery.claim, state, x.retryAt ?? x.attempt.attemptedAt, endOf(x));
+  }
 }
 
 /** Error text comes from receivers and remote services: no control characters (PostgreSQL refuses NUL), bounded. */

@@ -203,6 +203,20 @@ forEachBackend('store conformance: event streams', async (t, store) => {
     for (const d of batches.flat()) await store.settleDeliveries([{ delivery: d, attempt: attempt(d, true), retryAt: null }]);
   });
 
+  await t.test('a batch settles even when one of its deliveries went with its sink meanwhile', async () => {
+    const acct = newSid('AC');
+    const gone = await subscribed(store, acct, [PENDING]);
+    const kept = await subscribed(store, acct, [PENDING]);
+    const e = event(acct, { dateCreated: T0 + 500 });
+    await store.enqueueEvent(e, [gone.sink.sid, kept.sink.sid]);
+    const claimed = await claimAll(store, T0 + 500);
+    assert.equal(claimed.length, 2);
+    await store.deleteSink(acct, gone.sink.sid);
+    await store.settleDeliveries(claimed.map((d) => ({ delivery: d, attempt: attempt(d, true), retryAt: null })));
+    const status = await store.deliveryStatus(e.id);
+    assert.deepEqual(status.map((d) => [d.sinkSid, d.state, d.history.length]), [[kept.sink.sid, 'delivered', 1]]);
+  });
+
   await t.test('test events are found by sink and test id; the purge keeps what is still pending', async () => {
     const acct = newSid('AC');
     const { sink: s } = await subscribed(store, acct, []);

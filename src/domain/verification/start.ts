@@ -230,7 +230,7 @@ async function plan(
   };
   await tx.insertSend(attempt);
   // Every accepted start, a resend included, reports the verification as pending with its sends so far.
-  await publishStatus(tx, service, v, now);
+  await publishStatus(tx, service, v, now, v.sendCount === 1 ? { sends: [attempt], checks: [] } : undefined);
 
   let snaUrl: string | null = null;
   if (channel === 'sna') {
