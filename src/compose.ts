@@ -7,7 +7,7 @@ import type { ServiceDeps } from './domain/service/service.js';
 import type { VerificationDeps } from './domain/verification/deps.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
 import { KinesisSender } from './dispatch/kinesis.js';
-import { WEBHOOK_TIMEOUT_MS } from './dispatch/webhook.js';
+import { WEBHOOK_TIMEOUT_MS, WebhookSender } from './dispatch/webhook.js';
 import { openStore } from './storage/open.js';
 import type { KyselyStore } from './storage/kysely-store.js';
 
@@ -17,6 +17,7 @@ export interface Composition {
   verifications: VerificationDeps;
   clock: Clock;
   kinesis: KinesisSender;
+  webhook: WebhookSender;
 }
 
 export interface Log {
@@ -43,12 +44,13 @@ export async function compose(config: Config, clock: Clock = systemClock): Promi
     region: config.events.kinesisRegion ?? undefined,
     timeoutMs: WEBHOOK_TIMEOUT_MS,
   });
-  return { store, services, verifications, clock, kinesis };
+  const webhook = new WebhookSender(config.events.webhookBlockedNetworks);
+  return { store, services, verifications, clock, kinesis, webhook };
 }
 
 /** A dispatcher over the composed store, woken by this process's own commits to the outbox. */
 export function composeDispatcher(c: Composition, config: Config, log: Log): Dispatcher {
-  const dispatcher = new Dispatcher(c.store, c.clock, c.kinesis, log, {
+  const dispatcher = new Dispatcher(c.store, c.clock, { webhook: c.webhook, kinesis: c.kinesis }, log, {
     batchSize: 100,
     maxInFlight: 1000,
     webhookBatch: 100,

@@ -6,7 +6,7 @@ import { closeOnSignals } from './shutdown.js';
 /**
  * The event dispatcher on its own (`npm run dispatcher`), for deployments that keep delivery off
  * the API nodes: set EVENTS_DISPATCHER=off there and run this beside them on the same database.
- * It finds other processes' events by polling (EVENTS_POLL_MS).
+ * On PostgreSQL other processes' commits wake it (LISTEN/NOTIFY); EVENTS_POLL_MS is the fallback.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   closeOnSignals(log, async () => {
     await dispatcher.stop();
     c.kinesis.close();
+    await c.webhook.close();
     await c.store.close();
   });
 }

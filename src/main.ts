@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     bodyLimitBytes: config.bodyLimitBytes,
     logLevel: config.logLevel,
     attemptsRatePerMinute: config.attemptsRatePerMinute,
+    webhookBlockedNetworks: config.events.webhookBlockedNetworks,
   });
 
   const created = await bootstrapAccount(c.store, c.clock, { accountSid: config.bootstrapAccountSid, authToken: config.bootstrapAuthToken });
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     await app.close();
     await dispatcher?.stop();
     c.kinesis.close();
+    await c.webhook.close();
     await c.store.close();
   });
 }

@@ -5,6 +5,7 @@ import type { ServiceDeps } from '../domain/service/service.js';
 import type { VerificationDeps } from '../domain/verification/deps.js';
 import { inboxRoutes } from './dev/inbox.js';
 import { eventsV1Routes } from './events-v1/index.js';
+import type { BlockedNetworks } from '../domain/events/networks.js';
 import { isSnaPath, snaRoutes } from './dev/sna.js';
 import type { ApiContext } from './context.js';
 import { authChecker, registerAuth } from './plugins/auth.js';
@@ -22,6 +23,8 @@ export interface AppDeps {
   logLevel: string;
   /** Requests per minute per account to /v2/Attempts* (default 100, as Twilio). */
   attemptsRatePerMinute?: number;
+  /** Networks webhook sinks may not name (DEFAULT_BLOCKED_NETWORKS when absent). */
+  webhookBlockedNetworks?: BlockedNetworks;
   /** Where log lines go instead of stdout (tests capture the log through it). */
   logStream?: DestinationStream;
 }
@@ -72,6 +75,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   inboxRoutes(app, ctx);
   snaRoutes(app, ctx);
   // Registered last so the hooks above (auth, CORS headers) apply inside its scope too.
-  await app.register(eventsV1Routes(ctx));
+  await app.register(eventsV1Routes(ctx, deps.webhookBlockedNetworks));
   return app;
 }

@@ -2,6 +2,7 @@ import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, write
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { parseCodeKeys, type CodeKey } from '../domain/code/keys.js';
+import { BlockedNetworks, DEFAULT_BLOCKED_NETWORKS } from '../domain/events/networks.js';
 import { NO_PRICES, parsePriceTable, type PriceTable } from '../domain/prices.js';
 
 export interface Config {
@@ -36,6 +37,8 @@ export interface EventsConfig {
   retryWindowMs: number;
   kinesisEndpoint: string | null;
   kinesisRegion: string | null;
+  /** Networks webhooks are never delivered to (EVENTS_WEBHOOK_BLOCKED_NETWORKS). */
+  webhookBlockedNetworks: BlockedNetworks;
 }
 
 export class ConfigError extends Error {}
@@ -106,6 +109,14 @@ export function loadConfig(env: Env = process.env): Config {
 
   const dispatcherFlag = env.EVENTS_DISPATCHER || 'on';
   if (dispatcherFlag !== 'on' && dispatcherFlag !== 'off') problems.push(`EVENTS_DISPATCHER must be on or off (got ${JSON.stringify(dispatcherFlag)})`);
+  let webhookBlockedNetworks = new BlockedNetworks(DEFAULT_BLOCKED_NETWORKS);
+  if (env.EVENTS_WEBHOOK_BLOCKED_NETWORKS) {
+    try {
+      webhookBlockedNetworks = new BlockedNetworks(env.EVENTS_WEBHOOK_BLOCKED_NETWORKS);
+    } catch (err) {
+      problems.push(`EVENTS_WEBHOOK_BLOCKED_NETWORKS ${(err as Error).message}`);
+    }
+  }
   const kinesisEndpoint = env.KINESIS_ENDPOINT || null;
   if (kinesisEndpoint && !/^https?:\/\//.test(kinesisEndpoint)) problems.push('KINESIS_ENDPOINT must be an http:// or https:// URL');
 
@@ -137,6 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
       retryWindowMs: int('EVENTS_RETRY_WINDOW_SECONDS', 4 * 3600, 1, 7 * 86_400) * 1000,
       kinesisEndpoint,
       kinesisRegion: env.KINESIS_REGION || null,
+      webhookBlockedNetworks,
     },
   };
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);

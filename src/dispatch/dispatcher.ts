@@ -4,7 +4,13 @@ import { retryAt, type RetryPolicy } from '../domain/events/retry.js';
 import type { ClaimedDelivery, DeliveryOutcome, KinesisSinkConfig, WebhookSinkConfig } from '../domain/events/types.js';
 import type { Store } from '../domain/ports.js';
 import { KINESIS_MAX_RECORDS, type KinesisSender } from './kinesis.js';
-import { postEvents } from './webhook.js';
+import type { WebhookSender } from './webhook.js';
+
+/** How events leave verifyd, one sender per sink type. */
+export interface Senders {
+  webhook: WebhookSender;
+  kinesis: KinesisSender;
+}
 
 export interface DispatcherOptions {
   /** Deliveries claimed per round. */
@@ -70,7 +76,7 @@ export class Dispatcher {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly kinesis: KinesisSender,
+    private readonly senders: Senders,
     private readonly log: DispatcherLog,
     private readonly opts: DispatcherOptions,
   ) {}
@@ -231,7 +237,7 @@ export class Dispatcher {
 
   private async deliver(sink: ClaimedDelivery['sink'], chunk: ClaimedDelivery[], token: string | undefined, timeoutMs: number): Promise<DeliveryOutcome[]> {
     if (sink.sinkType === 'kinesis') {
-      return this.kinesis.put(
+      return this.senders.kinesis.put(
         sink.config as KinesisSinkConfig,
         chunk.map((d) => ({ data: JSON.stringify(d.event.payload), partitionKey: d.event.partitionKey })),
         timeoutMs,
@@ -239,7 +245,7 @@ export class Dispatcher {
     }
     const outcome: DeliveryOutcome = token === undefined
       ? { ok: false, statusCode: null, error: 'account not found', latencyMs: 0 }
-      : await postEvents(sink.config as WebhookSinkConfig, chunk.map((d) => d.event.payload), token, timeoutMs);
+      : await this.senders.webhook.post(sink.config as WebhookSinkConfig, chunk.map((d) => d.event.payload), token, timeoutMs);
     return chunk.map(() => outcome);
   }
 

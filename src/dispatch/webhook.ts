@@ -1,50 +1,92 @@
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import { Agent, fetch } from 'undici';
+import { BLOCKED, blockedReason, literalAddress, type BlockedNetworks } from '../domain/events/networks.js';
 import type { CloudEvent, DeliveryOutcome, WebhookSinkConfig } from '../domain/events/types.js';
 import { signJsonRequest } from './signature.js';
 
 /** Twilio: "The maximum timeout for a webhook Sink response is 5 seconds". */
 export const WEBHOOK_TIMEOUT_MS = 5_000;
 
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
 /**
- * Posts events to a webhook sink as one JSON array of CloudEvents, signed as Twilio signs JSON
- * webhooks. Credentials in the destination become a Basic Authorization header and are left out
- * of the URL that is requested and signed: the receiver never sees them in its request URL.
- * Any 2xx is an acknowledgement; anything else, a timeout or a network error is a failure.
+ * Posts events to webhook sinks. Connections go through an agent of its own whose DNS lookup drops
+ * addresses in blocked networks: the check sits where the socket is opened, so a name that resolved
+ * to a public address when it was checked cannot resolve to a private one when it is used.
  */
-export async function postEvents(
-  config: WebhookSinkConfig,
-  events: CloudEvent[],
-  authToken: string,
-  timeoutMs: number = WEBHOOK_TIMEOUT_MS,
-): Promise<DeliveryOutcome> {
-  const started = performance.now();
-  const elapsed = () => performance.now() - started;
-  const target = new URL(config.destination);
-  target.hash = '';
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'verifyd-event-streams' };
-  if (target.username || target.password) {
-    const user = decodeURIComponent(target.username);
-    const pass = decodeURIComponent(target.password);
-    headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
-    target.username = '';
-    target.password = '';
+export class WebhookSender {
+  private readonly agent: Agent;
+
+  constructor(private readonly blocked: BlockedNetworks) {
+    this.agent = new Agent({ connect: { lookup: this.guardedLookup } });
   }
-  const body = JSON.stringify(events);
-  const signed = signJsonRequest(authToken, target.toString(), body);
-  headers['x-twilio-signature'] = signed.signature;
-  try {
-    const res = await fetch(signed.url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-    // Drained so the connection goes back to the pool; what the receiver says is not needed.
-    await res.arrayBuffer().catch(() => undefined);
-    const ok = res.status >= 200 && res.status < 300;
-    return { ok, statusCode: res.status, error: ok ? null : `HTTP ${res.status}`, latencyMs: elapsed() };
-  } catch (err) {
-    return { ok: false, statusCode: null, error: describe(err, timeoutMs), latencyMs: elapsed() };
+
+  private readonly guardedLookup = (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, options.all ? [] : '');
+      const allowed = addresses.filter((a) => !this.blocked.blocks(a.address));
+      if (allowed.length === 0) {
+        const message = `${hostname} resolves only to ${addresses.map((a) => a.address).join(', ')}, ${BLOCKED}`;
+        return callback(Object.assign(new Error(message), { code: 'EBLOCKED' }), options.all ? [] : '');
+      }
+      if (options.all) return callback(null, allowed);
+      callback(null, allowed[0]!.address, allowed[0]!.family);
+    });
+  };
+
+  /**
+   * Posts one JSON array of CloudEvents, signed as Twilio signs JSON webhooks. Credentials in the
+   * destination become a Basic Authorization header and are left out of the URL that is requested
+   * and signed: the receiver never sees them in its request URL. Any 2xx is an acknowledgement;
+   * anything else, a timeout, a network error or a blocked address is a failure.
+   */
+  async post(config: WebhookSinkConfig, events: CloudEvent[], authToken: string, timeoutMs: number = WEBHOOK_TIMEOUT_MS): Promise<DeliveryOutcome> {
+    const started = performance.now();
+    const elapsed = () => performance.now() - started;
+    const target = new URL(config.destination);
+    target.hash = '';
+    // An address written in the URL is connected to without a lookup, so it is judged here.
+    const literal = literalAddress(target);
+    const refused = literal === undefined ? undefined : blockedReason(this.blocked, literal);
+    if (refused) return { ok: false, statusCode: null, error: refused, latencyMs: elapsed() };
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'verifyd-event-streams' };
+    if (target.username || target.password) {
+      const user = decodeURIComponent(target.username);
+      const pass = decodeURIComponent(target.password);
+      headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+      target.username = '';
+      target.password = '';
+    }
+    const body = JSON.stringify(events);
+    const signed = signJsonRequest(authToken, target.toString(), body);
+    headers['x-twilio-signature'] = signed.signature;
+    try {
+      const res = await fetch(signed.url, {
+        method: 'POST',
+        headers,
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+        dispatcher: this.agent,
+      });
+      // Drained so the connection goes back to the pool; what the receiver says is not needed.
+      await res.arrayBuffer().catch(() => undefined);
+      const ok = res.status >= 200 && res.status < 300;
+      return { ok, statusCode: res.status, error: ok ? null : `HTTP ${res.status}`, latencyMs: elapsed() };
+    } catch (err) {
+      return { ok: false, statusCode: null, error: describe(err, timeoutMs), latencyMs: elapsed() };
+    }
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
   }
 }
 
 function describe(err: unknown, timeoutMs: number): string {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `timed out after ${timeoutMs} ms`;
+  if (e?.cause?.code === 'EBLOCKED') return e.cause.message ?? 'blocked';
   const cause = e?.cause?.code ?? e?.cause?.message;
   return cause ? `${e?.message ?? 'request failed'} (${cause})` : (e?.message ?? String(err));
 }

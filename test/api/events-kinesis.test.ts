@@ -223,14 +223,14 @@ onEachBackend('a PutRecords call that rejects some records retries only those re
     seen.add(id);
     return first && index % 2 === 1;
   };
-  const { dispatcher, kinesis: sender } = testDispatcher(server.store, systemClock, { kinesisEndpoint: front.url });
-  dispatcher.start();
+  const sender = testDispatcher(server.store, systemClock, { kinesisEndpoint: front.url });
+  sender.dispatcher.start();
   try {
     await waitForRecords(kinesis.client, stream, hasIds(ids), 15_000, `${ids.length} events through the throttling front`);
     for (const id of ids) await settled(server, id);
   } finally {
-    await dispatcher.stop();
-    sender.close();
+    await sender.dispatcher.stop();
+    await sender.close();
     front.reject = () => false;
   }
 

@@ -18,7 +18,8 @@ import type { KyselyStore } from '../../src/storage/kysely-store.js';
 import { openStore, type StorageConfig } from '../../src/storage/open.js';
 import { Dispatcher, type DispatcherOptions } from '../../src/dispatch/dispatcher.js';
 import { KinesisSender } from '../../src/dispatch/kinesis.js';
-import { WEBHOOK_TIMEOUT_MS } from '../../src/dispatch/webhook.js';
+import { WEBHOOK_TIMEOUT_MS, WebhookSender } from '../../src/dispatch/webhook.js';
+import { BlockedNetworks, DEFAULT_BLOCKED_NETWORKS } from '../../src/domain/events/networks.js';
 import { BACKENDS, postgresStore, sqliteStore, type BackendName } from './databases.js';
 
 export type TwilioClient = ReturnType<typeof twilio>;
@@ -74,11 +75,15 @@ export interface ServerOptions {
   prices?: PriceTable;
   /** Runs an event dispatcher beside the app (none when absent), with these options over fast test defaults. */
   dispatcher?: TestDispatcherOptions;
+  /** EVENTS_WEBHOOK_BLOCKED_NETWORKS for both the API and the dispatcher (verifyd's default when absent). */
+  blockedNetworks?: string;
 }
 
 export interface TestDispatcherOptions extends Partial<DispatcherOptions> {
   /** Where Kinesis sinks are written (a kinesalite URL in tests). */
   kinesisEndpoint?: string;
+  /** EVENTS_WEBHOOK_BLOCKED_NETWORKS (verifyd's default when absent). */
+  blockedNetworks?: string;
 }
 
 /** Fast enough for tests: quick polls and retries, and a short retry window. */
@@ -95,8 +100,13 @@ export const TEST_DISPATCHER: DispatcherOptions = {
 };
 
 /** A dispatcher over `store` on `clock`, woken by the store's commits; the caller starts and stops it. */
-export function testDispatcher(store: KyselyStore, clock: Clock, opts: TestDispatcherOptions = {}): { dispatcher: Dispatcher; kinesis: KinesisSender } {
-  const { kinesisEndpoint, ...rest } = opts;
+export function testDispatcher(
+  store: KyselyStore,
+  clock: Clock,
+  opts: TestDispatcherOptions = {},
+): { dispatcher: Dispatcher; kinesis: KinesisSender; close(): Promise<void> } {
+  const { kinesisEndpoint, blockedNetworks, ...rest } = opts;
+  const webhook = new WebhookSender(new BlockedNetworks(blockedNetworks ?? DEFAULT_BLOCKED_NETWORKS));
   const kinesis = new KinesisSender({
     endpoint: kinesisEndpoint,
     accessKeyId: 'test',
@@ -104,9 +114,13 @@ export function testDispatcher(store: KyselyStore, clock: Clock, opts: TestDispa
     timeoutMs: rest.webhookTimeoutMs ?? WEBHOOK_TIMEOUT_MS,
   });
   const silent = { error: () => undefined, warn: () => undefined };
-  const dispatcher = new Dispatcher(store, clock, kinesis, silent, { ...TEST_DISPATCHER, ...rest });
+  const dispatcher = new Dispatcher(store, clock, { webhook, kinesis }, silent, { ...TEST_DISPATCHER, ...rest });
   store.onEvents = () => dispatcher.wake();
-  return { dispatcher, kinesis };
+  const close = async () => {
+    kinesis.close();
+    await webhook.close();
+  };
+  return { dispatcher, kinesis, close };
 }
 
 export async function startServer(backend: BackendName = 'sqlite', opts: ServerOptions = {}): Promise<TestServer | { skip: string }> {
@@ -140,9 +154,10 @@ async function serve(store: KyselyStore, location: StorageConfig, cleanup: () =>
     bodyLimitBytes: 65_536,
     logLevel: 'silent',
     attemptsRatePerMinute: opts.attemptsRatePerMinute,
+    webhookBlockedNetworks: opts.blockedNetworks === undefined ? undefined : new BlockedNetworks(opts.blockedNetworks),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
-  const events = opts.dispatcher ? testDispatcher(store, clock, opts.dispatcher) : undefined;
+  const events = opts.dispatcher ? testDispatcher(store, clock, { blockedNetworks: opts.blockedNetworks, ...opts.dispatcher }) : undefined;
   events?.dispatcher.start();
   base.url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   deps.snaBaseUrl = base.url;
@@ -183,7 +198,7 @@ async function serve(store: KyselyStore, location: StorageConfig, cleanup: () =>
     async close() {
       await app.close();
       await events?.dispatcher.stop();
-      events?.kinesis.close();
+      await events?.close();
       await cleanup();
     },
   };
@@ -197,6 +212,7 @@ export interface OnEachBackendOptions {
   attemptsRatePerMinute?: number;
   prices?: PriceTable;
   dispatcher?: TestDispatcherOptions;
+  blockedNetworks?: string;
 }
 
 /**
@@ -225,6 +241,7 @@ export function onEachBackend(
         attemptsRatePerMinute: opts.attemptsRatePerMinute,
         prices: opts.prices,
         dispatcher: opts.dispatcher,
+        blockedNetworks: opts.blockedNetworks,
       });
       if ('skip' in server) {
         t.skip(server.skip);

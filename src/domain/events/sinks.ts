@@ -4,6 +4,7 @@ import type { IdGenerator } from '../ids.js';
 import { MissingParent, type Cursor } from '../ports.js';
 import { TEST_EVENT_TYPE } from './catalog.js';
 import { testEvent } from './cloudevent.js';
+import { BlockedNetworks, DEFAULT_BLOCKED_NETWORKS, blockedReason, literalAddress } from './networks.js';
 import type { EventStore } from './ports.js';
 import type { KinesisSinkConfig, OutboxEvent, Sink, SinkConfig, SinkStatus, SinkType, WebhookSinkConfig } from './types.js';
 
@@ -12,7 +13,11 @@ export interface EventDeps {
   store: EventStore;
   clock: Clock;
   ids: IdGenerator;
+  /** Where webhooks are never sent (DEFAULT_BLOCKED_NETWORKS when absent). */
+  blockedNetworks?: BlockedNetworks;
 }
+
+const DEFAULT_BLOCKED = new BlockedNetworks(DEFAULT_BLOCKED_NETWORKS);
 
 export const SINK_STATUSES: readonly SinkStatus[] = ['initialized', 'validating', 'active', 'failed'];
 
@@ -38,6 +43,7 @@ export async function createSink(deps: EventDeps, accountSid: string, input: Sin
   const description = requiredText('Description', input.description);
   const sinkType = readSinkType(input.sinkType);
   const config = readSinkConfiguration(sinkType, input.configuration);
+  if (sinkType === 'webhook') refuseBlockedAddress(deps.blockedNetworks ?? DEFAULT_BLOCKED, (config as WebhookSinkConfig).destination);
   const now = deps.clock.now().getTime();
   // Twilio's current docs: sinks need no validation and are active from the start.
   const sink: Sink = { sid: deps.ids('DG'), accountSid, description, sinkType, config, status: 'active', dateCreated: now, dateUpdated: now };
@@ -120,6 +126,16 @@ function readSinkType(value: string | undefined): SinkType {
 const FIELD = 'SinkConfiguration';
 
 /** Parses and checks SinkConfiguration for the sink type; returns it normalised (defaults filled in). */
+/**
+ * A destination that names a blocked address outright is refused now; one that names a host is
+ * judged at every delivery by what it resolves to then (see dispatch/webhook.ts).
+ */
+function refuseBlockedAddress(blocked: BlockedNetworks, destination: string): void {
+  const address = literalAddress(new URL(destination));
+  const reason = address === undefined ? undefined : blockedReason(blocked, address);
+  if (reason) throw invalidParameter(`${FIELD}.destination`, `names ${reason}`);
+}
+
 export function readSinkConfiguration(type: SinkType, raw: string | undefined): SinkConfig {
   if (raw === undefined || raw === '') throw missingParameter(FIELD);
   let parsed: unknown;
