@@ -42,6 +42,8 @@ export async function compose(config: Config, clock: Clock = systemClock): Promi
   const kinesis = new KinesisSender({
     endpoint: config.events.kinesisEndpoint ?? undefined,
     region: config.events.kinesisRegion ?? undefined,
+    assumeRole: config.events.kinesisAssumeRole,
+    stsEndpoint: config.events.kinesisStsEndpoint ?? undefined,
     timeoutMs: WEBHOOK_TIMEOUT_MS,
   });
   const webhook = new WebhookSender(config.events.webhookBlockedNetworks);

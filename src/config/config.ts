@@ -37,6 +37,9 @@ export interface EventsConfig {
   retryWindowMs: number;
   kinesisEndpoint: string | null;
   kinesisRegion: string | null;
+  /** Whether Kinesis sinks are written as their role_arn (KINESIS_ASSUME_ROLE). */
+  kinesisAssumeRole: boolean;
+  kinesisStsEndpoint: string | null;
   /** Networks webhooks are never delivered to (EVENTS_WEBHOOK_BLOCKED_NETWORKS). */
   webhookBlockedNetworks: BlockedNetworks;
 }
@@ -107,8 +110,6 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
 
-  const dispatcherFlag = env.EVENTS_DISPATCHER || 'on';
-  if (dispatcherFlag !== 'on' && dispatcherFlag !== 'off') problems.push(`EVENTS_DISPATCHER must be on or off (got ${JSON.stringify(dispatcherFlag)})`);
   let webhookBlockedNetworks = new BlockedNetworks(DEFAULT_BLOCKED_NETWORKS);
   if (env.EVENTS_WEBHOOK_BLOCKED_NETWORKS) {
     try {
@@ -117,8 +118,16 @@ export function loadConfig(env: Env = process.env): Config {
       problems.push(`EVENTS_WEBHOOK_BLOCKED_NETWORKS ${(err as Error).message}`);
     }
   }
-  const kinesisEndpoint = env.KINESIS_ENDPOINT || null;
-  if (kinesisEndpoint && !/^https?:\/\//.test(kinesisEndpoint)) problems.push('KINESIS_ENDPOINT must be an http:// or https:// URL');
+  const onOff = (key: string, def: 'on' | 'off'): boolean => {
+    const v = env[key] || def;
+    if (v !== 'on' && v !== 'off') problems.push(`${key} must be on or off (got ${JSON.stringify(v)})`);
+    return v === 'on';
+  };
+  const httpUrl = (key: string): string | null => {
+    const v = env[key] || null;
+    if (v && !/^https?:\/\//.test(v)) problems.push(`${key} must be an http:// or https:// URL`);
+    return v;
+  };
 
   const config: Config = {
     host,
@@ -138,7 +147,7 @@ export function loadConfig(env: Env = process.env): Config {
     bootstrapAccountSid: accountSid,
     bootstrapAuthToken: authToken,
     events: {
-      dispatcher: dispatcherFlag !== 'off',
+      dispatcher: onOff('EVENTS_DISPATCHER', 'on'),
       pollMs: int('EVENTS_POLL_MS', 1000, 10, 60_000),
       lingerMs: int('EVENTS_LINGER_MS', 10, 0, 1000),
       sinkConcurrency: int('EVENTS_SINK_CONCURRENCY', 64, 1, 1000),
@@ -146,8 +155,10 @@ export function loadConfig(env: Env = process.env): Config {
       leaseMs: int('EVENTS_LEASE_SECONDS', 60, 6, 3600) * 1000,
       retryBaseMs: int('EVENTS_RETRY_BASE_MS', 1000, 10, 600_000),
       retryWindowMs: int('EVENTS_RETRY_WINDOW_SECONDS', 4 * 3600, 1, 7 * 86_400) * 1000,
-      kinesisEndpoint,
+      kinesisEndpoint: httpUrl('KINESIS_ENDPOINT'),
       kinesisRegion: env.KINESIS_REGION || null,
+      kinesisAssumeRole: onOff('KINESIS_ASSUME_ROLE', 'off'),
+      kinesisStsEndpoint: httpUrl('KINESIS_STS_ENDPOINT'),
       webhookBlockedNetworks,
     },
   };

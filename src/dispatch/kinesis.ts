@@ -1,4 +1,5 @@
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { DeliveryOutcome, KinesisSinkConfig } from '../domain/events/types.js';
 
@@ -10,8 +11,21 @@ export interface KinesisSettings {
   region?: string;
   accessKeyId?: string;
   secretAccessKey?: string;
+  /**
+   * Write as the sink's `role_arn` (STS AssumeRole with its `external_id`), as Twilio does, instead
+   * of with verifyd's own credentials, which then only need sts:AssumeRole.
+   */
+  assumeRole?: boolean;
+  /** Overrides the STS endpoint used to assume roles. */
+  stsEndpoint?: string;
   timeoutMs: number;
 }
+
+/** The session name the assumed roles' CloudTrail entries carry. */
+export const ROLE_SESSION_NAME = 'verifyd-event-streams';
+
+/** Clients kept at most (one per region, or per region and role); the oldest is dropped beyond. */
+const MAX_CLIENTS = 500;
 
 export interface KinesisRecord {
   data: string;
@@ -45,7 +59,7 @@ export class KinesisSender {
     const stream = parseStreamArn(config.arn);
     if (!stream) return fail(`not a Kinesis stream ARN: ${config.arn}`);
     try {
-      const res = await this.client(this.settings.region ?? stream.region).send(
+      const res = await this.client(this.settings.region ?? stream.region, config).send(
         new PutRecordsCommand({
           StreamName: stream.streamName,
           Records: records.map((r) => ({ Data: Buffer.from(r.data, 'utf8'), PartitionKey: r.partitionKey })),
@@ -70,20 +84,34 @@ export class KinesisSender {
     this.clients.clear();
   }
 
-  private client(region: string): KinesisClient {
-    let c = this.clients.get(region);
-    if (!c) {
-      const { endpoint, accessKeyId, secretAccessKey } = this.settings;
-      c = new KinesisClient({
-        region,
-        ...(endpoint ? { endpoint } : {}),
-        ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {}),
-        // HTTP/1.1: the SDK's default handler negotiates HTTP/2, which Kinesis-compatible servers
-        // such as kinesalite reject; Kinesis itself serves PutRecords over HTTP/1.1 as well.
-        requestHandler: new NodeHttpHandler({ requestTimeout: this.settings.timeoutMs }),
-      });
-      this.clients.set(region, c);
+  /**
+   * A client per region, or per region and role when roles are assumed: the client caches its
+   * assumed credentials and renews them before they expire, so STS is asked about once an hour
+   * per role rather than once per call.
+   */
+  private client(region: string, sink: KinesisSinkConfig): KinesisClient {
+    const { endpoint, accessKeyId, secretAccessKey, assumeRole, stsEndpoint } = this.settings;
+    const key = assumeRole ? JSON.stringify([region, sink.role_arn, sink.external_id]) : region;
+    let c = this.clients.get(key);
+    if (c) return c;
+    // HTTP/1.1: the SDK's default handler negotiates HTTP/2, which Kinesis-compatible servers
+    // such as kinesalite reject; Kinesis itself serves PutRecords over HTTP/1.1 as well.
+    const requestHandler = () => new NodeHttpHandler({ requestTimeout: this.settings.timeoutMs });
+    const own = accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined;
+    const credentials = assumeRole
+      ? fromTemporaryCredentials({
+          params: { RoleArn: sink.role_arn, ExternalId: sink.external_id, RoleSessionName: ROLE_SESSION_NAME, DurationSeconds: 3600 },
+          ...(own ? { masterCredentials: own } : {}),
+          clientConfig: { region, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}), requestHandler: requestHandler() },
+        })
+      : own;
+    c = new KinesisClient({ region, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}), requestHandler: requestHandler() });
+    if (this.clients.size >= MAX_CLIENTS) {
+      const [oldestKey, oldest] = this.clients.entries().next().value as [string, KinesisClient];
+      oldest.destroy();
+      this.clients.delete(oldestKey);
     }
+    this.clients.set(key, c);
     return c;
   }
 }

@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import kinesalite from 'kinesalite';
+import { signerKeyId } from './sts.js';
 
 const listen = async (server: Server): Promise<string> => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -120,6 +121,9 @@ export interface PutCall {
   /** What the caller was answered: HTTP status, and kinesalite's error type when it refused the call. */
   status: number;
   errorType: string | null;
+  /** Who signed the call: the access key id of its Authorization header, and its session token. */
+  accessKeyId: string | null;
+  sessionToken: string | null;
 }
 
 export const THROTTLED = 'ProvisionedThroughputExceededException';
@@ -153,7 +157,15 @@ export async function startFront(upstream: string): Promise<KinesisFront> {
       const ids = call.Records.map((r) => (JSON.parse(Buffer.from(r.Data, 'base64').toString('utf8')) as { id: string }).id);
       const rejectedAt = new Set(ids.flatMap((id, i) => (front.reject(id, i) ? [i] : [])));
       const kept = call.Records.filter((_, i) => !rejectedAt.has(i));
-      const log: PutCall = { stream: call.StreamName, ids, rejected: [...rejectedAt].map((i) => ids[i]!), status: 200, errorType: null };
+      const log: PutCall = {
+        stream: call.StreamName,
+        ids,
+        rejected: [...rejectedAt].map((i) => ids[i]!),
+        status: 200,
+        errorType: null,
+        accessKeyId: signerKeyId(req.headers.authorization),
+        sessionToken: typeof req.headers['x-amz-security-token'] === 'string' ? req.headers['x-amz-security-token'] : null,
+      };
       front.calls.push(log);
       let accepted: unknown[] = [];
       if (kept.length > 0) {

@@ -82,6 +82,8 @@ export interface ServerOptions {
 export interface TestDispatcherOptions extends Partial<DispatcherOptions> {
   /** Where Kinesis sinks are written (a kinesalite URL in tests). */
   kinesisEndpoint?: string;
+  /** KINESIS_STS_ENDPOINT; with it, Kinesis sinks are written as their role (KINESIS_ASSUME_ROLE=on). */
+  stsEndpoint?: string;
   /** EVENTS_WEBHOOK_BLOCKED_NETWORKS (verifyd's default when absent). */
   blockedNetworks?: string;
 }
@@ -105,10 +107,12 @@ export function testDispatcher(
   clock: Clock,
   opts: TestDispatcherOptions = {},
 ): { dispatcher: Dispatcher; kinesis: KinesisSender; close(): Promise<void> } {
-  const { kinesisEndpoint, blockedNetworks, ...rest } = opts;
+  const { kinesisEndpoint, stsEndpoint, blockedNetworks, ...rest } = opts;
   const webhook = new WebhookSender(new BlockedNetworks(blockedNetworks ?? DEFAULT_BLOCKED_NETWORKS));
   const kinesis = new KinesisSender({
     endpoint: kinesisEndpoint,
+    assumeRole: stsEndpoint !== undefined,
+    stsEndpoint,
     accessKeyId: 'test',
     secretAccessKey: 'test',
     timeoutMs: rest.webhookTimeoutMs ?? WEBHOOK_TIMEOUT_MS,

@@ -110,6 +110,28 @@ test('explicit values are read', () => {
   assert.equal(loadConfig({ DATABASE_URL: 'postgresql://x/y', CODE_KEYS: KEY }).databaseUrl, 'postgresql://x/y');
 });
 
+test('event delivery settings: defaults and explicit values', () => {
+  const base = { DATABASE_URL: PG, CODE_KEYS: KEY };
+  const d = loadConfig(base).events;
+  assert.deepEqual(
+    [d.dispatcher, d.pollMs, d.lingerMs, d.sinkConcurrency, d.leaseMs, d.retryBaseMs, d.retryWindowMs, d.kinesisEndpoint, d.kinesisRegion, d.kinesisAssumeRole, d.kinesisStsEndpoint],
+    [true, 1000, 10, 64, 60_000, 1000, 4 * 3600_000, null, null, false, null],
+  );
+  const e = loadConfig({
+    ...base,
+    EVENTS_DISPATCHER: 'off',
+    EVENTS_LEASE_SECONDS: '30',
+    KINESIS_ENDPOINT: 'http://127.0.0.1:4567',
+    KINESIS_REGION: 'eu-west-1',
+    KINESIS_ASSUME_ROLE: 'on',
+    KINESIS_STS_ENDPOINT: 'https://sts.eu-west-1.amazonaws.com',
+  }).events;
+  assert.deepEqual(
+    [e.dispatcher, e.leaseMs, e.kinesisEndpoint, e.kinesisRegion, e.kinesisAssumeRole, e.kinesisStsEndpoint],
+    [false, 30_000, 'http://127.0.0.1:4567', 'eu-west-1', true, 'https://sts.eu-west-1.amazonaws.com'],
+  );
+});
+
 test('PUBLIC_BASE_URL: derived from HOST and PORT, IPv6 bracketed, trailing slash dropped, checked', () => {
   const base = { DATABASE_URL: PG, CODE_KEYS: KEY };
   assert.equal(loadConfig({ ...base, HOST: '::1', PORT: '4100' }).publicBaseUrl, 'http://[::1]:4100');
@@ -141,6 +163,12 @@ test('each bad key is reported by name', () => {
     [{ TWILIO_ACCOUNT_SID: 'AC123', TWILIO_AUTH_TOKEN: 't' }, /^TWILIO_ACCOUNT_SID must be AC followed by 32 hex characters$/],
     [{ TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}` }, /^TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN go together$/],
     [{ TWILIO_AUTH_TOKEN: 'token' }, /^TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN go together$/],
+    [{ EVENTS_DISPATCHER: 'yes' }, /^EVENTS_DISPATCHER must be on or off \(got "yes"\)$/],
+    [{ EVENTS_LEASE_SECONDS: '5' }, /^EVENTS_LEASE_SECONDS must be an integer between 6 and 3600/],
+    [{ EVENTS_WEBHOOK_BLOCKED_NETWORKS: 'lan' }, /^EVENTS_WEBHOOK_BLOCKED_NETWORKS has "lan", which is neither a group/],
+    [{ KINESIS_ENDPOINT: 'localhost:4567' }, /^KINESIS_ENDPOINT must be an http:\/\/ or https:\/\/ URL$/],
+    [{ KINESIS_ASSUME_ROLE: 'true' }, /^KINESIS_ASSUME_ROLE must be on or off \(got "true"\)$/],
+    [{ KINESIS_STS_ENDPOINT: 'ftp://sts' }, /^KINESIS_STS_ENDPOINT must be an http:\/\/ or https:\/\/ URL$/],
   ];
   for (const [env, expected] of cases) {
     const found = problems({ ...base, ...env });
