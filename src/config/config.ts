@@ -125,7 +125,7 @@ export function loadConfig(env: Env = process.env): Config {
   };
   const httpUrl = (key: string): string | null => {
     const v = env[key] || null;
-    if (v && !/^https?:\/\//.test(v)) problems.push(`${key} must be an http:// or https:// URL`);
+    if (v && !(/^https?:\/\//.test(v) && URL.canParse(v))) problems.push(`${key} must be an http:// or https:// URL`);
     return v;
   };
 
@@ -162,6 +162,9 @@ export function loadConfig(env: Env = process.env): Config {
       webhookBlockedNetworks,
     },
   };
+  if (config.events.kinesisStsEndpoint && !config.events.kinesisAssumeRole) {
+    problems.push('KINESIS_STS_ENDPOINT is only used with KINESIS_ASSUME_ROLE=on');
+  }
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
   return config;
 }

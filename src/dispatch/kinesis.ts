@@ -1,5 +1,5 @@
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { DeliveryOutcome, KinesisSinkConfig } from '../domain/events/types.js';
 
@@ -42,15 +42,31 @@ export function parseStreamArn(arn: string): { region: string; streamName: strin
   return m ? { region: m[1]!, streamName: m[3]! } : undefined;
 }
 
+/** Credentials or a provider of them, as the SDK takes them. */
+type Credentials = NonNullable<Parameters<typeof fromTemporaryCredentials>[0]['masterCredentials']>;
+
+/** A client and the HTTP handlers it and its STS client use, closed together. */
+interface ClientEntry {
+  client: KinesisClient;
+  handlers: NodeHttpHandler[];
+}
+
 /**
  * Sends events to Kinesis streams with PutRecords, one record per event. The result is per record:
  * PutRecords can accept some records of a call and reject others, and only the rejected ones are
  * retried.
  */
 export class KinesisSender {
-  private readonly clients = new Map<string, KinesisClient>();
+  /** In least-recently-used order: a hit moves its entry to the end. */
+  private readonly clients = new Map<string, ClientEntry>();
+  private readonly retiring = new Set<NodeJS.Timeout>();
+  /** verifyd's own credentials: given, or the SDK's default chain, one chain shared by every role. */
+  private readonly own: Credentials | undefined;
 
-  constructor(private readonly settings: KinesisSettings) {}
+  constructor(private readonly settings: KinesisSettings) {
+    const { accessKeyId, secretAccessKey, assumeRole } = settings;
+    this.own = accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : assumeRole ? fromNodeProviderChain() : undefined;
+  }
 
   async put(config: KinesisSinkConfig, records: KinesisRecord[], timeoutMs: number = this.settings.timeoutMs): Promise<DeliveryOutcome[]> {
     const started = performance.now();
@@ -58,14 +74,15 @@ export class KinesisSender {
       records.map(() => ({ ok: false, statusCode: null, error, latencyMs: performance.now() - started }));
     const stream = parseStreamArn(config.arn);
     if (!stream) return fail(`not a Kinesis stream ARN: ${config.arn}`);
+    const signal = AbortSignal.timeout(timeoutMs);
     try {
-      const res = await this.client(this.settings.region ?? stream.region, config).send(
-        new PutRecordsCommand({
-          StreamName: stream.streamName,
-          Records: records.map((r) => ({ Data: Buffer.from(r.data, 'utf8'), PartitionKey: r.partitionKey })),
-        }),
-        { abortSignal: AbortSignal.timeout(timeoutMs) },
-      );
+      const command = new PutRecordsCommand({
+        StreamName: stream.streamName,
+        Records: records.map((r) => ({ Data: Buffer.from(r.data, 'utf8'), PartitionKey: r.partitionKey })),
+      });
+      // The abort signal reaches only the PutRecords request itself; assuming the role comes before
+      // it, so the race bounds that too and a hanging STS cannot hold a delivery past its lease.
+      const res = await untilAborted(this.client(this.settings.region ?? stream.region, config).send(command, { abortSignal: signal }), signal);
       const latencyMs = performance.now() - started;
       return records.map((_, i) => {
         const r = res.Records?.[i];
@@ -74,13 +91,15 @@ export class KinesisSender {
         return { ok: true, statusCode: null, error: null, latencyMs };
       });
     } catch (err) {
-      const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+      const e = err as { name?: string; message?: string };
       return fail(`${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`);
     }
   }
 
   close(): void {
-    for (const c of this.clients.values()) c.destroy();
+    for (const timer of this.retiring) clearTimeout(timer);
+    this.retiring.clear();
+    for (const entry of this.clients.values()) destroy(entry);
     this.clients.clear();
   }
 
@@ -90,28 +109,67 @@ export class KinesisSender {
    * per role rather than once per call.
    */
   private client(region: string, sink: KinesisSinkConfig): KinesisClient {
-    const { endpoint, accessKeyId, secretAccessKey, assumeRole, stsEndpoint } = this.settings;
+    const { endpoint, assumeRole, stsEndpoint, timeoutMs } = this.settings;
     const key = assumeRole ? JSON.stringify([region, sink.role_arn, sink.external_id]) : region;
-    let c = this.clients.get(key);
-    if (c) return c;
-    // HTTP/1.1: the SDK's default handler negotiates HTTP/2, which Kinesis-compatible servers
-    // such as kinesalite reject; Kinesis itself serves PutRecords over HTTP/1.1 as well.
-    const requestHandler = () => new NodeHttpHandler({ requestTimeout: this.settings.timeoutMs });
-    const own = accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined;
-    const credentials = assumeRole
-      ? fromTemporaryCredentials({
-          params: { RoleArn: sink.role_arn, ExternalId: sink.external_id, RoleSessionName: ROLE_SESSION_NAME, DurationSeconds: 3600 },
-          ...(own ? { masterCredentials: own } : {}),
-          clientConfig: { region, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}), requestHandler: requestHandler() },
-        })
-      : own;
-    c = new KinesisClient({ region, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}), requestHandler: requestHandler() });
-    if (this.clients.size >= MAX_CLIENTS) {
-      const [oldestKey, oldest] = this.clients.entries().next().value as [string, KinesisClient];
-      oldest.destroy();
-      this.clients.delete(oldestKey);
+    const hit = this.clients.get(key);
+    if (hit) {
+      this.clients.delete(key);
+      this.clients.set(key, hit);
+      return hit.client;
     }
-    this.clients.set(key, c);
-    return c;
+    // HTTP/1.1: the SDK's default handler negotiates HTTP/2, which Kinesis-compatible servers
+    // such as kinesalite reject; Kinesis itself serves PutRecords over HTTP/1.1 as well. Without
+    // throwOnRequestTimeout a request timeout only logs a warning.
+    const handler = () => new NodeHttpHandler({ connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true });
+    const handlers = [handler()];
+    let credentials = this.own;
+    if (assumeRole) {
+      handlers.push(handler());
+      credentials = fromTemporaryCredentials({
+        params: { RoleArn: sink.role_arn, ExternalId: sink.external_id, RoleSessionName: ROLE_SESSION_NAME, DurationSeconds: 3600 },
+        ...(this.own ? { masterCredentials: this.own } : {}),
+        clientConfig: { region, maxAttempts: 2, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}), requestHandler: handlers[1] },
+      });
+    }
+    const client = new KinesisClient({ region, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}), requestHandler: handlers[0] });
+    if (this.clients.size >= MAX_CLIENTS) this.retireOldest();
+    this.clients.set(key, { client, handlers });
+    return client;
   }
+
+  /** The least recently used client goes once its calls under way have had their full time. */
+  private retireOldest(): void {
+    const [key, entry] = this.clients.entries().next().value as [string, ClientEntry];
+    this.clients.delete(key);
+    const timer = setTimeout(() => {
+      this.retiring.delete(timer);
+      destroy(entry);
+    }, this.settings.timeoutMs);
+    timer.unref();
+    this.retiring.add(timer);
+  }
+}
+
+function destroy(entry: ClientEntry): void {
+  entry.client.destroy();
+  for (const h of entry.handlers) h.destroy();
+}
+
+/** `work`, or the signal's reason as soon as it aborts. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (err) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
 }

@@ -1,4 +1,4 @@
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import { promises as dns, type LookupAddress, type LookupOptions } from 'node:dns';
 import { Agent, fetch } from 'undici';
 import { BLOCKED, blockedReason, literalAddress, type BlockedNetworks } from '../domain/events/networks.js';
 import type { CloudEvent, DeliveryOutcome, WebhookSinkConfig } from '../domain/events/types.js';
@@ -9,6 +9,15 @@ export const WEBHOOK_TIMEOUT_MS = 5_000;
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
+/** Every address a host name resolves to. */
+export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
+
+/** The system's resolver (getaddrinfo: /etc/hosts, then DNS), as Node's own connections use. */
+const systemResolver: Resolver = (hostname) => dns.lookup(hostname, { all: true });
+
+/** What is read of a receiver's answer at most; nothing in it is used. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
 /**
  * Posts events to webhook sinks. Connections go through an agent of its own whose DNS lookup drops
  * addresses in blocked networks: the check sits where the socket is opened, so a name that resolved
@@ -17,21 +26,28 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | Look
 export class WebhookSender {
   private readonly agent: Agent;
 
-  constructor(private readonly blocked: BlockedNetworks) {
+  constructor(
+    private readonly blocked: BlockedNetworks,
+    private readonly resolve: Resolver = systemResolver,
+  ) {
     this.agent = new Agent({ connect: { lookup: this.guardedLookup } });
   }
 
+  /** net's lookup contract: one address, or every address when `all` is set (happy eyeballs). */
   private readonly guardedLookup = (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-      if (err) return callback(err, options.all ? [] : '');
-      const allowed = addresses.filter((a) => !this.blocked.blocks(a.address));
-      if (allowed.length === 0) {
-        const message = `${hostname} resolves only to ${addresses.map((a) => a.address).join(', ')}, ${BLOCKED}`;
-        return callback(Object.assign(new Error(message), { code: 'EBLOCKED' }), options.all ? [] : '');
-      }
-      if (options.all) return callback(null, allowed);
-      callback(null, allowed[0]!.address, allowed[0]!.family);
-    });
+    this.resolve(hostname).then(
+      (resolved) => {
+        const addresses = options.family === 4 || options.family === 6 ? resolved.filter((a) => a.family === options.family) : resolved;
+        const allowed = addresses.filter((a) => !this.blocked.blocks(a.address));
+        if (allowed.length === 0) {
+          const message = addresses.length === 0 ? `${hostname} has no address` : `${hostname} resolves only to ${addresses.map((a) => a.address).join(', ')}, ${BLOCKED}`;
+          return callback(Object.assign(new Error(message), { code: 'EBLOCKED' }), options.all ? [] : '');
+        }
+        if (options.all) return callback(null, allowed);
+        callback(null, allowed[0]!.address, allowed[0]!.family);
+      },
+      (err: NodeJS.ErrnoException) => callback(err, options.all ? [] : ''),
+    );
   };
 
   /**
@@ -69,8 +85,7 @@ export class WebhookSender {
         signal: AbortSignal.timeout(timeoutMs),
         dispatcher: this.agent,
       });
-      // Drained so the connection goes back to the pool; what the receiver says is not needed.
-      await res.arrayBuffer().catch(() => undefined);
+      await discard(res.body);
       const ok = res.status >= 200 && res.status < 300;
       return { ok, statusCode: res.status, error: ok ? null : `HTTP ${res.status}`, latencyMs: elapsed() };
     } catch (err) {
@@ -80,6 +95,23 @@ export class WebhookSender {
 
   close(): Promise<void> {
     return this.agent.close();
+  }
+}
+
+/**
+ * Reads the answer to its end, so the connection goes back to the pool, but no more than
+ * MAX_RESPONSE_BYTES of it: a larger one is cut off with its connection.
+ */
+async function discard(body: AsyncIterable<Uint8Array> | null): Promise<void> {
+  if (!body) return;
+  let read = 0;
+  try {
+    for await (const chunk of body) {
+      read += chunk.byteLength;
+      if (read > MAX_RESPONSE_BYTES) break;
+    }
+  } catch {
+    // The answer's status is what counts; a body that breaks off changes nothing.
   }
 }
 

@@ -89,6 +89,9 @@ const CASES: Case[] = [
       ['kinesis external_id empty', { ...KINESIS, external_id: '' }, ['SinkConfiguration.external_id']],
       ['kinesis external_id a number', { ...KINESIS, external_id: 1234567890 }, ['SinkConfiguration.external_id', 'string']],
       ['kinesis external_id too long', { ...KINESIS, external_id: 'x'.repeat(1225) }, ['SinkConfiguration.external_id', '1224']],
+      ['kinesis external_id of one character', { ...KINESIS, external_id: 'x' }, ['SinkConfiguration.external_id', 'at least 2']],
+      ['kinesis external_id with a space', { ...KINESIS, external_id: 'my id' }, ['SinkConfiguration.external_id', 'what STS accepts']],
+      ['kinesis external_id with a non-ASCII letter', { ...KINESIS, external_id: 'identité' }, ['SinkConfiguration.external_id', 'what STS accepts']],
       ['kinesis with an unknown key', { ...KINESIS, region: 'us-east-1' }, ['SinkConfiguration', '"region"']],
       ['kinesis with a webhook configuration', WEBHOOK, ['SinkConfiguration', '"destination"']],
     ] as Array<[string, Record<string, unknown>, string[]]>

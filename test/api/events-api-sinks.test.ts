@@ -108,7 +108,7 @@ onEachBackend('create a kinesis sink', async (_t, server) => {
   assert.deepEqual(body.sink_configuration, KINESIS);
   const withPath = await acct.client.events.v1.sinks.create({
     description: 'Role path',
-    sinkConfiguration: { arn: 'arn:aws:kinesis:eu-central-1:222222222222:stream/verify.events-1', role_arn: 'arn:aws:iam::222222222222:role/service/EventStreams', external_id: 'x' },
+    sinkConfiguration: { arn: 'arn:aws:kinesis:eu-central-1:222222222222:stream/verify.events-1', role_arn: 'arn:aws:iam::222222222222:role/service/EventStreams', external_id: 'team-b:events' },
     sinkType: 'kinesis',
   });
   assert.equal(withPath.sinkConfiguration.role_arn, 'arn:aws:iam::222222222222:role/service/EventStreams');

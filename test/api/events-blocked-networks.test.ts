@@ -5,6 +5,7 @@
  * byte reaching the receiver. Real receiver, real dispatcher, real DNS (localhost), both backends.
  */
 import assert from 'node:assert/strict';
+import { STRICT_BLOCKED_NETWORKS } from '../../src/domain/events/networks.js';
 import { hasError } from '../support/assertions.js';
 import { T, outbox, settled, subscribeWebhook } from '../support/events.js';
 import { Receiver } from '../support/receiver.js';
@@ -29,6 +30,7 @@ onEachBackend('webhook sinks under the default blocked networks', async (t, serv
       'http://0xa9.0xfe.0xa9.0xfe/',
       'http://[::ffff:169.254.169.254]/',
       'http://[fd00:ec2::254]/',
+      'http://100.100.100.200/latest/meta-data/',
       'http://[fe80::1]:8080/',
       'http://0.0.0.0:8080/',
       'http://[::]/',
@@ -91,4 +93,4 @@ onEachBackend('webhook sinks when loopback and private networks are blocked too'
     }
     assert.equal(receiver.requests.length, 0, 'the receiver saw no request');
   });
-}, { blockedNetworks: 'link-local,reserved,loopback,private', dispatcher: { retry: { baseMs: 20, capMs: 40, windowMs: 400 } } });
+}, { blockedNetworks: STRICT_BLOCKED_NETWORKS, dispatcher: { retry: { baseMs: 20, capMs: 40, windowMs: 400 } } });

@@ -9,10 +9,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after } from 'node:test';
 import { ROLE_SESSION_NAME } from '../../src/dispatch/kinesis.js';
+import type { DeliveryStatus } from '../../src/domain/events/types.js';
 import { T, outbox, settled } from '../support/events.js';
 import { createStream, startFront, startKinesalite, streamArn, waitForRecords } from '../support/kinesis.js';
 import { assumedKeyId, startSts } from '../support/sts.js';
-import { onEachBackend, setup, type Account, type ServiceApi } from '../support/server.js';
+import { onEachBackend, setup, type Account, type ServiceApi, type TestServer } from '../support/server.js';
 
 const kinesis = await startKinesalite();
 const front = await startFront(kinesis.url);
@@ -42,6 +43,26 @@ const hasAll = (ids: string[]) => (records: Array<{ data: string }>) => ids.ever
 const newStream = () => `roles-${randomBytes(4).toString('hex')}`;
 
 const OPTIONS = { dispatcher: { kinesisEndpoint: front.url, stsEndpoint: sts.url } };
+
+/** A service with events on and one Kinesis sink on a new stream, written as a new role. */
+async function oneSink(server: TestServer, name: string) {
+  const stream = newStream();
+  const roleArn = role(name);
+  await createStream(kinesis.client, stream, 1);
+  const { acct, api } = await setup(server, { verifyEventSubscriptionEnabled: true });
+  await kinesisSink(acct, stream, roleArn, `ext-${name}`);
+  return { stream, roleArn, acct, api };
+}
+
+/** Waits until the event's delivery has at least two failed attempts, and returns it. */
+async function failedTwice(server: TestServer, eventId: string): Promise<DeliveryStatus> {
+  for (const deadline = Date.now() + 15_000; ; ) {
+    const [d] = await server.store.deliveryStatus(eventId);
+    if (d && d.history.filter((a) => !a.ok).length >= 2) return d;
+    assert.ok(Date.now() < deadline, `two failed attempts for ${eventId}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 onEachBackend('each Kinesis sink is written as its own role, with its external id', async (_t, server) => {
   const [streamA, streamB] = [newStream(), newStream()];
@@ -78,24 +99,49 @@ onEachBackend('each Kinesis sink is written as its own role, with its external i
   assert.equal(signers(streamA).size, 1);
 }, OPTIONS);
 
+onEachBackend('assumed credentials are renewed before they expire', async (_t, server) => {
+  const { stream, roleArn, acct, api } = await oneSink(server, 'short');
+  // The SDK renews credentials that expire within five minutes: these are due 2 s after issue.
+  sts.lifetimeSeconds = 302;
+  try {
+    await startSome(api, 20, 1);
+    await waitForRecords(kinesis.client, stream, hasAll((await outbox(server, acct.sid)).map((e) => e.id)));
+    assert.equal(sts.calls.filter((c) => c.roleArn === roleArn).length, 1);
+    await new Promise((r) => setTimeout(r, 2_500));
+    await startSome(api, 21, 1);
+    await waitForRecords(kinesis.client, stream, hasAll((await outbox(server, acct.sid)).map((e) => e.id)));
+    assert.equal(sts.calls.filter((c) => c.roleArn === roleArn).length, 2, 'asked again once the first credentials were due');
+  } finally {
+    sts.lifetimeSeconds = null;
+  }
+}, OPTIONS);
+
+onEachBackend('an STS that never answers fails the delivery within its timeout, and it is retried', async (_t, server) => {
+  const { stream, roleArn, acct, api } = await oneSink(server, 'hung');
+  sts.hang = (c) => c.roleArn === roleArn;
+  try {
+    await startSome(api, 30, 1);
+    const [event] = await outbox(server, acct.sid);
+    for (const a of (await failedTwice(server, event!.id)).history) {
+      assert.equal(a.ok, false);
+      assert.match(a.error ?? '', /TimeoutError|timed? ?out/i);
+      assert.ok(a.latencyMs < 3_000, `an attempt took ${a.latencyMs} ms with a 400 ms timeout`);
+    }
+    sts.hang = () => false;
+    await waitForRecords(kinesis.client, stream, hasAll([event!.id]));
+    assert.equal((await settled(server, event!.id))[0]!.state, 'delivered');
+  } finally {
+    sts.hang = () => false;
+  }
+}, { dispatcher: { ...OPTIONS.dispatcher, webhookTimeoutMs: 400 } });
+
 onEachBackend('a role that refuses verifyd fails the deliveries until its trust policy allows it', async (_t, server) => {
-  const stream = newStream();
-  const roleArn = role('locked');
-  await createStream(kinesis.client, stream, 1);
-  const { acct, api } = await setup(server, { verifyEventSubscriptionEnabled: true });
-  await kinesisSink(acct, stream, roleArn, 'ext-locked');
+  const { stream, roleArn, acct, api } = await oneSink(server, 'locked');
   sts.refuse = (c) => c.roleArn === roleArn;
   try {
     await startSome(api, 10, 1);
     const [event] = await outbox(server, acct.sid);
-    const failedTwice = async () => {
-      const [d] = await server.store.deliveryStatus(event!.id);
-      return d !== undefined && d.history.filter((a) => !a.ok).length >= 2;
-    };
-    for (const deadline = Date.now() + 15_000; !(await failedTwice()); ) {
-      assert.ok(Date.now() < deadline, 'the delivery failed twice while the role refused');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await failedTwice(server, event!.id);
     const [pending] = await server.store.deliveryStatus(event!.id);
     assert.equal(pending!.state, 'pending', 'still being retried');
     for (const a of pending!.history) assert.match(a.error ?? '', /not authorized to perform: sts:AssumeRole/);

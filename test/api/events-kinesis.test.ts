@@ -27,7 +27,7 @@ async function subscribeKinesis(acct: Account, stream: string): Promise<string> 
   const sink = await acct.client.events.v1.sinks.create({
     description: `kinesis ${stream}`,
     sinkType: 'kinesis',
-    sinkConfiguration: { arn: streamArn(stream), role_arn: 'arn:aws:iam::000000000000:role/verifyd', external_id: 'x' },
+    sinkConfiguration: { arn: streamArn(stream), role_arn: 'arn:aws:iam::000000000000:role/verifyd', external_id: 'verifyd-test' },
   });
   await acct.client.events.v1.subscriptions.create({
     description: 'kinesis test',

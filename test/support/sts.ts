@@ -22,6 +22,10 @@ export interface StsStandIn {
   calls: AssumeRoleCall[];
   /** Roles whose trust policy refuses verifyd (AccessDenied); none by default. */
   refuse: (call: AssumeRoleCall) => boolean;
+  /** Calls that get no answer at all (the connection stays open); none by default. */
+  hang: (call: AssumeRoleCall) => boolean;
+  /** Lifetime of the credentials handed out, in seconds (default: the DurationSeconds asked for). */
+  lifetimeSeconds: number | null;
   close(): Promise<void>;
 }
 
@@ -34,7 +38,7 @@ export const signerKeyId = (authorization: string | undefined): string | null =>
 const xml = (s: string) => s.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!);
 
 export async function startSts(): Promise<StsStandIn> {
-  const sts: StsStandIn = { url: '', calls: [], refuse: () => false, close: async () => undefined };
+  const sts: StsStandIn = { url: '', calls: [], refuse: () => false, hang: () => false, lifetimeSeconds: null, close: async () => undefined };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -52,6 +56,7 @@ export async function startSts(): Promise<StsStandIn> {
         callerKeyId: signerKeyId(req.headers.authorization),
       };
       sts.calls.push(call);
+      if (sts.hang(call)) return;
       if (sts.refuse(call)) {
         const message = `User: arn:aws:iam::000000000000:user/verifyd is not authorized to perform: sts:AssumeRole on resource: ${call.roleArn}`;
         res.writeHead(403, { 'content-type': 'text/xml' }).end(
@@ -60,7 +65,7 @@ export async function startSts(): Promise<StsStandIn> {
         return;
       }
       const keyId = assumedKeyId(call.roleArn, call.externalId);
-      const expiration = new Date(Date.now() + (call.durationSeconds ?? 3600) * 1000).toISOString();
+      const expiration = new Date(Date.now() + (sts.lifetimeSeconds ?? call.durationSeconds ?? 3600) * 1000).toISOString();
       const role = call.roleArn.split('/').pop();
       res.writeHead(200, { 'content-type': 'text/xml' }).end(
         `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>` +

@@ -168,7 +168,9 @@ test('each bad key is reported by name', () => {
     [{ EVENTS_WEBHOOK_BLOCKED_NETWORKS: 'lan' }, /^EVENTS_WEBHOOK_BLOCKED_NETWORKS has "lan", which is neither a group/],
     [{ KINESIS_ENDPOINT: 'localhost:4567' }, /^KINESIS_ENDPOINT must be an http:\/\/ or https:\/\/ URL$/],
     [{ KINESIS_ASSUME_ROLE: 'true' }, /^KINESIS_ASSUME_ROLE must be on or off \(got "true"\)$/],
-    [{ KINESIS_STS_ENDPOINT: 'ftp://sts' }, /^KINESIS_STS_ENDPOINT must be an http:\/\/ or https:\/\/ URL$/],
+    [{ KINESIS_ASSUME_ROLE: 'on', KINESIS_STS_ENDPOINT: 'ftp://sts' }, /^KINESIS_STS_ENDPOINT must be an http:\/\/ or https:\/\/ URL$/],
+    [{ KINESIS_ASSUME_ROLE: 'on', KINESIS_STS_ENDPOINT: 'http://' }, /^KINESIS_STS_ENDPOINT must be an http:\/\/ or https:\/\/ URL$/],
+    [{ KINESIS_STS_ENDPOINT: 'https://sts.amazonaws.com' }, /^KINESIS_STS_ENDPOINT is only used with KINESIS_ASSUME_ROLE=on$/],
   ];
   for (const [env, expected] of cases) {
     const found = problems({ ...base, ...env });

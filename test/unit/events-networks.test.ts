@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
-import { BlockedNetworks, DEFAULT_BLOCKED_NETWORKS, literalAddress } from '../../src/domain/events/networks.js';
+import { BlockedNetworks, DEFAULT_BLOCKED_NETWORKS, STRICT_BLOCKED_NETWORKS, literalAddress } from '../../src/domain/events/networks.js';
 
 const verdicts = (spec: string, addresses: string[]) => {
   const list = new BlockedNetworks(spec);
@@ -15,15 +15,27 @@ const verdicts = (spec: string, addresses: string[]) => {
 test('the default blocks metadata, link-local and reserved addresses, and leaves loopback, private and public ones', () => {
   assert.deepEqual(
     verdicts(DEFAULT_BLOCKED_NETWORKS, [
-      '169.254.169.254', 'fd00:ec2::254', 'fe80::1', '0.0.0.0', '0.1.2.3', '::', '224.0.0.251', 'ff02::1', '255.255.255.255', '240.0.0.1',
-      '127.0.0.1', '::1', '10.0.0.1', '192.168.1.1', 'fd12::1', '8.8.8.8', '2001:4860:4860::8888',
+      '169.254.169.254', 'fd00:ec2::254', '100.100.100.200', '192.0.0.192', '168.63.129.16', 'fe80::1', '0.0.0.0', '0.1.2.3', '::',
+      '198.18.0.1', '224.0.0.251', 'ff02::1', '255.255.255.255', '240.0.0.1',
+      '127.0.0.1', '::1', '10.0.0.1', '100.100.100.201', '192.168.1.1', 'fd12::1', '8.8.8.8', '2001:4860:4860::8888',
     ]),
     {
-      '169.254.169.254': true, 'fd00:ec2::254': true, 'fe80::1': true, '0.0.0.0': true, '0.1.2.3': true, '::': true,
-      '224.0.0.251': true, 'ff02::1': true, '255.255.255.255': true, '240.0.0.1': true,
-      '127.0.0.1': false, '::1': false, '10.0.0.1': false, '192.168.1.1': false, 'fd12::1': false, '8.8.8.8': false, '2001:4860:4860::8888': false,
+      '169.254.169.254': true, 'fd00:ec2::254': true, '100.100.100.200': true, '192.0.0.192': true, '168.63.129.16': true,
+      'fe80::1': true, '0.0.0.0': true, '0.1.2.3': true, '::': true,
+      '198.18.0.1': true, '224.0.0.251': true, 'ff02::1': true, '255.255.255.255': true, '240.0.0.1': true,
+      '127.0.0.1': false, '::1': false, '10.0.0.1': false, '100.100.100.201': false, '192.168.1.1': false, 'fd12::1': false,
+      '8.8.8.8': false, '2001:4860:4860::8888': false,
     },
   );
+});
+
+test('loopback covers the unspecified addresses too (they reach the local host on Linux); the strict set covers all', () => {
+  assert.deepEqual(verdicts('loopback', ['127.0.0.1', '::1', '0.0.0.0', '::', '169.254.169.254']), {
+    '127.0.0.1': true, '::1': true, '0.0.0.0': true, '::': true, '169.254.169.254': false,
+  });
+  assert.deepEqual(verdicts(STRICT_BLOCKED_NETWORKS, ['127.0.0.1', '10.0.0.1', '169.254.169.254', '100.100.100.200', 'fd12::1', '8.8.8.8']), {
+    '127.0.0.1': true, '10.0.0.1': true, '169.254.169.254': true, '100.100.100.200': true, 'fd12::1': true, '8.8.8.8': false,
+  });
 });
 
 test('IPv4 addresses mapped into IPv6 are judged by the IPv4 rules, in both spellings', () => {
@@ -41,7 +53,7 @@ test('groups and CIDR blocks combine; none blocks nothing; names are not address
 });
 
 test('bad values are refused with what is allowed', () => {
-  for (const spec of ['', ' , ', 'lan', '10.0.0.0', '10.0.0.0/33', '::/129', '10.0.0.0/8/1', '10.0.0.0/x', 'none,loopback', '300.0.0.0/8']) {
+  for (const spec of ['', ' , ', 'lan', 'constructor', '__proto__', 'toString', '10.0.0.0', '10.0.0.0/33', '::/129', '10.0.0.0/8/1', '10.0.0.0/x', 'none,loopback', '300.0.0.0/8']) {
     assert.throws(() => new BlockedNetworks(spec), /is empty|neither a group/, JSON.stringify(spec));
   }
 });

@@ -6,11 +6,14 @@ import { BlockList, isIP } from 'node:net';
  * is told, its own network included (server-side request forgery).
  */
 export const NETWORK_GROUPS: Readonly<Record<string, readonly string[]>> = {
-  // Cloud instance metadata services live here (169.254.169.254, AWS's fd00:ec2::254).
-  'link-local': ['169.254.0.0/16', 'fe80::/10', 'fd00:ec2::254/128'],
-  // Never a receiver: "this network", multicast, the old class E and broadcast, unspecified.
-  reserved: ['0.0.0.0/8', '224.0.0.0/4', '240.0.0.0/4', '::/128', 'ff00::/8'],
-  loopback: ['127.0.0.0/8', '::1/128'],
+  'link-local': ['169.254.0.0/16', 'fe80::/10'],
+  // Cloud instance metadata and host services outside link-local: AWS's IPv6 metadata, Alibaba
+  // Cloud's metadata (inside carrier-grade NAT space), Oracle Cloud Classic's, Azure's WireServer.
+  metadata: ['169.254.169.254/32', 'fd00:ec2::254/128', '100.100.100.200/32', '192.0.0.192/32', '168.63.129.16/32'],
+  // Never a receiver: "this network", IETF protocol assignments, benchmarking, multicast, the old
+  // class E and broadcast, unspecified. 0.0.0.0 and :: connect to the local host on Linux.
+  reserved: ['0.0.0.0/8', '192.0.0.0/24', '198.18.0.0/15', '224.0.0.0/4', '240.0.0.0/4', '::/128', 'ff00::/8'],
+  loopback: ['127.0.0.0/8', '::1/128', '0.0.0.0/8', '::/128'],
   // RFC 1918, carrier-grade NAT, IPv6 unique local addresses.
   private: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'],
 };
@@ -18,9 +21,11 @@ export const NETWORK_GROUPS: Readonly<Record<string, readonly string[]>> = {
 /**
  * The default blocks what is never a legitimate receiver and is the usual target of forgery.
  * Loopback and private networks stay reachable, because `npm start` is how developers point
- * Event Streams at a receiver on their own machine; multi-tenant deployments add them.
+ * Event Streams at a receiver on their own machine; deployments whose accounts belong to others
+ * set STRICT_BLOCKED_NETWORKS. A value replaces the default, it does not add to it.
  */
-export const DEFAULT_BLOCKED_NETWORKS = 'link-local,reserved';
+export const DEFAULT_BLOCKED_NETWORKS = 'link-local,metadata,reserved';
+export const STRICT_BLOCKED_NETWORKS = 'link-local,metadata,reserved,loopback,private';
 
 /** A set of networks webhooks are never delivered to. */
 export class BlockedNetworks {
@@ -32,7 +37,7 @@ export class BlockedNetworks {
     if (entries.length === 1 && entries[0] === 'none') return;
     if (entries.length === 0) throw new Error('is empty (use "none" to block nothing)');
     for (const entry of entries) {
-      for (const cidr of NETWORK_GROUPS[entry] ?? [entry]) this.addCidr(cidr, entry);
+      for (const cidr of Object.hasOwn(NETWORK_GROUPS, entry) ? NETWORK_GROUPS[entry]! : [entry]) this.addCidr(cidr, entry);
     }
   }
 
@@ -46,21 +51,10 @@ export class BlockedNetworks {
     this.list.addSubnet(address, prefix, family === 4 ? 'ipv4' : 'ipv6');
   }
 
-  /** Whether an IP address (v4, v6, or v4 mapped into v6) is in a blocked network. */
+  /** Whether an IP address is in a blocked network; BlockList judges ::ffff:a.b.c.d by the IPv4 rules. */
   blocks(address: string): boolean {
     const family = isIP(address);
-    if (family === 0) return false;
-    // ::ffff:10.0.0.1 reaches 10.0.0.1; judge it by its IPv4 rules.
-    const mapped = family === 6 ? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] : undefined;
-    if (mapped) return this.list.check(mapped, 'ipv4');
-    if (family === 6) {
-      const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
-      if (hex) {
-        const n = (parseInt(hex[1]!, 16) << 16) | parseInt(hex[2]!, 16);
-        return this.list.check([24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.'), 'ipv4');
-      }
-    }
-    return this.list.check(address, family === 4 ? 'ipv4' : 'ipv6');
+    return family !== 0 && this.list.check(address, family === 4 ? 'ipv4' : 'ipv6');
   }
 }
 

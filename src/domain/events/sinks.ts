@@ -125,7 +125,6 @@ function readSinkType(value: string | undefined): SinkType {
 
 const FIELD = 'SinkConfiguration';
 
-/** Parses and checks SinkConfiguration for the sink type; returns it normalised (defaults filled in). */
 /**
  * A destination that names a blocked address outright is refused now; one that names a host is
  * judged at every delivery by what it resolves to then (see dispatch/webhook.ts).
@@ -136,6 +135,7 @@ function refuseBlockedAddress(blocked: BlockedNetworks, destination: string): vo
   if (reason) throw invalidParameter(`${FIELD}.destination`, `names ${reason}`);
 }
 
+/** Parses and checks SinkConfiguration for the sink type; returns it normalised (defaults filled in). */
 export function readSinkConfiguration(type: SinkType, raw: string | undefined): SinkConfig {
   if (raw === undefined || raw === '') throw missingParameter(FIELD);
   let parsed: unknown;
@@ -228,6 +228,8 @@ const KINESIS_ARN = /^arn:aws:kinesis:[a-z]{2}(?:-[a-z]+)+-\d{1,2}:\d{12}:stream
 // Role names may sit under a path: role/division/name.
 const ROLE_ARN = /^arn:aws:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512}$/;
 const MAX_EXTERNAL_ID = 1224;
+// What STS accepts as an ExternalId: anything else could only ever fail when the role is assumed.
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,}$/;
 
 function kinesisConfig(obj: Record<string, unknown>): KinesisSinkConfig {
   onlyKeys(obj, ['arn', 'role_arn', 'external_id'], 'kinesis');
@@ -241,5 +243,8 @@ function kinesisConfig(obj: Record<string, unknown>): KinesisSinkConfig {
   }
   const externalId = requiredKey(obj, 'external_id');
   if (externalId.length > MAX_EXTERNAL_ID) throw invalidParameter(`${FIELD}.external_id`, `must be at most ${MAX_EXTERNAL_ID} characters`);
+  if (!EXTERNAL_ID.test(externalId)) {
+    throw invalidParameter(`${FIELD}.external_id`, 'must be at least 2 characters of letters, digits and _+=,.@:/- (what STS accepts)');
+  }
   return { arn, role_arn: roleArn, external_id: externalId };
 }
