@@ -11,13 +11,17 @@ import { WEBHOOK_TIMEOUT_MS, WebhookSender } from './dispatch/webhook.js';
 import { openStore } from './storage/open.js';
 import type { KyselyStore } from './storage/kysely-store.js';
 
-export interface Composition {
+/** What delivering events needs: the store and a sender per sink type. */
+export interface DeliveryComposition {
   store: KyselyStore;
-  services: ServiceDeps;
-  verifications: VerificationDeps;
   clock: Clock;
   kinesis: KinesisSender;
   webhook: WebhookSender;
+}
+
+export interface Composition extends DeliveryComposition {
+  services: ServiceDeps;
+  verifications: VerificationDeps;
 }
 
 export interface Log {
@@ -27,7 +31,8 @@ export interface Log {
 
 /** The one place that knows every concrete adapter. */
 export async function compose(config: Config, clock: Clock = systemClock): Promise<Composition> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, poolSize: config.dbPoolSize });
+  const delivery = await composeDelivery(config, clock);
+  const { store } = delivery;
   const services: ServiceDeps = { store, clock, ids: newSid };
   const verifications: VerificationDeps = {
     store,
@@ -39,6 +44,12 @@ export async function compose(config: Config, clock: Clock = systemClock): Promi
     snaBaseUrl: config.publicBaseUrl,
     prices: config.prices,
   };
+  return { ...delivery, services, verifications };
+}
+
+/** The store and the senders alone, for a process that only delivers events (no code keys needed). */
+export async function composeDelivery(config: Config, clock: Clock = systemClock): Promise<DeliveryComposition> {
+  const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, poolSize: config.dbPoolSize });
   const kinesis = new KinesisSender({
     endpoint: config.events.kinesisEndpoint ?? undefined,
     region: config.events.kinesisRegion ?? undefined,
@@ -47,11 +58,11 @@ export async function compose(config: Config, clock: Clock = systemClock): Promi
     timeoutMs: WEBHOOK_TIMEOUT_MS,
   });
   const webhook = new WebhookSender(config.events.webhookBlockedNetworks);
-  return { store, services, verifications, clock, kinesis, webhook };
+  return { store, clock, kinesis, webhook };
 }
 
 /** A dispatcher over the composed store, woken by this process's own commits to the outbox. */
-export function composeDispatcher(c: Composition, config: Config, log: Log): Dispatcher {
+export function composeDispatcher(c: DeliveryComposition, config: Config, log: Log): Dispatcher {
   const dispatcher = new Dispatcher(c.store, c.clock, { webhook: c.webhook, kinesis: c.kinesis }, log, {
     batchSize: 100,
     maxInFlight: 1000,

@@ -1,4 +1,4 @@
-import { compose, composeDispatcher } from './compose.js';
+import { composeDelivery, composeDispatcher } from './compose.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import pino from 'pino';
 import { closeOnSignals } from './shutdown.js';
@@ -9,9 +9,10 @@ import { closeOnSignals } from './shutdown.js';
  * On PostgreSQL other processes' commits wake it (LISTEN/NOTIFY); EVENTS_POLL_MS is the fallback.
  */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  // It never hashes or checks a code, so it runs without CODE_KEYS.
+  const config = loadConfig(process.env, { needsCodeKeys: false });
   const log = pino({ level: config.logLevel });
-  const c = await compose(config);
+  const c = await composeDelivery(config);
   const dispatcher = composeDispatcher(c, config, log);
   dispatcher.start();
   log.info({ store: c.store.dialect, pollMs: config.events.pollMs }, 'verifyd event dispatcher running');

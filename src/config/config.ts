@@ -48,13 +48,21 @@ export class ConfigError extends Error {}
 
 type Env = Record<string, string | undefined>;
 
+export interface LoadOptions {
+  /**
+   * false for processes that never hash or check a code (the event dispatcher): CODE_KEYS is then
+   * not required, and no local key is generated; one that is given is still checked.
+   */
+  needsCodeKeys?: boolean;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /**
  * Reads the whole configuration from the environment and fails listing every bad key at once,
  * so an operator fixes them in one go rather than one restart per mistake.
  */
-export function loadConfig(env: Env = process.env): Config {
+export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Config {
   const problems: string[] = [];
   const int = (key: string, def: number, min: number, max: number): number => {
     const raw = env[key];
@@ -82,9 +90,10 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   let codeKeys: CodeKey[] = [];
+  const needsCodeKeys = opts.needsCodeKeys ?? true;
   try {
-    codeKeys = env.CODE_KEYS ? parseCodeKeys(env.CODE_KEYS) : databaseUrl ? [] : [localKey(dirname(sqlitePath))];
-    if (codeKeys.length === 0) {
+    codeKeys = env.CODE_KEYS ? parseCodeKeys(env.CODE_KEYS) : databaseUrl || !needsCodeKeys ? [] : [localKey(dirname(sqlitePath))];
+    if (codeKeys.length === 0 && needsCodeKeys) {
       problems.push('CODE_KEYS is required with DATABASE_URL: every node must hash codes with the same key (e.g. CODE_KEYS=k1:$(openssl rand -hex 32))');
     }
   } catch (err) {

@@ -185,6 +185,14 @@ test('CODE_KEYS is required with DATABASE_URL', () => {
   assert.match(found[0] ?? '', /^CODE_KEYS is required with DATABASE_URL/);
 });
 
+test('a process that needs no code keys (the dispatcher) runs without CODE_KEYS and generates none', () => {
+  assert.deepEqual(loadConfig({ DATABASE_URL: PG }, { needsCodeKeys: false }).codeKeys, []);
+  const dir = tmp();
+  assert.deepEqual(loadConfig({ SQLITE_PATH: join(dir, 'v.db') }, { needsCodeKeys: false }).codeKeys, []);
+  assert.equal(existsSync(join(dir, 'code-key')), false, 'no key file written');
+  assert.throws(() => loadConfig({ DATABASE_URL: PG, CODE_KEYS: 'short' }, { needsCodeKeys: false }), /CODE_KEYS entries must look like id:secret/);
+});
+
 test('several problems are listed at once', () => {
   const found = problems({ PORT: 'abc', DATABASE_URL: 'mysql://x', CODE_KEYS: 'short', LOG_LEVEL: 'loud', DB_POOL_SIZE: '999', TWILIO_AUTH_TOKEN: 't' });
   assert.equal(found.length, 6, found.join('\n'));
