@@ -50,7 +50,7 @@ async function deepPath(shape: Shape): Promise<{ path: string; page: NonNullable
     path = pathOf(page.meta.next_page_url);
   }
   if (deep.use === 'previous') {
-    // The page after the deep one, then its previous_page_url (by offset: keyset tokens only run forwards).
+    // The page after the deep one, then its previous_page_url (a PB token: the rows just before it).
     const res = await get(path);
     const prev = (JSON.parse(res.body) as ListPage).meta.previous_page_url;
     if (!prev) throw new Error(`no previous_page_url for ${shape.name}`);
@@ -59,12 +59,12 @@ async function deepPath(shape: Shape): Promise<{ path: string; page: NonNullable
   const q = new URL(path, 'http://x').searchParams;
   const token = q.get('PageToken');
   const pageNo = Number(q.get('Page') ?? 0);
-  let before: { dateCreated: number; sid: string } | undefined;
+  let cursor: { dateCreated: number; sid: string } | undefined;
   if (token) {
     const [date, sid] = Buffer.from(token.slice(2), 'base64url').toString('utf8').split(':');
-    before = { dateCreated: Number(date), sid: sid! };
+    cursor = { dateCreated: Number(date), sid: sid! };
   }
-  return { path, page: { before, offset: before ? 0 : pageNo * spec.pageSize, path } };
+  return { path, page: { cursor, back: token?.startsWith('PB') ?? false, offset: cursor ? 0 : pageNo * spec.pageSize, path } };
 }
 
 async function measure(shape: Shape): Promise<ShapeResult> {

@@ -14,10 +14,10 @@ export interface Shape {
   queries: string[];
   /** The same filter as the first query string, for EXPLAIN and the in-process timings. */
   filter: AttemptFilter & SummaryFilter;
-  /** List only: first follow next_page_url this many pages; then time that page (next) or its previous_page_url (previous, by offset). */
+  /** List only: first follow next_page_url this many pages; then time that page (next) or its previous_page_url (previous, a PB token). */
   deep?: { pages: number; use: 'next' | 'previous' };
   /** A page given directly (a PageToken in the query string): its cursor, for EXPLAIN. */
-  page?: { before?: Cursor; offset: number };
+  page?: { cursor?: Cursor; back?: boolean; offset: number };
 }
 
 export interface ClientSpec {
@@ -49,7 +49,7 @@ export interface ShapeResult {
   errors: number;
   statuses: Record<string, number>;
   /** Deep shapes: what the timed page is, for EXPLAIN. */
-  page?: { before?: Cursor; offset: number; path: string };
+  page?: { cursor?: Cursor; back?: boolean; offset: number; path: string };
   /** Cores used during the timed requests: verifyd, this client, everything else (PostgreSQL's backends, other load). */
   cpu: CpuShare;
 }

@@ -251,7 +251,7 @@ async function captureQueries(spec: AnalyzeSpec): Promise<Array<{ name: string; 
   try {
     for (const s of spec.shapes) {
       if (s.kind === 'list') {
-        await listAttempts(k.db, spec.accountSid, s.filter, { before: s.page?.before, offset: s.page?.offset ?? 0, limit: spec.pageSize + 1 });
+        await listAttempts(k.db, spec.accountSid, s.filter, { cursor: s.page?.cursor, back: s.page?.back, offset: s.page?.offset ?? 0, limit: spec.pageSize + 1 });
       } else {
         await summarizeAttempts(k.db, spec.accountSid, s.filter);
       }

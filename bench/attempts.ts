@@ -75,7 +75,7 @@ export function shapesFor(seed: SeedResult, services: string[]): Shape[] {
       filter: { serviceSid: small, channel: 'call', converted: true },
     },
     { name: `page ${DEEP_PAGES} by PageToken`, kind: 'list', queries: [''], filter: {}, deep: { pages: DEEP_PAGES, use: 'next' } },
-    { name: `page ${DEEP_PAGES - 1} by offset (previous)`, kind: 'list', queries: [''], filter: {}, deep: { pages: DEEP_PAGES, use: 'previous' } },
+    { name: `page ${DEEP_PAGES - 1} by PB token (previous)`, kind: 'list', queries: [''], filter: {}, deep: { pages: DEEP_PAGES, use: 'previous' } },
     // A PageToken as the one the page holding rows 15 days old would carry (about half the rows deep):
     // following ~10,000 next_page_urls to get there would take too long.
     {
@@ -83,7 +83,7 @@ export function shapesFor(seed: SeedResult, services: string[]): Shape[] {
       kind: 'list',
       queries: [`PageToken=${token(mid)}`],
       filter: {},
-      page: { before: mid, offset: 0 },
+      page: { cursor: mid, offset: 0 },
     },
     { name: 'summary: all rows', kind: 'summary', queries: [''], filter: {} },
     { name: `summary: VerifyServiceSid (50%)`, kind: 'summary', queries: [`VerifyServiceSid=${big}`], filter: { serviceSid: big } },

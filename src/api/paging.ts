@@ -1,11 +1,13 @@
 import { invalidParam } from '../domain/errors.js';
-import type { Cursor } from '../domain/ports.js';
+import type { Cursor, PageQuery } from '../domain/ports.js';
 import type { Params } from './params.js';
 
 export interface PageRequest {
   page: number;
   pageSize: number;
-  after?: Cursor;
+  /** From PageToken: the row this page continues after, or (back) ends just before. */
+  cursor?: Cursor;
+  back: boolean;
   offset: number;
 }
 
@@ -15,26 +17,35 @@ export function readPage(p: Params): PageRequest {
   const page = p.int('Page') ?? 0;
   if (page < 0) throw invalidParam('Page');
   const token = p.str('PageToken');
-  const after = token === undefined ? undefined : decodeToken(token);
-  return { page, pageSize, after, offset: page * pageSize };
+  const decoded = token === undefined ? undefined : decodeToken(token);
+  return { page, pageSize, cursor: decoded?.cursor, back: decoded?.back ?? false, offset: page * pageSize };
 }
 
-/** Opaque keyset token: "PA" + base64url("<dateCreated>:<sid>") of the last row of the previous page. */
-export function encodeToken(c: Cursor): string {
-  return 'PA' + Buffer.from(`${c.dateCreated}:${c.sid}`).toString('base64url');
+/** What the store is asked for: one row more than the page, which only says that more rows exist. */
+export const pageQuery = (req: PageRequest): PageQuery => ({ cursor: req.cursor, back: req.back, offset: req.offset, limit: req.pageSize + 1 });
+
+/**
+ * Opaque keyset tokens, as Twilio's: "PA" + base64url("<dateCreated>:<sid>") continues after that
+ * row (next pages), "PB" + the same ends just before it (previous pages). Both cost what page 1
+ * costs, however deep.
+ */
+export function encodeToken(c: Cursor, back = false): string {
+  return (back ? 'PB' : 'PA') + Buffer.from(`${c.dateCreated}:${c.sid}`).toString('base64url');
 }
 
-function decodeToken(token: string): Cursor {
-  if (!token.startsWith('PA')) throw invalidParam('PageToken');
+function decodeToken(token: string): { cursor: Cursor; back: boolean } {
+  const back = token.startsWith('PB');
+  if (!back && !token.startsWith('PA')) throw invalidParam('PageToken');
   const raw = Buffer.from(token.slice(2), 'base64url').toString('utf8');
   const m = /^(\d{1,16}):([A-Za-z]{2}[0-9a-fA-F]{32})$/.exec(raw);
   if (!m) throw invalidParam('PageToken');
-  return { dateCreated: Number(m[1]), sid: m[2] as string };
+  return { cursor: { dateCreated: Number(m[1]), sid: m[2] as string }, back };
 }
 
 /**
  * Twilio's list envelope. The SDK follows next_page_url verbatim, so every URL is on verifyd's own
- * base. `rows` holds up to pageSize + 1 items; the extra one only says that a next page exists.
+ * base. `rows` holds up to pageSize + 1 items in listing order; the extra one only says that more
+ * rows exist on the side the page was read towards.
  */
 export function envelope<T extends { sid: string; dateCreated: number }>(
   key: string,
@@ -45,42 +56,51 @@ export function envelope<T extends { sid: string; dateCreated: number }>(
   serialize: (row: T) => unknown,
   filters: Record<string, string | undefined> = {},
 ): Record<string, unknown> {
-  const at = { page: req.page, pageSize: req.pageSize, token: req.after ? encodeToken(req.after) : undefined };
-  return pagedEnvelope(key, baseUrl, path, at, rows, (last) => encodeToken({ dateCreated: last.dateCreated, sid: last.sid }), serialize, filters);
+  const cursorOf = (row: T): Cursor => ({ dateCreated: row.dateCreated, sid: row.sid });
+  const at = { page: req.page, pageSize: req.pageSize, token: req.cursor ? encodeToken(req.cursor, req.back) : undefined, back: req.back };
+  return pagedEnvelope(key, baseUrl, path, at, rows, { after: (row) => encodeToken(cursorOf(row)), before: (row) => encodeToken(cursorOf(row), true) }, serialize, filters);
 }
 
 /**
- * The envelope for any keyset: `tokenOf` gives the PageToken that continues after a row, and
- * `at.token` is the one this page was asked with.
+ * The envelope for any keyset: `tokens.after` gives the PageToken that continues after a row,
+ * `tokens.before` (where the list can be read backwards) the one that ends just before it, and
+ * `at.token` is the one this page was asked with. Without `tokens.before`, previous pages are
+ * addressed by offset.
  */
 export function pagedEnvelope<T>(
   key: string,
   baseUrl: string,
   path: string,
-  at: { page: number; pageSize: number; token: string | undefined },
+  at: { page: number; pageSize: number; token: string | undefined; back?: boolean },
   rows: T[],
-  tokenOf: (last: T) => string,
+  tokens: { after: (row: T) => string; before?: (row: T) => string },
   serialize: (row: T) => unknown,
   filters: Record<string, string | undefined> = {},
 ): Record<string, unknown> {
-  const items = rows.slice(0, at.pageSize);
+  // Read backwards, the extra row is the farthest from the cursor: the first in listing order.
+  const items = at.back ? rows.slice(-at.pageSize) : rows.slice(0, at.pageSize);
   // Filters ride along in every page URL: the SDK fetches next_page_url as it is.
   const query = new URLSearchParams(Object.entries(filters).filter((e): e is [string, string] => e[1] !== undefined));
   const prefix = query.size > 0 ? `${query.toString()}&` : '';
   const pageUrl = (page: number, token?: string) =>
     `${baseUrl}${path}?${prefix}PageSize=${at.pageSize}&Page=${page}${token ? `&PageToken=${token}` : ''}`;
+  const first = items[0];
   const last = items[items.length - 1];
-  const hasNext = rows.length > at.pageSize && last !== undefined;
+  // A page read backwards always has the page it was reached from after it.
+  const hasNext = last !== undefined && (at.back || rows.length > at.pageSize);
+  const previousPage = Math.max(at.page - 1, 0);
+  const previous = first !== undefined && tokens.before ? pageUrl(previousPage, tokens.before(first)) : pageUrl(previousPage);
+  // Read backwards, an extra row means rows before this page even at page 0 (newer rows came in).
+  const hasPrevious = at.page > 0 || (at.back === true && rows.length > at.pageSize);
   return {
     [key]: items.map(serialize),
     meta: {
       page: at.page,
       page_size: at.pageSize,
       first_page_url: pageUrl(0),
-      // Previous pages are addressed by offset: the keyset token only runs forwards.
-      previous_page_url: at.page > 0 ? pageUrl(at.page - 1) : null,
+      previous_page_url: hasPrevious ? previous : null,
       url: pageUrl(at.page, at.token),
-      next_page_url: hasNext ? pageUrl(at.page + 1, tokenOf(last)) : null,
+      next_page_url: hasNext ? pageUrl(at.page + 1, tokens.after(last)) : null,
       key,
     },
   };

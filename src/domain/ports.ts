@@ -18,6 +18,17 @@ export interface Cursor {
   sid: string;
 }
 
+/**
+ * One page of a list in its listing order: the rows after `cursor`, or with `back` the rows just
+ * before it (still returned in listing order); without a cursor, the rows from `offset`.
+ */
+export interface PageQuery {
+  cursor?: Cursor;
+  back?: boolean;
+  offset: number;
+  limit: number;
+}
+
 /** Filters of GET /v2/Attempts (all optional, combined with AND). */
 export interface AttemptFilter {
   createdAfter?: number;
@@ -99,7 +110,7 @@ export interface Store extends EventStore {
   insertService(s: Service): Promise<void>;
   getService(accountSid: string, sid: string): Promise<Service | undefined>;
   /** Services after `after` in (dateCreated, sid) order; `offset` is used only when no cursor is given. */
-  listServices(accountSid: string, page: { after?: Cursor; offset: number; limit: number }): Promise<Service[]>;
+  listServices(accountSid: string, page: PageQuery): Promise<Service[]>;
   /**
    * Applies `change` to the current service under a row lock and stores the result, so concurrent
    * updates of different fields all land. Undefined when the service does not exist (for this account).
@@ -117,7 +128,7 @@ export interface Store extends EventStore {
   updateSendStatus(sid: string, messageStatus: string, errorCode: number | null, at: number): Promise<void>;
 
   /** Attempts of one account, newest first, keyset-paged after `before` (exclusive). */
-  listAttempts(accountSid: string, filter: AttemptFilter, page: { before?: Cursor; offset: number; limit: number }): Promise<SendAttempt[]>;
+  listAttempts(accountSid: string, filter: AttemptFilter, page: PageQuery): Promise<SendAttempt[]>;
   getAttempt(accountSid: string, sid: string): Promise<SendAttempt | undefined>;
   summarizeAttempts(accountSid: string, filter: SummaryFilter): Promise<AttemptTotals>;
   /** Deletes attempts created before `before`; returns how many. */

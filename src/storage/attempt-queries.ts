@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
-import type { AttemptFilter, AttemptTotals, Cursor, SummaryFilter } from '../domain/ports.js';
+import type { AttemptFilter, AttemptTotals, PageQuery, SummaryFilter } from '../domain/ports.js';
 import type { AttemptStatus, SendAttempt } from '../domain/types.js';
-import { beyond } from './keyset.js';
+import { listPage } from './keyset.js';
 import { sendFromRow } from './mappers.js';
 import type { Database } from './schema.js';
 
@@ -33,18 +33,11 @@ export async function listAttempts(
   db: Db,
   accountSid: string,
   filter: AttemptFilter,
-  page: { before?: Cursor; offset: number; limit: number },
+  page: PageQuery,
 ): Promise<SendAttempt[]> {
-  let q = db.selectFrom('verification_sends').selectAll().where((eb) => matching(eb, accountSid, filter));
-  const before = page.before;
-  if (before) {
-    // Newest first: the next page holds rows strictly older than the last row shown.
-    q = q.where(beyond(before, 'desc'));
-  } else if (page.offset > 0) {
-    q = q.offset(page.offset);
-  }
-  const rows = await q.orderBy('date_created', 'desc').orderBy('sid', 'desc').limit(page.limit).execute();
-  return rows.map(sendFromRow);
+  const q = db.selectFrom('verification_sends').selectAll().where((eb) => matching(eb, accountSid, filter));
+  // Newest first: a next page holds rows strictly older than the last row shown.
+  return (await listPage(q, page, 'desc')).map(sendFromRow);
 }
 
 export async function getAttempt(db: Db, accountSid: string, sid: string): Promise<SendAttempt | undefined> {

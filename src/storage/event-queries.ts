@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
-import type { Page, Settlement } from '../domain/events/ports.js';
+import type { Settlement } from '../domain/events/ports.js';
+import type { PageQuery } from '../domain/ports.js';
 import type {
   ClaimedDelivery,
   DeliveryState,
@@ -11,7 +12,7 @@ import type {
   SubscribedEvent,
   Subscription,
 } from '../domain/events/types.js';
-import { beyond } from './keyset.js';
+import { listPage } from './keyset.js';
 import type { Database, EventSinksTable, EventSubscriptionsTable, EventsTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -48,10 +49,6 @@ const eventFromRow = (r: Selectable<EventsTable>): OutboxEvent => ({
   dateCreated: n(r.date_created),
 });
 
-const paged = <Q extends { where: Function; offset: Function }>(q: Q, page: Page, direction: 'asc'): Q => {
-  if (page.after) return q.where(beyond(page.after, direction));
-  return page.offset > 0 ? q.offset(page.offset) : q;
-};
 
 export async function insertSink(db: Db, s: Sink): Promise<void> {
   await db
@@ -74,7 +71,7 @@ export async function getSink(db: Db, accountSid: string, sid: string): Promise<
   return r && sinkFromRow(r);
 }
 
-export async function listSinks(db: Db, accountSid: string, filter: { inUse?: boolean; status?: SinkStatus }, page: Page): Promise<Sink[]> {
+export async function listSinks(db: Db, accountSid: string, filter: { inUse?: boolean; status?: SinkStatus }, page: PageQuery): Promise<Sink[]> {
   let q = db.selectFrom('event_sinks').selectAll().where('account_sid', '=', accountSid);
   if (filter.status !== undefined) q = q.where('status', '=', filter.status);
   if (filter.inUse !== undefined) {
@@ -82,9 +79,7 @@ export async function listSinks(db: Db, accountSid: string, filter: { inUse?: bo
       eb.exists(eb.selectFrom('event_subscriptions').select(sql.lit(1).as('one')).whereRef('event_subscriptions.sink_sid', '=', 'event_sinks.sid'));
     q = q.where((eb) => (filter.inUse ? used(eb) : eb.not(used(eb))));
   }
-  q = paged(q, page, 'asc');
-  const rows = await q.orderBy('date_created').orderBy('sid').limit(page.limit).execute();
-  return rows.map(sinkFromRow);
+  return (await listPage(q, page, 'asc')).map(sinkFromRow);
 }
 
 export async function updateSinkDescription(db: Db, accountSid: string, sid: string, description: string, at: number): Promise<Sink | undefined> {
@@ -135,12 +130,10 @@ export async function getSubscription(db: Db, accountSid: string, sid: string): 
   return r && subscriptionFromRow(r);
 }
 
-export async function listSubscriptions(db: Db, accountSid: string, filter: { sinkSid?: string }, page: Page): Promise<Subscription[]> {
+export async function listSubscriptions(db: Db, accountSid: string, filter: { sinkSid?: string }, page: PageQuery): Promise<Subscription[]> {
   let q = db.selectFrom('event_subscriptions').selectAll().where('account_sid', '=', accountSid);
   if (filter.sinkSid !== undefined) q = q.where('sink_sid', '=', filter.sinkSid);
-  q = paged(q, page, 'asc');
-  const rows = await q.orderBy('date_created').orderBy('sid').limit(page.limit).execute();
-  return rows.map(subscriptionFromRow);
+  return (await listPage(q, page, 'asc')).map(subscriptionFromRow);
 }
 
 export async function updateSubscriptionDescription(db: Db, accountSid: string, sid: string, description: string, at: number): Promise<Subscription | undefined> {

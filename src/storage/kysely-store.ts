@@ -6,11 +6,12 @@ import {
   type AttemptTotals,
   type Cursor,
   type InboxFilter,
+  type PageQuery,
   type Store,
   type SummaryFilter,
   type VerificationTx,
 } from '../domain/ports.js';
-import type { Page, Settlement } from '../domain/events/ports.js';
+import type { Settlement } from '../domain/events/ports.js';
 import type { ClaimedDelivery, DeliveryStatus, OutboxEvent, Sink, SinkStatus, SubscribedEvent, Subscription } from '../domain/events/types.js';
 import type {
   Account,
@@ -36,7 +37,7 @@ import {
 } from './mappers.js';
 import * as attempts from './attempt-queries.js';
 import * as events from './event-queries.js';
-import { beyond } from './keyset.js';
+import { listPage } from './keyset.js';
 import { migrationProvider, type Dialect } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -126,16 +127,9 @@ export class KyselyStore implements Store {
     return r && serviceFromRow(r);
   }
 
-  async listServices(accountSid: string, page: { after?: Cursor; offset: number; limit: number }): Promise<Service[]> {
-    let q = this.db.selectFrom('services').selectAll().where('account_sid', '=', accountSid);
-    const after = page.after;
-    if (after) {
-      q = q.where(beyond(after, 'asc'));
-    } else if (page.offset > 0) {
-      q = q.offset(page.offset);
-    }
-    const rows = await q.orderBy('date_created').orderBy('sid').limit(page.limit).execute();
-    return rows.map(serviceFromRow);
+  async listServices(accountSid: string, page: PageQuery): Promise<Service[]> {
+    const q = this.db.selectFrom('services').selectAll().where('account_sid', '=', accountSid);
+    return (await listPage(q, page, 'asc')).map(serviceFromRow);
   }
 
   async updateService(accountSid: string, sid: string, change: (current: Service) => Service): Promise<Service | undefined> {
@@ -203,7 +197,7 @@ export class KyselyStore implements Store {
     await this.db.updateTable('verification_sends').set({ message_status: messageStatus, error_code: errorCode, date_updated: at }).where('sid', '=', sid).execute();
   }
 
-  listAttempts(accountSid: string, filter: AttemptFilter, page: { before?: Cursor; offset: number; limit: number }): Promise<SendAttempt[]> {
+  listAttempts(accountSid: string, filter: AttemptFilter, page: PageQuery): Promise<SendAttempt[]> {
     return attempts.listAttempts(this.db, accountSid, filter, page);
   }
 
@@ -290,7 +284,7 @@ export class KyselyStore implements Store {
     return events.getSink(this.db, accountSid, sid);
   }
 
-  listSinks(accountSid: string, filter: { inUse?: boolean; status?: SinkStatus }, page: Page): Promise<Sink[]> {
+  listSinks(accountSid: string, filter: { inUse?: boolean; status?: SinkStatus }, page: PageQuery): Promise<Sink[]> {
     return events.listSinks(this.db, accountSid, filter, page);
   }
 
@@ -310,7 +304,7 @@ export class KyselyStore implements Store {
     return events.getSubscription(this.db, accountSid, sid);
   }
 
-  listSubscriptions(accountSid: string, filter: { sinkSid?: string }, page: Page): Promise<Subscription[]> {
+  listSubscriptions(accountSid: string, filter: { sinkSid?: string }, page: PageQuery): Promise<Subscription[]> {
     return events.listSubscriptions(this.db, accountSid, filter, page);
   }
 

@@ -94,7 +94,8 @@ onEachBackend('attempts: paging', async (t, server, clock) => {
     assert.deepEqual(metas.map((m) => [m.page, m.page_size, m.key]), [[0, 4, 'attempts'], [1, 4, 'attempts'], [2, 4, 'attempts']]);
     for (const [i, m] of metas.entries()) {
       assert.equal(m.first_page_url, `${base}?PageSize=4&Page=0`);
-      assert.equal(m.previous_page_url, i === 0 ? null : `${base}?PageSize=4&Page=${i - 1}`);
+      if (i === 0) assert.equal(m.previous_page_url, null);
+      else assert.match(m.previous_page_url ?? '', new RegExp(`^${base.replace(/[.?]/g, '\\$&')}\\?PageSize=4&Page=${i - 1}&PageToken=PB[A-Za-z0-9_-]+$`));
       if (i > 0) assert.equal(m.url, metas[i - 1]?.next_page_url);
       else assert.equal(m.url, `${base}?PageSize=4&Page=0`);
       assert.match(m.next_page_url ?? `${base}?PageSize=4&Page=${i + 1}&PageToken=PAx`, new RegExp(`^${base.replace(/[.?]/g, '\\$&')}\\?PageSize=4&Page=${i + 1}&PageToken=PA[A-Za-z0-9_-]+$`));
@@ -104,10 +105,12 @@ onEachBackend('attempts: paging', async (t, server, clock) => {
     assert.deepEqual(await walk(server, acct, '/v2/Attempts?PageSize=3'), newestFirst);
     assert.deepEqual(await walk(server, acct, '/v2/Attempts?PageSize=1'), newestFirst);
     assert.deepEqual(await walk(server, acct, '/v2/Attempts?PageSize=9'), newestFirst);
-    // previous_page_url (by offset) leads back to the page before.
+    // previous_page_url (a PB token: the rows just before the page's first) leads back to the page before.
     const { body: p1 } = await getJson<ListBody>(server, acct, metas[1]?.next_page_url as string);
     const { body: back } = await getJson<ListBody>(server, acct, p1.meta.previous_page_url as string);
     assert.deepEqual(back.attempts.map((a) => a.sid), newestFirst.slice(4, 8));
+    assert.equal(back.meta.page, 1);
+    assert.equal(back.meta.next_page_url !== null, true, 'a page reached backwards has the next one after it');
   });
 
   await t.test('the SDK: list with a small pageSize, each, page and nextPage walk every page', async () => {
@@ -180,5 +183,33 @@ onEachBackend('attempts: paging', async (t, server, clock) => {
     assert.deepEqual(got.filter((s) => existing.includes(s)), existing, 'every existing attempt, in order');
     assert.ok(got.every((s) => existing.includes(s) || added.includes(s)));
     clock.advance(1_000);
+  });
+
+  await t.test('previous_page_url walks back from the last page to the newest attempt, new ones included', async () => {
+    const { acct: acct4, api: api4 } = await setup(server);
+    for (let i = 0; i < 7; i++) {
+      await make(api4, 60 + i, 'sms');
+      clock.advance(1_000);
+    }
+    const all = (await acct4.client.verify.v2.verificationAttempts.list({})).map((a) => a.sid);
+    // The last page by offset, then back page by page; an attempt arrives before every step.
+    let url: string | null = '/v2/Attempts?PageSize=2&Page=3';
+    const seen: string[][] = [];
+    const added: string[] = [];
+    while (url !== null) {
+      const { status, body }: { status: number; body: ListBody } = await getJson<ListBody>(server, acct4, url);
+      assert.equal(status, 200);
+      seen.unshift(body.attempts.map((a) => a.sid));
+      added.unshift(await make(api4, 70 + added.length, 'sms'));
+      clock.advance(1_000);
+      url = body.meta.previous_page_url;
+      assert.ok(seen.length < 20, 'the walk ends');
+    }
+    const walked = seen.flat();
+    assert.equal(new Set(walked).size, walked.length, 'no attempt twice');
+    assert.deepEqual(walked.slice(-all.length), all, 'every attempt that existed, in order');
+    assert.ok(walked.slice(0, -all.length).every((s) => added.includes(s)), 'and before them only the new ones');
+    assert.ok(walked.length > all.length, 'the new attempts are reached going back');
+    for (const page of seen.slice(0, -1)) assert.equal(page.length, 2, 'only the last page is short');
   });
 }, { start: START, attemptsRatePerMinute: 1_000_000 });

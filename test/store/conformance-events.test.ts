@@ -86,7 +86,7 @@ forEachBackend('store conformance: event streams', async (t, store) => {
     assert.deepEqual((await store.listSinks(acct, { inUse: true }, page)).map((s) => s.sid), [a.sid]);
     assert.deepEqual((await store.listSinks(acct, { inUse: false }, page)).map((s) => s.sid), [b.sid]);
     assert.deepEqual((await store.listSinks(acct, { status: 'failed' }, page)).map((s) => s.sid), []);
-    assert.deepEqual((await store.listSinks(acct, {}, { after: { dateCreated: a.dateCreated, sid: a.sid }, offset: 0, limit: 50 })).map((s) => s.sid), [b.sid]);
+    assert.deepEqual((await store.listSinks(acct, {}, { cursor: { dateCreated: a.dateCreated, sid: a.sid }, offset: 0, limit: 50 })).map((s) => s.sid), [b.sid]);
     const updated = await store.updateSinkDescription(acct, a.sid, 'renamed', T0 + 5);
     assert.equal(updated?.description, 'renamed');
     assert.equal(updated?.dateUpdated, T0 + 5);

@@ -83,7 +83,7 @@ forEachBackend('store conformance: accounts and services', async (t, store) => {
     const walked: string[] = [];
     let after: { dateCreated: number; sid: string } | undefined;
     for (;;) {
-      const page = await store.listServices(acct, { after, offset: 0, limit: 2 });
+      const page = await store.listServices(acct, { cursor: after, offset: 0, limit: 2 });
       if (page.length === 0) break;
       walked.push(...sids(page));
       after = cursor(page[page.length - 1]!);
@@ -92,9 +92,23 @@ forEachBackend('store conformance: accounts and services', async (t, store) => {
 
     // A cursor in the middle of a tie; offset is ignored when a cursor is given.
     const mid = expected[3]!;
-    assert.deepEqual(sids(await store.listServices(acct, { after: cursor(mid), offset: 0, limit: 50 })), sids(expected.slice(4)));
-    assert.deepEqual(sids(await store.listServices(acct, { after: cursor(mid), offset: 1, limit: 50 })), sids(expected.slice(4)));
-    assert.deepEqual(await store.listServices(acct, { after: cursor(expected[5]!), offset: 0, limit: 50 }), []);
+    assert.deepEqual(sids(await store.listServices(acct, { cursor: cursor(mid), offset: 0, limit: 50 })), sids(expected.slice(4)));
+    assert.deepEqual(sids(await store.listServices(acct, { cursor: cursor(mid), offset: 1, limit: 50 })), sids(expected.slice(4)));
+    assert.deepEqual(await store.listServices(acct, { cursor: cursor(expected[5]!), offset: 0, limit: 50 }), []);
+
+    // Backwards (previous pages): the rows just before a cursor, still in listing order, across ties.
+    const back = (at: Service, limit: number) => store.listServices(acct, { cursor: cursor(at), back: true, offset: 0, limit });
+    assert.deepEqual(sids(await back(mid, 2)), sids(expected.slice(1, 3)));
+    assert.deepEqual(sids(await back(mid, 50)), sids(expected.slice(0, 3)));
+    assert.deepEqual(await back(expected[0]!, 50), []);
+    const walkedBack: string[] = [expected[5]!.sid];
+    for (let at = expected[5]!; ; ) {
+      const page = await back(at, 2);
+      if (page.length === 0) break;
+      walkedBack.unshift(...sids(page));
+      at = page[0]!;
+    }
+    assert.deepEqual(walkedBack, sids(expected), 'walking back visits every service once');
   });
 
   await t.test("deleteService: false for unknown or foreign, cascades to that service's rows only", async () => {

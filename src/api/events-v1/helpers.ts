@@ -68,5 +68,5 @@ export function keyedEnvelope<T>(
   filters: Record<string, string | undefined> = {},
 ): Record<string, unknown> {
   const at = { page: req.page, pageSize: req.pageSize, token: req.after === undefined ? undefined : encodeKey(req.after) };
-  return pagedEnvelope(key, baseUrl, path, at, rows, (last) => encodeKey(keyOf(last)), serialize, filters);
+  return pagedEnvelope(key, baseUrl, path, at, rows, { after: (last) => encodeKey(keyOf(last)) }, serialize, filters);
 }

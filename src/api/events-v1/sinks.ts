@@ -4,7 +4,7 @@ import { SINK_STATUSES, type EventDeps, createSink, deleteSink, getSink, listSin
 import type { BlockedNetworks } from '../../domain/events/networks.js';
 import type { SinkStatus } from '../../domain/events/types.js';
 import { route, type ApiContext } from '../context.js';
-import { envelope, readPage } from '../paging.js';
+import { envelope, pageQuery, readPage } from '../paging.js';
 import { serializeSink } from '../serialize/sink.js';
 import { sidInPath } from './helpers.js';
 
@@ -29,7 +29,7 @@ export function sinkRoutes(app: FastifyInstance, ctx: ApiContext, blockedNetwork
       throw invalidParameter('Status', `must be one of ${SINK_STATUSES.join(', ')}`);
     }
     const filter = { inUse, status: status as SinkStatus | undefined };
-    const rows = await listSinks(deps, req.accountSid, filter, { after: page.after, offset: page.offset, limit: page.pageSize + 1 });
+    const rows = await listSinks(deps, req.accountSid, filter, pageQuery(page));
     return envelope('sinks', ctx.baseUrl, '/v1/Sinks', page, rows, (s) => serializeSink(s, ctx.baseUrl), {
       InUse: inUse === undefined ? undefined : String(inUse),
       Status: status,

@@ -7,7 +7,7 @@ import {
   updateSubscription,
 } from '../../domain/events/subscriptions.js';
 import { route, type ApiContext } from '../context.js';
-import { envelope, readPage } from '../paging.js';
+import { envelope, pageQuery, readPage } from '../paging.js';
 import { serializeSubscription } from '../serialize/subscription.js';
 import { allValues, sidInPath } from './helpers.js';
 
@@ -27,7 +27,7 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: ApiContext): void 
   route(app, ctx, 'GET', '/v1/Subscriptions', async (req, _reply, p) => {
     const page = readPage(p);
     const sinkSid = p.sid('SinkSid', 'DG');
-    const rows = await listSubscriptions(deps, req.accountSid, { sinkSid }, { after: page.after, offset: page.offset, limit: page.pageSize + 1 });
+    const rows = await listSubscriptions(deps, req.accountSid, { sinkSid }, pageQuery(page));
     return envelope('subscriptions', ctx.baseUrl, '/v1/Subscriptions', page, rows, (s) => serializeSubscription(s, ctx.baseUrl), { SinkSid: sinkSid });
   });
 

@@ -3,7 +3,7 @@ import { enforceRateLimit, fetchAttempt, listAttempts, summarize, type AttemptsD
 import { notFound } from '../../domain/errors.js';
 import { isSid } from '../../domain/ids.js';
 import { pathParam, route, type ApiContext } from '../context.js';
-import { envelope, readPage } from '../paging.js';
+import { envelope, pageQuery, readPage } from '../paging.js';
 import { serializeAttempt, serializeSummary } from '../serialize/attempt.js';
 import { readAttemptFilter, readSummaryFilter } from './attempt-params.js';
 
@@ -13,7 +13,7 @@ export function attemptRoutes(app: FastifyInstance, ctx: ApiContext, deps: Attem
     await enforceRateLimit(deps, req.accountSid);
     const page = readPage(p);
     const { filter, echo } = readAttemptFilter(p);
-    const rows = await listAttempts(deps, req.accountSid, filter, { before: page.after, offset: page.offset, limit: page.pageSize + 1 });
+    const rows = await listAttempts(deps, req.accountSid, filter, pageQuery(page));
     return envelope('attempts', ctx.baseUrl, '/v2/Attempts', page, rows, (a) => serializeAttempt(a, ctx.baseUrl), echo);
   });
 

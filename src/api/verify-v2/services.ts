@@ -3,7 +3,7 @@ import { createService, deleteService, getService, listServices, updateService }
 import { isSid } from '../../domain/ids.js';
 import { notFound } from '../../domain/errors.js';
 import { route, pathParam, type ApiContext } from '../context.js';
-import { envelope, readPage } from '../paging.js';
+import { envelope, pageQuery, readPage } from '../paging.js';
 import { serializeService } from '../serialize/service.js';
 import { readServicePatch } from './service-params.js';
 
@@ -22,7 +22,7 @@ export function servicesRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   route(app, ctx, 'GET', '/v2/Services', async (req, _reply, p) => {
     const page = readPage(p);
-    const rows = await listServices(deps, req.accountSid, { after: page.after, offset: page.offset, limit: page.pageSize + 1 });
+    const rows = await listServices(deps, req.accountSid, pageQuery(page));
     return envelope('services', ctx.baseUrl, '/v2/Services', page, rows, (s) => serializeService(s, ctx.baseUrl));
   });
 

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { TwilioError, notFound } from '../errors.js';
-import type { AttemptFilter, Cursor, Store, SummaryFilter } from '../ports.js';
+import type { AttemptFilter, PageQuery, Store, SummaryFilter } from '../ports.js';
 import type { SendAttempt } from '../types.js';
 
 export interface AttemptsDeps {
@@ -32,7 +32,7 @@ export async function fetchAttempt(deps: AttemptsDeps, accountSid: string, sid: 
   return attempt;
 }
 
-export function listAttempts(deps: AttemptsDeps, accountSid: string, filter: AttemptFilter, page: { before?: Cursor; offset: number; limit: number }) {
+export function listAttempts(deps: AttemptsDeps, accountSid: string, filter: AttemptFilter, page: PageQuery) {
   return deps.store.listAttempts(accountSid, filter, page);
 }
 

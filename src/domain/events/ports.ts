@@ -1,4 +1,4 @@
-import type { Cursor } from '../ports.js';
+import type { PageQuery } from '../ports.js';
 import type {
   ClaimedDelivery,
   DeliveryAttemptRecord,
@@ -16,11 +16,6 @@ export interface Settlement {
   retryAt: number | null;
 }
 
-export interface Page {
-  after?: Cursor;
-  offset: number;
-  limit: number;
-}
 
 /** What the outbox needs inside a verification's transaction. */
 export interface OutboxTx {
@@ -34,7 +29,7 @@ export interface OutboxTx {
 export interface EventStore {
   insertSink(s: Sink): Promise<void>;
   getSink(accountSid: string, sid: string): Promise<Sink | undefined>;
-  listSinks(accountSid: string, filter: { inUse?: boolean; status?: SinkStatus }, page: Page): Promise<Sink[]>;
+  listSinks(accountSid: string, filter: { inUse?: boolean; status?: SinkStatus }, page: PageQuery): Promise<Sink[]>;
   updateSinkDescription(accountSid: string, sid: string, description: string, at: number): Promise<Sink | undefined>;
   /** Deletes the sink with its subscriptions and undelivered events for it. */
   deleteSink(accountSid: string, sid: string): Promise<boolean>;
@@ -42,7 +37,7 @@ export interface EventStore {
   /** Stores the subscription with its types; MissingParent when the sink is gone. */
   insertSubscription(s: Subscription, types: SubscribedEvent[]): Promise<void>;
   getSubscription(accountSid: string, sid: string): Promise<Subscription | undefined>;
-  listSubscriptions(accountSid: string, filter: { sinkSid?: string }, page: Page): Promise<Subscription[]>;
+  listSubscriptions(accountSid: string, filter: { sinkSid?: string }, page: PageQuery): Promise<Subscription[]>;
   updateSubscriptionDescription(accountSid: string, sid: string, description: string, at: number): Promise<Subscription | undefined>;
   deleteSubscription(accountSid: string, sid: string): Promise<boolean>;
 

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { invalidParameter, missingParameter, notFound } from '../errors.js';
 import type { IdGenerator } from '../ids.js';
-import { MissingParent, type Cursor } from '../ports.js';
+import { MissingParent, type Cursor, type PageQuery } from '../ports.js';
 import { TEST_EVENT_TYPE } from './catalog.js';
 import { testEvent } from './cloudevent.js';
 import { BlockedNetworks, DEFAULT_BLOCKED_NETWORKS, blockedReason, literalAddress } from './networks.js';
@@ -61,7 +61,7 @@ export function listSinks(
   deps: EventDeps,
   accountSid: string,
   filter: { inUse?: boolean; status?: SinkStatus },
-  page: { after?: Cursor; offset: number; limit: number },
+  page: PageQuery,
 ): Promise<Sink[]> {
   return deps.store.listSinks(accountSid, filter, page);
 }

@@ -1,6 +1,6 @@
 import { invalidParameter, missingParameter, notFound } from '../errors.js';
 import { isSid } from '../ids.js';
-import { MissingParent, UniqueViolation, type Cursor } from '../ports.js';
+import { MissingParent, UniqueViolation, type Cursor, type PageQuery } from '../ports.js';
 import { EVENT_TYPES, eventType, schemaVersions } from './catalog.js';
 import { requiredText, type EventDeps } from './sinks.js';
 import type { SubscribedEvent, Subscription } from './types.js';
@@ -53,7 +53,7 @@ export function listSubscriptions(
   deps: EventDeps,
   accountSid: string,
   filter: { sinkSid?: string },
-  page: { after?: Cursor; offset: number; limit: number },
+  page: PageQuery,
 ): Promise<Subscription[]> {
   return deps.store.listSubscriptions(accountSid, filter, page);
 }

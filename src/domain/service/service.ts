@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { TwilioError, invalidParam, notFound } from '../errors.js';
 import type { IdGenerator } from '../ids.js';
-import type { Cursor, Store } from '../ports.js';
+import type { Cursor, PageQuery, Store } from '../ports.js';
 import type { Service, ServiceConfig } from '../types.js';
 
 export interface ServiceDeps {
@@ -113,6 +113,6 @@ export async function deleteService(deps: ServiceDeps, accountSid: string, sid: 
   if (!(await deps.store.deleteService(accountSid, sid))) throw missing(sid);
 }
 
-export function listServices(deps: ServiceDeps, accountSid: string, page: { after?: Cursor; offset: number; limit: number }): Promise<Service[]> {
+export function listServices(deps: ServiceDeps, accountSid: string, page: PageQuery): Promise<Service[]> {
   return deps.store.listServices(accountSid, page);
 }
