@@ -86,21 +86,28 @@ export function pagedEnvelope<T>(
     `${baseUrl}${path}?${prefix}PageSize=${at.pageSize}&Page=${page}${token ? `&PageToken=${token}` : ''}`;
   const first = items[0];
   const last = items[items.length - 1];
-  // A page read backwards always has the page it was reached from after it.
-  const hasNext = last !== undefined && (at.back || rows.length > at.pageSize);
   const previousPage = Math.max(at.page - 1, 0);
-  const previous = first !== undefined && tokens.before ? pageUrl(previousPage, tokens.before(first)) : pageUrl(previousPage);
-  // Read backwards, an extra row means rows before this page even at page 0 (newer rows came in).
-  const hasPrevious = at.page > 0 || (at.back === true && rows.length > at.pageSize);
+  let previous: string | null;
+  let next: string | null;
+  if (at.back) {
+    // Read backwards, only the extra row says that rows come before (whatever the page number:
+    // rows may have been added or deleted meanwhile), and the page it was reached from comes after;
+    // an empty page (everything before the cursor gone) leads back to the start.
+    previous = rows.length > at.pageSize && first !== undefined ? pageUrl(previousPage, tokens.before!(first)) : null;
+    next = last !== undefined ? pageUrl(at.page + 1, tokens.after(last)) : pageUrl(0);
+  } else {
+    previous = at.page === 0 ? null : first !== undefined && tokens.before ? pageUrl(previousPage, tokens.before(first)) : pageUrl(previousPage);
+    next = rows.length > at.pageSize && last !== undefined ? pageUrl(at.page + 1, tokens.after(last)) : null;
+  }
   return {
     [key]: items.map(serialize),
     meta: {
       page: at.page,
       page_size: at.pageSize,
       first_page_url: pageUrl(0),
-      previous_page_url: hasPrevious ? previous : null,
+      previous_page_url: previous,
       url: pageUrl(at.page, at.token),
-      next_page_url: hasNext ? pageUrl(at.page + 1, tokens.after(last)) : null,
+      next_page_url: next,
       key,
     },
   };

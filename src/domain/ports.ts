@@ -109,7 +109,7 @@ export interface Store extends EventStore {
 
   insertService(s: Service): Promise<void>;
   getService(accountSid: string, sid: string): Promise<Service | undefined>;
-  /** Services after `after` in (dateCreated, sid) order; `offset` is used only when no cursor is given. */
+  /** One page of services in (dateCreated, sid) order (see PageQuery). */
   listServices(accountSid: string, page: PageQuery): Promise<Service[]>;
   /**
    * Applies `change` to the current service under a row lock and stores the result, so concurrent
@@ -127,7 +127,7 @@ export interface Store extends EventStore {
   listStatusChanges(verificationSid: string): Promise<StatusChange[]>;
   updateSendStatus(sid: string, messageStatus: string, errorCode: number | null, at: number): Promise<void>;
 
-  /** Attempts of one account, newest first, keyset-paged after `before` (exclusive). */
+  /** One page of an account's attempts, newest first (see PageQuery). */
   listAttempts(accountSid: string, filter: AttemptFilter, page: PageQuery): Promise<SendAttempt[]>;
   getAttempt(accountSid: string, sid: string): Promise<SendAttempt | undefined>;
   summarizeAttempts(accountSid: string, filter: SummaryFilter): Promise<AttemptTotals>;

@@ -3,7 +3,7 @@ import type { Cursor, PageQuery } from '../domain/ports.js';
 
 /**
  * Rows strictly after (`asc`) or before (`desc`) a cursor in (date_created, sid) order, for the
- * services and attempts lists. The redundant bound on date_created alone is what both planners
+ * lists read through listPage. The redundant bound on date_created alone is what both planners
  * turn into an index range; the OR by itself is a filter, which makes page N cost the N pages
  * before it (measured at 1M rows). Operators come from this fixed pair, never from input.
  */

@@ -185,6 +185,17 @@ onEachBackend('attempts: paging', async (t, server, clock) => {
     clock.advance(1_000);
   });
 
+  await t.test('previous_page_url from inside a millisecond tie: the rows just before, by sid', async () => {
+    // newestFirst[0..2] share a millisecond; page 1 of size 2 starts at the third of them.
+    const { body: p1 } = await getJson<ListBody>(server, acct, '/v2/Attempts?PageSize=2&Page=1');
+    assert.deepEqual(p1.attempts.map((a) => a.sid), newestFirst.slice(2, 4));
+    const { body: back } = await getJson<ListBody>(server, acct, p1.meta.previous_page_url as string);
+    assert.deepEqual(back.attempts.map((a) => a.sid), newestFirst.slice(0, 2));
+    assert.equal(back.meta.previous_page_url, null);
+    const { body: p1again } = await getJson<ListBody>(server, acct, back.meta.next_page_url as string);
+    assert.deepEqual(p1again.attempts.map((a) => a.sid), newestFirst.slice(2, 4));
+  });
+
   await t.test('previous_page_url walks back from the last page to the newest attempt, new ones included', async () => {
     const { acct: acct4, api: api4 } = await setup(server);
     for (let i = 0; i < 7; i++) {

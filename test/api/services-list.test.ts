@@ -190,3 +190,51 @@ onEachBackend('services created in the same millisecond page each exactly once',
   // Ties on date_created are broken by SID.
   assert.deepEqual(pages.flat(), [...sids].sort());
 }, CLOCK);
+
+onEachBackend('previous pages by PB token: after deletions, past the start, bad tokens', async (t, server, clock) => {
+  const acct = await server.account();
+  const sids = await createSeven(acct, clock, 0); // all in one millisecond: the sid breaks the tie
+  const ordered = [...sids].sort();
+  const names = (body: { services: Array<{ sid: string }> }) => body.services.map((s) => s.sid);
+
+  await t.test('a backward page says there is nothing before it by itself, whatever its page number', async () => {
+    const last = await rawList(server, acct, '?PageSize=2&Page=3');
+    assert.deepEqual(names(last.body), ordered.slice(6));
+    const previous = onServer(server, last.body.meta.previous_page_url);
+    // Everything but the two rows just before the last page goes.
+    for (const sid of ordered.slice(0, 4)) await acct.client.verify.v2.services(sid).remove();
+    const back = await rawList(server, acct, previous.slice('/v2/Services'.length));
+    assert.deepEqual(names(back.body), ordered.slice(4, 6));
+    assert.equal(back.body.meta.page, 2);
+    assert.equal(back.body.meta.previous_page_url, null, 'no rows before it, though its Page is 2');
+    const forward = await rawList(server, acct, onServer(server, back.body.meta.next_page_url).slice('/v2/Services'.length));
+    assert.deepEqual(names(forward.body), ordered.slice(6));
+  });
+
+  await t.test('a backward page that is short or empty never points at rows already seen', async () => {
+    const all = names((await rawList(server, acct, '')).body);
+    assert.deepEqual(all, ordered.slice(4));
+    // Page 1's PB link reads back to the first row.
+    const p1 = await rawList(server, acct, '?PageSize=1&Page=1');
+    const toFirst = await rawList(server, acct, onServer(server, p1.body.meta.previous_page_url).slice('/v2/Services'.length));
+    assert.deepEqual(names(toFirst.body), all.slice(0, 1));
+    assert.equal(toFirst.body.meta.previous_page_url, null);
+    // Delete that first row: reading back from the second now finds nothing; the page leads to the start.
+    await acct.client.verify.v2.services(all[0]!).remove();
+    const empty = await rawList(server, acct, onServer(server, p1.body.meta.previous_page_url).slice('/v2/Services'.length));
+    assert.deepEqual(empty.body.services, []);
+    assert.equal(empty.body.meta.previous_page_url, null);
+    assert.equal(empty.body.meta.next_page_url, `${server.baseUrl}/v2/Services?PageSize=1&Page=0`);
+  });
+
+  await t.test('a malformed PB token is a 400, and so is one on a list keyed by type', async () => {
+    for (const bad of ['PB', 'PBxyz', `PB${Buffer.from('1:nope').toString('base64url')}`]) {
+      const { status, body } = await rawList(server, acct, `?PageToken=${bad}`);
+      assert.equal(status, 400, bad);
+      assert.equal(body.code, 60200, bad);
+    }
+    const token = `PB${Buffer.from(`1:VA${'0'.repeat(32)}`).toString('base64url')}`;
+    const res = await server.fetch(`/v1/Types?PageToken=${token}`, { auth: { user: acct.sid, pass: acct.authToken } });
+    assert.equal(res.status, 400);
+  });
+}, CLOCK);

@@ -16,7 +16,6 @@ export interface Settlement {
   retryAt: number | null;
 }
 
-
 /** What the outbox needs inside a verification's transaction. */
 export interface OutboxTx {
   /** Sinks of the account with a subscription to `type`, each once. */
