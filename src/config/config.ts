@@ -75,6 +75,16 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
     }
     return n;
   };
+  const onOff = (key: string, def: 'on' | 'off'): boolean => {
+    const v = env[key] || def;
+    if (v !== 'on' && v !== 'off') problems.push(`${key} must be on or off (got ${JSON.stringify(v)})`);
+    return v === 'on';
+  };
+  const httpUrl = (key: string): string | null => {
+    const v = env[key] || null;
+    if (v && !(/^https?:\/\//.test(v) && URL.canParse(v))) problems.push(`${key} must be an http:// or https:// URL`);
+    return v;
+  };
 
   const host = env.HOST || '127.0.0.1';
   const port = int('PORT', 4000, 0, 65535);
@@ -127,16 +137,6 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
       problems.push(`EVENTS_WEBHOOK_BLOCKED_NETWORKS ${(err as Error).message}`);
     }
   }
-  const onOff = (key: string, def: 'on' | 'off'): boolean => {
-    const v = env[key] || def;
-    if (v !== 'on' && v !== 'off') problems.push(`${key} must be on or off (got ${JSON.stringify(v)})`);
-    return v === 'on';
-  };
-  const httpUrl = (key: string): string | null => {
-    const v = env[key] || null;
-    if (v && !(/^https?:\/\//.test(v) && URL.canParse(v))) problems.push(`${key} must be an http:// or https:// URL`);
-    return v;
-  };
 
   const config: Config = {
     host,

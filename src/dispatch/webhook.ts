@@ -1,6 +1,6 @@
 import { promises as dns, type LookupAddress, type LookupOptions } from 'node:dns';
 import { Agent, fetch } from 'undici';
-import { BLOCKED, blockedReason, literalAddress, type BlockedNetworks } from '../domain/events/networks.js';
+import { BLOCKED, literalRefusal, type BlockedNetworks } from '../domain/events/networks.js';
 import type { CloudEvent, DeliveryOutcome, WebhookSinkConfig } from '../domain/events/types.js';
 import { signJsonRequest } from './signature.js';
 
@@ -62,8 +62,7 @@ export class WebhookSender {
     const target = new URL(config.destination);
     target.hash = '';
     // An address written in the URL is connected to without a lookup, so it is judged here.
-    const literal = literalAddress(target);
-    const refused = literal === undefined ? undefined : blockedReason(this.blocked, literal);
+    const refused = literalRefusal(this.blocked, target);
     if (refused) return { ok: false, statusCode: null, error: refused, latencyMs: elapsed() };
     const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'verifyd-event-streams' };
     if (target.username || target.password) {

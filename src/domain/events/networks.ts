@@ -66,7 +66,11 @@ export function literalAddress(url: URL): string | undefined {
 
 export const BLOCKED = 'in a network this server does not deliver to (EVENTS_WEBHOOK_BLOCKED_NETWORKS)';
 
-/** Why an address is refused as a destination, or undefined when it may be requested. */
-export function blockedReason(blocked: BlockedNetworks, address: string): string | undefined {
-  return blocked.blocks(address) ? `${address} is ${BLOCKED}` : undefined;
+/**
+ * Why a URL that names an IP address outright is refused, or undefined when it names an allowed
+ * one or a host name (judged by what it resolves to, when a connection is opened).
+ */
+export function literalRefusal(blocked: BlockedNetworks, url: URL): string | undefined {
+  const address = literalAddress(url);
+  return address !== undefined && blocked.blocks(address) ? `${address} is ${BLOCKED}` : undefined;
 }

@@ -4,7 +4,7 @@ import type { IdGenerator } from '../ids.js';
 import { MissingParent, type Cursor, type PageQuery } from '../ports.js';
 import { TEST_EVENT_TYPE } from './catalog.js';
 import { testEvent } from './cloudevent.js';
-import { BlockedNetworks, DEFAULT_BLOCKED_NETWORKS, blockedReason, literalAddress } from './networks.js';
+import { BlockedNetworks, DEFAULT_BLOCKED_NETWORKS, literalRefusal } from './networks.js';
 import type { EventStore } from './ports.js';
 import type { KinesisSinkConfig, OutboxEvent, Sink, SinkConfig, SinkStatus, SinkType, WebhookSinkConfig } from './types.js';
 
@@ -130,8 +130,7 @@ const FIELD = 'SinkConfiguration';
  * judged at every delivery by what it resolves to then (see dispatch/webhook.ts).
  */
 function refuseBlockedAddress(blocked: BlockedNetworks, destination: string): void {
-  const address = literalAddress(new URL(destination));
-  const reason = address === undefined ? undefined : blockedReason(blocked, address);
+  const reason = literalRefusal(blocked, new URL(destination));
   if (reason) throw invalidParameter(`${FIELD}.destination`, `names ${reason}`);
 }
 
