@@ -7,7 +7,7 @@
  *   first and built again afterwards (from the database's own catalog, so whatever the migrations
  *   define); PostgreSQL then gets VACUUM ANALYZE, as autovacuum would do to a table this size.
  * - analyze (verifyd stopped): for every query shape, the exact SQL the app runs (captured from
- *   src/storage/attempt-queries.ts through Kysely's log), its plan, and its execution time in
+ *   src/storage/attempts.ts through Kysely's log), its plan, and its execution time in
  *   process; the cost per insert of the attempts indexes (through the app's own store and
  *   insertSend); then the same plans and timings with the 002 attempts indexes dropped.
  */
@@ -17,8 +17,11 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type CompiledQuery } from 'kysely';
 import pg from 'pg';
 import type { SendAttempt } from '../src/domain/types.js';
-import { listAttempts, purgeAttempts, purgeVerifications, summarizeAttempts } from '../src/storage/attempt-queries.js';
-import { openStore } from '../src/storage/open.js';
+import { SqlAttemptStore } from '../src/storage/attempts.js';
+import { POSTGRES, SQLITE } from '../src/storage/dialect.js';
+import { openStores } from '../src/storage/open.js';
+import { CommitSignal } from '../src/storage/outbox.js';
+import { SqlVerificationStore } from '../src/storage/verifications.js';
 import type { Database } from '../src/storage/schema.js';
 import {
   latencyOf,
@@ -248,26 +251,24 @@ async function capturingKysely(target: DbTarget): Promise<{ db: Kysely<Database>
 async function captureQueries(spec: AnalyzeSpec): Promise<Array<{ name: string; sql: string; params: readonly unknown[]; dml: boolean }>> {
   const k = await capturingKysely(spec.target);
   const out: Array<{ name: string; sql: string; params: readonly unknown[]; dml: boolean }> = [];
+  const attempts = new SqlAttemptStore(k.db);
+  const verifications = new SqlVerificationStore(k.db, spec.target.store === 'sqlite' ? SQLITE : POSTGRES, new CommitSignal());
   try {
     for (const s of spec.shapes) {
       if (s.kind === 'list') {
-        await listAttempts(k.db, spec.accountSid, s.filter, { cursor: s.page?.cursor, back: s.page?.back, offset: s.page?.offset ?? 0, limit: spec.pageSize + 1 });
+        await attempts.listAttempts(spec.accountSid, s.filter, { cursor: s.page?.cursor, back: s.page?.back, offset: s.page?.offset ?? 0, limit: spec.pageSize + 1 });
       } else {
-        await summarizeAttempts(k.db, spec.accountSid, s.filter);
+        await attempts.summarizeAttempts(spec.accountSid, s.filter);
       }
       const q = k.last();
       out.push({ name: s.name, sql: q.sql, params: q.parameters, dml: false });
     }
     // Nothing is older than the oldest row: the purge deletes nothing, but still looks for it.
-    await k.db.transaction().execute(async (trx) => {
-      await purgeAttempts(trx, spec.oldest - 1, 1000);
-    });
+    await attempts.purgeAttempts(spec.oldest - 1, 1000);
     const q = k.last();
     out.push({ name: 'retention purge (every 60 s)', sql: q.sql, params: q.parameters, dml: true });
     // The same job then deletes the verifications left without attempts (none here either).
-    await k.db.transaction().execute(async (trx) => {
-      await purgeVerifications(trx, spec.oldest - 1, 1000);
-    });
+    await verifications.purgeVerifications(spec.oldest - 1, 1000);
     const v = k.last();
     out.push({ name: 'retention purge: verifications', sql: v.sql, params: v.parameters, dml: true });
   } finally {
@@ -378,7 +379,7 @@ interface Dest {
 
 /** Inserts through the app's store exactly as a start does (insertSend numbers the attempt in SQL). */
 async function insertCost(target: DbTarget, dests: Dest[], accountSid: string, count: number, batch: number): Promise<InsertCost> {
-  const store = await openStore({
+  const stores = await openStores({
     databaseUrl: target.store === 'postgres' ? target.url : null,
     sqlitePath: target.store === 'sqlite' ? target.path : '',
     poolSize: 1,
@@ -395,20 +396,20 @@ async function insertCost(target: DbTarget, dests: Dest[], accountSid: string, c
     };
   };
   try {
-    for (let i = 0; i < 500; i++) await store.transaction((tx) => tx.insertSend(attempt()));
+    for (let i = 0; i < 500; i++) await stores.verifications.transaction((tx) => tx.insertSend(attempt()));
     let t = performance.now();
-    for (let i = 0; i < count; i++) await store.transaction((tx) => tx.insertSend(attempt()));
+    for (let i = 0; i < count; i++) await stores.verifications.transaction((tx) => tx.insertSend(attempt()));
     const singleUs = ((performance.now() - t) * 1000) / count;
     t = performance.now();
     for (let i = 0; i < count; i += batch) {
-      await store.transaction(async (tx) => {
+      await stores.verifications.transaction(async (tx) => {
         for (let j = 0; j < batch; j++) await tx.insertSend(attempt());
       });
     }
     const batchUs = ((performance.now() - t) * 1000) / (Math.ceil(count / batch) * batch);
     return { singleUs, batchUs };
   } finally {
-    await store.close();
+    await stores.close();
   }
 }
 

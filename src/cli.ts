@@ -3,7 +3,7 @@ import { createAccount, createApiKey } from './accounts/accounts.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { systemClock } from './domain/clock.js';
 import { isSid } from './domain/ids.js';
-import { openStore } from './storage/open.js';
+import { openStores } from './storage/open.js';
 
 const USAGE = `usage:
   npm run cli -- account create [--name NAME]
@@ -19,23 +19,23 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, poolSize: 1 });
+  const stores = await openStores({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, poolSize: 1 });
   try {
     if (resource === 'account') {
-      const a = await createAccount(store, systemClock, { friendlyName: values.name });
+      const a = await createAccount(stores.accounts, systemClock, { friendlyName: values.name });
       process.stdout.write(`TWILIO_ACCOUNT_SID=${a.sid}\nTWILIO_AUTH_TOKEN=${a.authToken}\n`);
       return 0;
     }
     const accountSid = values.account ?? '';
-    if (!isSid(accountSid, 'AC') || !(await store.getAccount(accountSid))) {
+    if (!isSid(accountSid, 'AC') || !(await stores.accounts.getAccount(accountSid))) {
       process.stderr.write(`unknown account: ${JSON.stringify(accountSid)}\n`);
       return 1;
     }
-    const key = await createApiKey(store, systemClock, accountSid, values.name);
+    const key = await createApiKey(stores.accounts, systemClock, accountSid, values.name);
     process.stdout.write(`API_KEY_SID=${key.sid}\nAPI_KEY_SECRET=${key.secret}\nACCOUNT_SID=${accountSid}\n`);
     return 0;
   } finally {
-    await store.close();
+    await stores.close();
   }
 }
 

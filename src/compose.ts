@@ -3,53 +3,63 @@ import type { Config } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { CodeKeyring } from './domain/code/keys.js';
 import { newSid } from './domain/ids.js';
-import type { ServiceDeps } from './domain/service/service.js';
-import type { VerificationDeps } from './domain/verification/deps.js';
+import type { DomainDeps } from './api/context.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
 import { KinesisSender } from './dispatch/kinesis.js';
 import { WEBHOOK_TIMEOUT_MS, WebhookSender } from './dispatch/webhook.js';
-import { openStore } from './storage/open.js';
-import type { KyselyStore } from './storage/kysely-store.js';
+import { openStores } from './storage/open.js';
+import type { Stores } from './storage/stores.js';
 
-/** What delivering events needs: the store and a sender per sink type. */
+/** What delivering events needs: the stores and a sender per sink type. */
 export interface DeliveryComposition {
-  store: KyselyStore;
+  stores: Stores;
   clock: Clock;
   kinesis: KinesisSender;
   webhook: WebhookSender;
 }
 
-export interface Composition extends DeliveryComposition {
-  services: ServiceDeps;
-  verifications: VerificationDeps;
-}
+export interface Composition extends DeliveryComposition, DomainDeps {}
 
 export interface Log {
   error(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
 }
 
+/** The settings the use cases read (tests hand in their own). */
+export type DomainSettings = Pick<Config, 'codeKeys' | 'verificationTtlMs' | 'publicBaseUrl' | 'prices' | 'attemptsRatePerMinute'> & {
+  events: Pick<Config['events'], 'webhookBlockedNetworks'>;
+};
+
 /** The one place that knows every concrete adapter. */
 export async function compose(config: Config, clock: Clock = systemClock): Promise<Composition> {
   const delivery = await composeDelivery(config, clock);
-  const { store } = delivery;
-  const services: ServiceDeps = { store, clock, ids: newSid };
-  const verifications: VerificationDeps = {
-    store,
-    delivery: new InboxDelivery(store, clock),
-    keys: new CodeKeyring(config.codeKeys),
-    clock,
-    ids: newSid,
-    ttlMs: config.verificationTtlMs,
-    snaBaseUrl: config.publicBaseUrl,
-    prices: config.prices,
+  return { ...delivery, ...composeDomain(delivery.stores, config, clock) };
+}
+
+/** Each use-case family with the stores it uses and nothing more. */
+export function composeDomain(stores: Stores, config: DomainSettings, clock: Clock): DomainDeps {
+  return {
+    services: { store: stores.services, clock, ids: newSid },
+    verifications: {
+      store: stores.verifications,
+      delivery: new InboxDelivery(stores.inbox, clock),
+      keys: new CodeKeyring(config.codeKeys),
+      clock,
+      ids: newSid,
+      ttlMs: config.verificationTtlMs,
+      snaBaseUrl: config.publicBaseUrl,
+      prices: config.prices,
+    },
+    attempts: { store: stores.attempts, throttle: stores.apiThrottle, clock, ratePerMinute: config.attemptsRatePerMinute },
+    events: { store: stores.sinks, outbox: stores.outbox, clock, ids: newSid, blockedNetworks: config.events.webhookBlockedNetworks },
+    inbox: { store: stores.inbox },
+    sna: { store: stores.sna, clock },
   };
-  return { ...delivery, services, verifications };
 }
 
 /** The store and the senders alone, for a process that only delivers events (no code keys needed). */
 export async function composeDelivery(config: Config, clock: Clock = systemClock): Promise<DeliveryComposition> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, poolSize: config.dbPoolSize });
+  const stores = await openStores({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, poolSize: config.dbPoolSize });
   const kinesis = new KinesisSender({
     endpoint: config.events.kinesisEndpoint ?? undefined,
     region: config.events.kinesisRegion ?? undefined,
@@ -58,12 +68,12 @@ export async function composeDelivery(config: Config, clock: Clock = systemClock
     timeoutMs: WEBHOOK_TIMEOUT_MS,
   });
   const webhook = new WebhookSender(config.events.webhookBlockedNetworks);
-  return { store, clock, kinesis, webhook };
+  return { stores, clock, kinesis, webhook };
 }
 
 /** A dispatcher over the composed store, woken by this process's own commits to the outbox. */
 export function composeDispatcher(c: DeliveryComposition, config: Config, log: Log): Dispatcher {
-  const dispatcher = new Dispatcher(c.store, c.clock, { webhook: c.webhook, kinesis: c.kinesis }, log, {
+  const dispatcher = new Dispatcher(c.stores.outbox, c.stores.accounts, c.clock, { webhook: c.webhook, kinesis: c.kinesis }, log, {
     batchSize: 100,
     maxInFlight: 1000,
     webhookBatch: 100,
@@ -74,6 +84,6 @@ export function composeDispatcher(c: DeliveryComposition, config: Config, log: L
     webhookTimeoutMs: WEBHOOK_TIMEOUT_MS,
     retry: { baseMs: config.events.retryBaseMs, capMs: 10 * 60_000, windowMs: config.events.retryWindowMs },
   });
-  c.store.onEvents = () => dispatcher.wake();
+  c.stores.onEventsCommitted(() => dispatcher.wake());
   return dispatcher;
 }

@@ -15,12 +15,12 @@ async function main(): Promise<void> {
   const c = await composeDelivery(config);
   const dispatcher = composeDispatcher(c, config, log);
   dispatcher.start();
-  log.info({ store: c.store.dialect, pollMs: config.events.pollMs }, 'verifyd event dispatcher running');
+  log.info({ store: c.stores.dialect.name, pollMs: config.events.pollMs }, 'verifyd event dispatcher running');
   closeOnSignals(log, async () => {
     await dispatcher.stop();
     c.kinesis.close();
     await c.webhook.close();
-    await c.store.close();
+    await c.stores.close();
   });
 }
 

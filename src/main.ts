@@ -9,16 +9,14 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const c = await compose(config);
   const app = await buildApp({
-    services: c.services,
-    verifications: c.verifications,
+    ...c,
+    accounts: c.stores.accounts,
     publicBaseUrl: config.publicBaseUrl,
     bodyLimitBytes: config.bodyLimitBytes,
     logLevel: config.logLevel,
-    attemptsRatePerMinute: config.attemptsRatePerMinute,
-    webhookBlockedNetworks: config.events.webhookBlockedNetworks,
   });
 
-  const created = await bootstrapAccount(c.store, c.clock, { accountSid: config.bootstrapAccountSid, authToken: config.bootstrapAuthToken });
+  const created = await bootstrapAccount(c.stores.accounts, c.clock, { accountSid: config.bootstrapAccountSid, authToken: config.bootstrapAuthToken });
   if (created) {
     // Printed once, to the terminal and not to the log stream, so the token never lands in log storage.
     process.stdout.write(
@@ -27,12 +25,12 @@ async function main(): Promise<void> {
     );
   }
 
-  const sweep = startExpirySweep(c.store, c.clock, config.expirySweepMs, app.log);
-  const retention = startRetention(c.store, c.clock, config.attemptRetentionMs, 60_000, app.log);
+  const sweep = startExpirySweep(c.stores.verifications, c.clock, config.expirySweepMs, app.log);
+  const retention = startRetention(c.stores, c.clock, config.attemptRetentionMs, 60_000, app.log);
   const dispatcher = config.events.dispatcher ? composeDispatcher(c, config, app.log) : undefined;
   dispatcher?.start();
   await app.listen({ host: config.host, port: config.port });
-  app.log.info({ store: c.store.dialect, publicBaseUrl: config.publicBaseUrl }, 'verifyd listening');
+  app.log.info({ store: c.stores.dialect.name, publicBaseUrl: config.publicBaseUrl }, 'verifyd listening');
 
   closeOnSignals(app.log, async () => {
     sweep.stop();
@@ -41,7 +39,7 @@ async function main(): Promise<void> {
     await dispatcher?.stop();
     c.kinesis.close();
     await c.webhook.close();
-    await c.store.close();
+    await c.stores.close();
   });
 }
 

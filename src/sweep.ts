@@ -1,5 +1,5 @@
 import type { Clock } from './domain/clock.js';
-import type { Store } from './domain/ports.js';
+import type { ApiThrottleStore, AttemptStore, OutboxStore, VerificationStore } from './domain/ports.js';
 import { expireDue } from './domain/verification/expire.js';
 
 interface Log {
@@ -10,7 +10,7 @@ interface Log {
  * Expires pending verifications whose validity ended without anyone asking. Every node runs it;
  * the store's guarded updates (SKIP LOCKED on PostgreSQL) make concurrent sweeps harmless.
  */
-export function startExpirySweep(store: Store, clock: Clock, everyMs: number, log: Log): { stop(): void; runOnce(): Promise<number> } {
+export function startExpirySweep(store: VerificationStore, clock: Clock, everyMs: number, log: Log): { stop(): void; runOnce(): Promise<number> } {
   let running = false;
   const runOnce = async (): Promise<number> => {
     if (running) return 0;
@@ -33,25 +33,35 @@ export function startExpirySweep(store: Store, clock: Clock, everyMs: number, lo
   return { stop: () => clearInterval(timer), runOnce };
 }
 
+/** What the retention purge deletes from, and the database's own upkeep. */
+export interface RetentionStores {
+  attempts: Pick<AttemptStore, 'purgeAttempts'>;
+  verifications: Pick<VerificationStore, 'purgeVerifications'>;
+  outbox: Pick<OutboxStore, 'purgeEvents'>;
+  apiThrottle: Pick<ApiThrottleStore, 'purgeApiThrottle'>;
+  /** Refreshes planner statistics where the database needs it (SQLite). */
+  optimize(): Promise<void>;
+}
+
 /**
  * Attempts, and then the finished verifications they belonged to (with their destinations, status
  * history and inbox messages), are kept for the retention period only; old rate-limit windows go
  * too. Idempotent, so every node may run it.
  */
-export function startRetention(store: Store, clock: Clock, retentionMs: number, everyMs: number, log: Log): { stop(): void; runOnce(): Promise<number> } {
+export function startRetention(stores: RetentionStores, clock: Clock, retentionMs: number, everyMs: number, log: Log): { stop(): void; runOnce(): Promise<number> } {
   const runOnce = async (): Promise<number> => {
     const now = clock.now().getTime();
     let total = 0;
     for (;;) {
-      const n = await store.purgeAttempts(now - retentionMs, 1000);
+      const n = await stores.attempts.purgeAttempts(now - retentionMs, 1000);
       total += n;
       if (n < 1000) break;
     }
-    while ((await store.purgeVerifications(now - retentionMs, 1000)) === 1000);
+    while ((await stores.verifications.purgeVerifications(now - retentionMs, 1000)) === 1000);
     // Events carry the destination too; those still being retried stay until they are settled.
-    while ((await store.purgeEvents(now - retentionMs, 1000)) === 1000);
-    await store.purgeRateCounters(now - 10 * 60_000);
-    await store.optimize?.();
+    while ((await stores.outbox.purgeEvents(now - retentionMs, 1000)) === 1000);
+    await stores.apiThrottle.purgeApiThrottle(now - 10 * 60_000);
+    await stores.optimize();
     return total;
   };
   const timer = setInterval(() => {

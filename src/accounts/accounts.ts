@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { newSid } from '../domain/ids.js';
-import type { Store } from '../domain/ports.js';
+import type { AccountStore } from '../domain/ports.js';
 import type { Account } from '../domain/types.js';
 
 const token = () => randomBytes(16).toString('hex');
 
-export async function createAccount(store: Store, clock: Clock, opts: { sid?: string; authToken?: string; friendlyName?: string } = {}): Promise<Account> {
+export async function createAccount(store: AccountStore, clock: Clock, opts: { sid?: string; authToken?: string; friendlyName?: string } = {}): Promise<Account> {
   const account: Account = {
     sid: opts.sid ?? newSid('AC'),
     authToken: opts.authToken ?? token(),
@@ -18,7 +18,7 @@ export async function createAccount(store: Store, clock: Clock, opts: { sid?: st
 }
 
 /** Creates an API key; the secret is returned once and only its SHA-256 is kept. */
-export async function createApiKey(store: Store, clock: Clock, accountSid: string, friendlyName = 'verifyd key'): Promise<{ sid: string; secret: string }> {
+export async function createApiKey(store: AccountStore, clock: Clock, accountSid: string, friendlyName = 'verifyd key'): Promise<{ sid: string; secret: string }> {
   const secret = randomBytes(24).toString('base64url');
   const sid = newSid('SK');
   await store.insertApiKey({ sid, accountSid, secretHash: createHash('sha256').update(secret).digest('hex'), friendlyName, dateCreated: clock.now().getTime() });
@@ -30,7 +30,7 @@ export async function createApiKey(store: Store, clock: Clock, accountSid: strin
  * generated one. Returns the generated credentials so the caller can print them once.
  */
 export async function bootstrapAccount(
-  store: Store,
+  store: AccountStore,
   clock: Clock,
   env: { accountSid: string | null; authToken: string | null },
 ): Promise<Account | null> {

@@ -1,13 +1,11 @@
 import formbody from '@fastify/formbody';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
-import type { ServiceDeps } from '../domain/service/service.js';
-import type { VerificationDeps } from '../domain/verification/deps.js';
+import type { AccountStore } from '../domain/ports.js';
 import { inboxRoutes } from './dev/inbox.js';
 import { eventsV1Routes } from './events-v1/index.js';
-import type { BlockedNetworks } from '../domain/events/networks.js';
 import { isSnaPath, snaRoutes } from './dev/sna.js';
-import type { ApiContext } from './context.js';
+import type { ApiContext, DomainDeps } from './context.js';
 import { authChecker, registerAuth } from './plugins/auth.js';
 import { RouteTable, clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './plugins/errors.js';
 import { loggerOptions } from './plugins/logging.js';
@@ -15,23 +13,19 @@ import { servicesRoutes } from './verify-v2/services.js';
 import { attemptRoutes } from './verify-v2/attempts.js';
 import { verificationRoutes } from './verify-v2/verifications.js';
 
-export interface AppDeps {
-  services: ServiceDeps;
-  verifications: VerificationDeps;
+export interface AppDeps extends DomainDeps {
+  /** Whom credentials are checked against. */
+  accounts: AccountStore;
   publicBaseUrl: string;
   bodyLimitBytes: number;
   logLevel: string;
-  /** Requests per minute per account to /v2/Attempts* (default 100, as Twilio). */
-  attemptsRatePerMinute?: number;
-  /** Networks webhook sinks may not name (DEFAULT_BLOCKED_NETWORKS when absent). */
-  webhookBlockedNetworks?: BlockedNetworks;
   /** Where log lines go instead of stdout (tests capture the log through it). */
   logStream?: DestinationStream;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const isPublic = (req: FastifyRequest) => isSnaPath(req.url) || req.url === '/healthz';
-  const checkAuth = authChecker(deps.services.store, isPublic);
+  const checkAuth = authChecker(deps.accounts, isPublic);
   const app = Fastify({
     logger: loggerOptions(deps.logLevel, deps.logStream),
     bodyLimit: deps.bodyLimitBytes,
@@ -48,6 +42,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const ctx: ApiContext = {
     services: deps.services,
     verifications: deps.verifications,
+    attempts: deps.attempts,
+    events: deps.events,
+    inbox: deps.inbox,
+    sna: deps.sna,
     routes,
     // Read on use: a server bound to port 0 learns its public URL only after listen.
     get baseUrl() {
@@ -71,10 +69,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/healthz', async () => ({ status: 'ok' }));
   servicesRoutes(app, ctx);
   verificationRoutes(app, ctx);
-  attemptRoutes(app, ctx, { store: deps.services.store, clock: deps.services.clock, ratePerMinute: deps.attemptsRatePerMinute ?? 100 });
+  attemptRoutes(app, ctx);
   inboxRoutes(app, ctx);
   snaRoutes(app, ctx);
   // Registered last so the hooks above (auth, CORS headers) apply inside its scope too.
-  await app.register(eventsV1Routes(ctx, deps.webhookBlockedNetworks));
+  await app.register(eventsV1Routes(ctx));
   return app;
 }

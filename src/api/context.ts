@@ -1,14 +1,26 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AttemptsDeps } from '../domain/attempts/attempts.js';
+import type { EventDeps } from '../domain/events/sinks.js';
+import type { InboxDeps } from '../domain/inbox.js';
 import type { ServiceDeps } from '../domain/service/service.js';
 import type { VerificationDeps } from '../domain/verification/deps.js';
+import type { SnaDeps } from '../domain/verification/sna.js';
 import type { RouteTable } from './plugins/errors.js';
 import { invalidParam, notFound } from '../domain/errors.js';
 import { Params, type Form } from './params.js';
 
-/** What route plugins receive: the domain dependencies and the public base URL. */
-export interface ApiContext {
+/** The domain dependencies of every route, one set per use-case family. */
+export interface DomainDeps {
   services: ServiceDeps;
   verifications: VerificationDeps;
+  attempts: AttemptsDeps;
+  events: EventDeps;
+  inbox: InboxDeps;
+  sna: SnaDeps;
+}
+
+/** What route plugins receive: the domain dependencies and the public base URL. */
+export interface ApiContext extends DomainDeps {
   baseUrl: string;
   routes: RouteTable;
 }

@@ -1,5 +1,5 @@
 import type { Clock } from '../domain/clock.js';
-import type { Delivery, DeliveryRequest, DeliveryResult, Store } from '../domain/ports.js';
+import type { Delivery, DeliveryRequest, DeliveryResult, InboxStore } from '../domain/ports.js';
 import { render } from './render/index.js';
 
 /**
@@ -9,7 +9,7 @@ import { render } from './render/index.js';
  */
 export class InboxDelivery implements Delivery {
   constructor(
-    private readonly store: Store,
+    private readonly store: InboxStore,
     private readonly clock: Clock,
   ) {}
 

@@ -2,7 +2,7 @@ import type { Clock } from '../domain/clock.js';
 import type { Settlement } from '../domain/events/ports.js';
 import { retryAt, type RetryPolicy } from '../domain/events/retry.js';
 import type { ClaimedDelivery, DeliveryOutcome, KinesisSinkConfig, WebhookSinkConfig } from '../domain/events/types.js';
-import type { Store } from '../domain/ports.js';
+import type { AccountStore, OutboxStore } from '../domain/ports.js';
 import { KINESIS_MAX_RECORDS, type KinesisSender } from './kinesis.js';
 import type { WebhookSender } from './webhook.js';
 
@@ -74,7 +74,9 @@ export class Dispatcher {
   private watch: Promise<{ close(): Promise<void> } | undefined> = Promise.resolve(undefined);
 
   constructor(
-    private readonly store: Store,
+    private readonly store: OutboxStore,
+    /** Whose auth token signs each account's webhooks. */
+    private readonly accounts: AccountStore,
     private readonly clock: Clock,
     private readonly senders: Senders,
     private readonly log: DispatcherLog,
@@ -280,7 +282,7 @@ export class Dispatcher {
     const now = Date.now();
     const hit = this.tokens.get(accountSid);
     if (hit && hit.until > now) return hit.token;
-    const token = (await this.store.getAccount(accountSid))?.authToken;
+    const token = (await this.accounts.getAccount(accountSid))?.authToken;
     this.tokens.set(accountSid, { token, until: now + TOKEN_TTL_MS });
     return token;
   }

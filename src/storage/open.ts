@@ -3,10 +3,11 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import { KyselyStore } from './kysely-store.js';
+import { POSTGRES, SQLITE } from './dialect.js';
 import { listenForOutbox } from './outbox-listener.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
 import type { Database } from './schema.js';
+import { Stores } from './stores.js';
 
 export interface StorageConfig {
   /** postgres://… selects PostgreSQL; otherwise the SQLite file at sqlitePath is used. */
@@ -16,31 +17,32 @@ export interface StorageConfig {
 }
 
 /** Opens the configured database and brings its schema up to date. */
-export async function openStore(cfg: StorageConfig): Promise<KyselyStore> {
-  const store = cfg.databaseUrl ? openPostgres(cfg.databaseUrl, cfg.poolSize) : openSqlite(cfg.sqlitePath);
-  await store.migrate();
-  await store.optimize();
-  return store;
+export async function openStores(cfg: StorageConfig): Promise<Stores> {
+  const stores = cfg.databaseUrl ? openPostgres(cfg.databaseUrl, cfg.poolSize) : openSqlite(cfg.sqlitePath);
+  await stores.migrate();
+  await stores.optimize();
+  return stores;
 }
 
-function openPostgres(url: string, poolSize: number): KyselyStore {
+function openPostgres(url: string, poolSize: number): Stores {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
-  const store = new KyselyStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
-  store.watchOutbox = (onCommit) => listenForOutbox(url, onCommit);
-  return store;
+  const stores = new Stores(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), POSTGRES);
+  stores.outbox.watchOutbox = (onCommit) => listenForOutbox(url, onCommit);
+  return stores;
 }
 
-function openSqlite(path: string): KyselyStore {
+function openSqlite(path: string): Stores {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = configureSqlite(new BetterSqlite3(path));
-  if (path === ':memory:') return new KyselyStore(new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(db) }) }), 'sqlite');
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(db) }) });
+  if (path === ':memory:') return new Stores(kysely, SQLITE);
   // Checkpoints happen in a worker (sqlite-checkpointer.ts); this threshold (~40 MB of WAL) only
   // matters if that worker is not keeping up.
   db.pragma('wal_autocheckpoint = 10000');
   const checkpointer = startCheckpointer(path);
-  return new KyselyStore(new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(db) }) }), 'sqlite', () => checkpointer.stop());
+  return new Stores(kysely, SQLITE, () => checkpointer.stop());
 }
 
 /** verifyd's connection settings for SQLite (the bench opens its connections with them too). */

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { OUTBOX_CHANNEL } from './event-queries.js';
+import { OUTBOX_CHANNEL } from './outbox.js';
 
 const RETRY_MS = 1_000;
 

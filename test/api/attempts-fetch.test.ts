@@ -177,7 +177,7 @@ onEachBackend('attempts: fetch', async (t, server, clock) => {
   await t.test('expired: by the expiry sweep, and by a check that finds the verification lapsed', async () => {
     const { acct, api } = await setup(server);
     const swept = await api.verifications.create({ to: US, channel: 'sms' });
-    const sweep = startExpirySweep(server.store, clock, 60_000, quiet);
+    const sweep = startExpirySweep(server.stores.verifications, clock, 60_000, quiet);
     try {
       clock.advance(TTL - 1);
       await sweep.runOnce();

@@ -120,7 +120,7 @@ onEachBackend('attempts: retention', async (t, server, clock) => {
     const sids = async (a: Account) => (await a.client.verify.v2.verificationAttempts.list({})).map((x) => x.sid);
     assert.deepEqual(new Set(await sids(acct)), new Set([old1, old2, kept]));
 
-    const retention = startRetention(server.store, clock, 30 * DAY, MIN, quiet);
+    const retention = startRetention(server.stores, clock, 30 * DAY, MIN, quiet);
     try {
       // Exactly 30 days old is still within the period.
       clock.advance(29 * DAY);

@@ -40,7 +40,7 @@ async function expect401(res: Response, what: string): Promise<void> {
 
 /** Every way credentials can be wrong, as Authorization header values (undefined: none sent). */
 async function badCredentials(): Promise<Array<[string, string | undefined]>> {
-  const keySid = (await createApiKey(server.store, systemClock, a.sid)).sid;
+  const keySid = (await createApiKey(server.stores.accounts, systemClock, a.sid)).sid;
   return [
     ['no Authorization', undefined],
     ['empty header', ''],
@@ -160,7 +160,7 @@ test('API keys authenticate as their account, and only their account', async () 
   const other = await server.apiKeyClient(b.sid);
   assert.deepEqual(await other.verify.v2.services.list(), []);
   await assert.rejects(other.verify.v2.services(svc).fetch(), (err: { status?: number; code?: number }) => err.status === 404 && err.code === 20404);
-  const bKey = await createApiKey(server.store, systemClock, b.sid);
+  const bKey = await createApiKey(server.stores.accounts, systemClock, b.sid);
   const sneaky = await server.fetch(`/v2/Services/${svc}`, { auth: { user: bKey.sid, pass: a.authToken } });
   await expect401(sneaky, "B's key with A's token");
 });

@@ -77,7 +77,7 @@ onEachBackend('verification checks', async (t, server) => {
     await rejectsWith(api.verificationChecks.create({ verificationSid: 'XX123', code: '123456' }), 400, 60200, 'Invalid parameter: VerificationSid');
     // None of these counted as a check.
     const { code } = await server.latestMessage(acct, US);
-    const v = await server.store.getPendingByTo(svc.sid, US);
+    const v = await server.stores.verifications.getPendingByTo(svc.sid, US);
     assert.equal(v?.checkCount, 0);
     assert.equal((await api.verificationChecks.create({ to: US, code })).status, 'approved');
   });
@@ -111,8 +111,8 @@ onEachBackend('verification checks', async (t, server) => {
     }
     // Even the right code is refused now.
     await rejectsWith(api.verificationChecks.create({ to: US, code }), 429, 60202, 'Max (5) verification check attempts reached.');
-    assert.equal((await server.store.getVerification(svc.sid, v.sid))?.status, 'max_attempts_reached');
-    const changes = await server.store.listStatusChanges(v.sid);
+    assert.equal((await server.stores.verifications.getVerification(svc.sid, v.sid))?.status, 'max_attempts_reached');
+    const changes = await server.stores.verifications.listStatusChanges(v.sid);
     assert.deepEqual(changes.at(-1) && [changes.at(-1)!.fromStatus, changes.at(-1)!.toStatus, changes.at(-1)!.cause], ['pending', 'max_attempts_reached', 'check']);
     const gone = `The requested resource /Services/${svc.sid}/VerificationCheck was not found`;
     await rejectsWith(api.verificationChecks.create({ to: US, code }), 404, 20404, gone);

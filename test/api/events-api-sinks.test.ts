@@ -38,8 +38,8 @@ async function raw(server: TestServer, acct: Account, method: string, path: stri
 /** Captures the events the API enqueues (the only way to learn a test event's test_id without a receiver). */
 function captureEnqueued(server: TestServer): OutboxEvent[] {
   const seen: OutboxEvent[] = [];
-  const original = server.store.enqueueEvent.bind(server.store);
-  server.store.enqueueEvent = async (event, sinks) => {
+  const original = server.stores.outbox.enqueueEvent.bind(server.stores.outbox);
+  server.stores.outbox.enqueueEvent = async (event, sinks) => {
     await original(event, sinks);
     seen.push(event);
   };
@@ -231,7 +231,7 @@ onEachBackend('InUse and Status filters', async (t, server, clock) => {
     const now = clock.now().getTime();
     return { sid: newSid('DG'), accountSid: acct.sid, description: status, sinkType: 'webhook', config: { ...WEBHOOK, method: 'POST' }, status, dateCreated: now, dateUpdated: now };
   });
-  for (const s of stored) await server.store.insertSink(s);
+  for (const s of stored) await server.stores.sinks.insertSink(s);
 
   await t.test('InUse', async () => {
     assert.deepEqual((await sinks.list({ inUse: true })).map((s) => s.sid), [used]);
@@ -282,9 +282,9 @@ onEachBackend('Test then Validate', async (t, server) => {
     assert.equal(event.accountSid, acct.sid);
     assert.equal(event.payload.data.test_id, testId);
     assert.equal(event.payload.data.sink_sid, sink.sid);
-    assert.equal((await server.store.findTestEvent(acct.sid, sink.sid, testId))?.id, event.id);
-    assert.equal(await server.store.findTestEvent(acct.sid, other.sid, testId), undefined);
-    const deliveries = await server.store.deliveryStatus(event.id);
+    assert.equal((await server.stores.outbox.findTestEvent(acct.sid, sink.sid, testId))?.id, event.id);
+    assert.equal(await server.stores.outbox.findTestEvent(acct.sid, other.sid, testId), undefined);
+    const deliveries = await server.stores.outbox.deliveryStatus(event.id);
     assert.deepEqual(deliveries.map((d) => [d.sinkSid, d.state]), [[sink.sid, 'pending']]);
   });
 
@@ -341,7 +341,7 @@ onEachBackend('deleting a sink takes its subscriptions and undelivered events', 
   });
 
   await t.test('its pending delivery is gone; Test and Validate are 404', async () => {
-    assert.deepEqual(await server.store.deliveryStatus(testEvent.id), []);
+    assert.deepEqual(await server.stores.outbox.deliveryStatus(testEvent.id), []);
     await assert.rejects(api.sinks(sink.sid).sinkValidate.create({ testId: testEvent.testId! }), hasError(404, 20404));
     await assert.rejects(api.sinks(sink.sid).sinkTest.create(), hasError(404, 20404));
   });

@@ -148,7 +148,7 @@ onEachBackend('create rejects every bad parameter with 400 20001 and stores noth
   const theirSink = await newSink(other);
   const now = clock.now().getTime();
   const failed = { sid: newSid('DG'), accountSid: acct.sid, description: 'Failed', sinkType: 'webhook' as const, config: { ...WEBHOOK, method: 'POST' as const }, status: 'failed' as const, dateCreated: now, dateUpdated: now };
-  await server.store.insertSink(failed);
+  await server.stores.sinks.insertSink(failed);
 
   const cases: Case[] = [
     ['Description missing', { Description: undefined }, ['Missing required parameter Description']],

@@ -55,7 +55,7 @@ onEachBackend(
     // behind it were released without an attempt, not left claimed until their lease ran out.
     const released = rows.filter((r) => r.recorded === 0);
     assert.equal(released.length, 3);
-    const claimed = await server.store.claimDeliveries(Date.now(), Date.now() + 60_000, 10);
+    const claimed = await server.stores.outbox.claimDeliveries(Date.now(), Date.now() + 60_000, 10);
     assert.ok(released.every((r) => claimed.some((c) => c.event.id === r.eventId)), 'released deliveries are due again at once');
   },
   { dispatcher },

@@ -122,7 +122,7 @@ onEachBackend('event delivery: a receiver that never recovers', async (t, server
   const afterAttempt = async (n: number): Promise<DeliveryStatus> => {
     const until = Date.now() + 10_000;
     for (;;) {
-      const [d] = await server.store.deliveryStatus(id!);
+      const [d] = await server.stores.outbox.deliveryStatus(id!);
       // Judged by the delivery row, not the history: an attempt and the row's new state commit
       // together, but deliveryStatus reads the row before the history, so on PostgreSQL it can see
       // a settlement's attempt with the row as it was before (still claimed).
@@ -158,14 +158,14 @@ onEachBackend('event delivery: a receiver that never recovers', async (t, server
   const [, next] = await startMany(server, api, acct.sid, 1, 50);
   await receiver.waitFor((acked) => acked.some((e) => e.id === next), 10_000, 'the later event');
   await settled(server, next!);
-  const [after] = await server.store.deliveryStatus(id!);
+  const [after] = await server.stores.outbox.deliveryStatus(id!);
   assert.equal(after!.state, 'failed');
   assert.equal(after!.history.length, d.history.length);
   assert.equal(requestsFor(receiver, id!).length, d.history.length);
 }, { start: new Date('2025-03-01T12:00:00.000Z'), dispatcher: { retry: RETRY } });
 
 onEachBackend('event delivery: two dispatchers on one PostgreSQL deliver each event once', async (t, server) => {
-  if (server.store.dialect !== 'postgres') {
+  if (server.stores.dialect.name !== 'postgres') {
     t.skip('several nodes with their own dispatchers share a PostgreSQL database (claims use FOR UPDATE SKIP LOCKED); an SQLite file serves one node');
     return;
   }

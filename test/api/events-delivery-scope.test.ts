@@ -110,7 +110,7 @@ onEachBackend('event delivery: what is not sent', async (t, server) => {
     const v = await api.verifications.create({ to: US, channel: 'sms' });
     await receiver.waitForCount(1);
     await assert.rejects(
-      server.store.transaction(async (tx) => {
+      server.stores.verifications.transaction(async (tx) => {
         const service = await tx.getService(svc.sid);
         const locked = await tx.lockBySid(svc.sid, v.sid);
         await transition(tx, service!, locked!, 'canceled', 'update', Date.now());

@@ -156,7 +156,7 @@ onEachBackend('event delivery: what arrives', async (t, server, clock) => {
     const v4Base = { ...base, verificationSid: v4.sid, to: EMAIL, country: null, createdAt: created4 };
     assertEvent(await next(), { ...v4Base, type: T.pending, status: 'PENDING', at: created4, sends: [{ ...mail, deliveryStatus: 'QUEUED' }], checks: [] });
     clock.advance(TTL);
-    assert.equal(await expireDue(server.store, clock.now().getTime(), 100), 1);
+    assert.equal(await expireDue(server.stores.verifications, clock.now().getTime(), 100), 1);
     assertEvent(await next(), { ...v4Base, type: T.expired, status: 'EXPIRED', at: created4 + TTL, sends: [{ ...mail, deliveryStatus: 'DELIVERED' }], checks: [] });
 
     // Exactly these nine, each alone in its array, each id its own.

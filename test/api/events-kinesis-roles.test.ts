@@ -57,7 +57,7 @@ async function oneSink(server: TestServer, name: string) {
 /** Waits until the event's delivery has at least two failed attempts, and returns it. */
 async function failedTwice(server: TestServer, eventId: string): Promise<DeliveryStatus> {
   for (const deadline = Date.now() + 15_000; ; ) {
-    const [d] = await server.store.deliveryStatus(eventId);
+    const [d] = await server.stores.outbox.deliveryStatus(eventId);
     if (d && d.history.filter((a) => !a.ok).length >= 2) return d;
     assert.ok(Date.now() < deadline, `two failed attempts for ${eventId}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -142,7 +142,7 @@ onEachBackend('a role that refuses verifyd fails the deliveries until its trust 
     await startSome(api, 10, 1);
     const [event] = await outbox(server, acct.sid);
     await failedTwice(server, event!.id);
-    const [pending] = await server.store.deliveryStatus(event!.id);
+    const [pending] = await server.stores.outbox.deliveryStatus(event!.id);
     assert.equal(pending!.state, 'pending', 'still being retried');
     for (const a of pending!.history) assert.match(a.error ?? '', /not authorized to perform: sts:AssumeRole/);
     assert.equal(front.calls.filter((c) => c.stream === stream).length, 0, 'no PutRecords without the role');

@@ -166,7 +166,7 @@ onEachBackend(
 
     // Wait until every delivery has failed at least twice (a failure, then a failed retry).
     const failedTwice = async () => {
-      const all = (await Promise.all(ids.map((id) => server.store.deliveryStatus(id)))).flat();
+      const all = (await Promise.all(ids.map((id) => server.stores.outbox.deliveryStatus(id)))).flat();
       return all.length === ids.length && all.every((d) => d.state === 'pending' && d.history.filter((a) => !a.ok).length >= 2);
     };
     for (const deadline = Date.now() + 15_000; !(await failedTwice()); ) {
@@ -223,7 +223,7 @@ onEachBackend('a PutRecords call that rejects some records retries only those re
     seen.add(id);
     return first && index % 2 === 1;
   };
-  const sender = testDispatcher(server.store, systemClock, { kinesisEndpoint: front.url });
+  const sender = testDispatcher(server.stores, systemClock, { kinesisEndpoint: front.url });
   sender.dispatcher.start();
   try {
     await waitForRecords(kinesis.client, stream, hasIds(ids), 15_000, `${ids.length} events through the throttling front`);
@@ -248,7 +248,7 @@ onEachBackend('a PutRecords call that rejects some records retries only those re
   assert.deepEqual(sorted(accepted), sorted(ids));
 
   for (const id of ids) {
-    const [d] = (await server.store.deliveryStatus(id)) as [DeliveryStatus];
+    const [d] = (await server.stores.outbox.deliveryStatus(id)) as [DeliveryStatus];
     assert.equal(d.state, 'delivered');
     if (firstCall.rejected.includes(id)) {
       assert.equal(d.history.length, 2, `${id}: rejected once, then accepted`);

@@ -86,10 +86,10 @@ onEachBackend('hardening', async (t, server, clock) => {
     await api.verifications(old.sid).update({ status: 'canceled' });
     clock.advance(31 * 86_400_000);
     const recent = await api.verifications.create({ to: '+15017122663', channel: 'sms' });
-    await startRetention(server.store, clock, 30 * 86_400_000, 60_000, quiet).runOnce();
-    assert.equal(await server.store.getVerification(svc.sid, old.sid), undefined);
-    const inbox = await server.store.listInboxMessages(acct.sid, { serviceSid: svc.sid }, 50);
+    await startRetention(server.stores, clock, 30 * 86_400_000, 60_000, quiet).runOnce();
+    assert.equal(await server.stores.verifications.getVerification(svc.sid, old.sid), undefined);
+    const inbox = await server.stores.inbox.listInboxMessages(acct.sid, { serviceSid: svc.sid }, 50);
     assert.deepEqual(inbox.map((m) => m.verificationSid), [recent.sid]);
-    assert.equal((await server.store.getVerification(svc.sid, recent.sid))?.status, 'pending');
+    assert.equal((await server.stores.verifications.getVerification(svc.sid, recent.sid))?.status, 'pending');
   });
 }, CLOCK);

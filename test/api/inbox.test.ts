@@ -187,7 +187,7 @@ onEachBackend('inbox', async (t, server, clock) => {
     const still = await a.api.verifications(v.sid).fetch();
     assert.equal(still.status, 'pending');
     assert.equal(still.sendCodeAttempts.length, 1);
-    assert.equal((await server.store.getVerification(a.svc.sid, v.sid))?.checkCount, 0);
+    assert.equal((await server.stores.verifications.getVerification(a.svc.sid, v.sid))?.checkCount, 0);
     assert.equal((await a.api.verificationChecks.create({ to: US, code })).status, 'approved');
   });
 

@@ -12,11 +12,10 @@ import type { FastifyInstance } from 'fastify';
 import twilio from 'twilio';
 import { createAccount, createApiKey } from '../../src/accounts/accounts.js';
 import { buildApp } from '../../src/api/app.js';
-import { InboxDelivery } from '../../src/channels/inbox.js';
+import { composeDomain } from '../../src/compose.js';
 import { systemClock } from '../../src/domain/clock.js';
-import { CodeKeyring } from '../../src/domain/code/keys.js';
-import { newSid } from '../../src/domain/ids.js';
-import type { VerificationDeps } from '../../src/domain/verification/deps.js';
+import { DEFAULT_BLOCKED_NETWORKS, BlockedNetworks } from '../../src/domain/events/networks.js';
+import { NO_PRICES } from '../../src/domain/prices.js';
 import { sqliteStore, type OpenedStore } from '../support/databases.js';
 import { LocalRequestClient } from '../support/server.js';
 
@@ -35,20 +34,24 @@ let base: string;
 
 before(async () => {
   opened = await sqliteStore();
-  const { store } = opened;
-  const deps: VerificationDeps = {
-    store,
-    delivery: new InboxDelivery(store, systemClock),
-    keys: new CodeKeyring([{ id: 'test', secret: Buffer.alloc(32, 7) }]),
-    clock: systemClock,
-    ids: newSid,
-    ttlMs: 600_000,
-    snaBaseUrl: '',
-  };
+  const { stores } = opened;
+  const domain = composeDomain(
+    stores,
+    {
+      codeKeys: [{ id: 'test', secret: Buffer.alloc(32, 7) }],
+      verificationTtlMs: 600_000,
+      publicBaseUrl: '',
+      prices: NO_PRICES,
+      attemptsRatePerMinute: 100,
+      events: { webhookBlockedNetworks: new BlockedNetworks(DEFAULT_BLOCKED_NETWORKS) },
+    },
+    systemClock,
+  );
+  const deps = domain.verifications;
   const url = { base: '' };
   app = await buildApp({
-    services: { store, clock: systemClock, ids: newSid },
-    verifications: deps,
+    ...domain,
+    accounts: stores.accounts,
     get publicBaseUrl() {
       return url.base;
     },
@@ -58,7 +61,7 @@ before(async () => {
   });
   // For the 500 test: authentication needs the store, so it is closed only after auth has passed.
   app.addHook('preHandler', async (req) => {
-    if (req.headers['x-break-store'] === '1') await store.close();
+    if (req.headers['x-break-store'] === '1') await stores.close();
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   base = url.base = deps.snaBaseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -80,9 +83,9 @@ async function inbox(user: string, pass: string, to: string): Promise<{ code: st
 }
 
 test('a full flow at debug level logs requests but no secret', async () => {
-  const { store } = opened;
-  const account = await createAccount(store, systemClock);
-  const key = await createApiKey(store, systemClock, account.sid);
+  const { stores } = opened;
+  const account = await createAccount(stores.accounts, systemClock);
+  const key = await createApiKey(stores.accounts, systemClock, account.sid);
   const byToken = client(account.sid, account.authToken);
   const byKey = client(key.sid, key.secret, account.sid);
   const secrets: Record<string, string> = {
@@ -156,8 +159,8 @@ test('a full flow at debug level logs requests but no secret', async () => {
 });
 
 test('a failure inside a handler answers bare 20500 JSON and logs the error', async () => {
-  const { store } = opened;
-  const account = await createAccount(store, systemClock);
+  const { stores } = opened;
+  const account = await createAccount(stores.accounts, systemClock);
   const auth = `Basic ${basicOf(account.sid, account.authToken)}`;
   const before = lines.length;
   const res = await fetch(`${base}/v2/Services`, { headers: { authorization: auth, 'x-break-store': '1' } });

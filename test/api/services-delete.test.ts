@@ -57,16 +57,16 @@ onEachBackend('delete', async (t, server) => {
     const kept = await services.create({ friendlyName: 'Kept' });
     const v1 = await services(doomed.sid).verifications.create({ to: '+15017122661', channel: 'sms' });
     const v2 = await services(kept.sid).verifications.create({ to: '+15017122661', channel: 'sms' });
-    assert.ok(await server.store.getVerification(doomed.sid, v1.sid));
-    assert.ok((await server.store.listSends(v1.sid)).length > 0);
+    assert.ok(await server.stores.verifications.getVerification(doomed.sid, v1.sid));
+    assert.ok((await server.stores.verifications.listSends(v1.sid)).length > 0);
 
     assert.equal(await services(doomed.sid).remove(), true);
-    assert.equal(await server.store.getVerification(doomed.sid, v1.sid), undefined);
-    assert.equal(await server.store.getPendingByTo(doomed.sid, '+15017122661'), undefined);
-    assert.deepEqual(await server.store.listSends(v1.sid), []);
-    assert.deepEqual(await server.store.listChecks(v1.sid), []);
-    assert.deepEqual(await server.store.listStatusChanges(v1.sid), []);
-    assert.deepEqual(await server.store.listInboxMessages(acct.sid, { serviceSid: doomed.sid }, 10), []);
+    assert.equal(await server.stores.verifications.getVerification(doomed.sid, v1.sid), undefined);
+    assert.equal(await server.stores.verifications.getPendingByTo(doomed.sid, '+15017122661'), undefined);
+    assert.deepEqual(await server.stores.verifications.listSends(v1.sid), []);
+    assert.deepEqual(await server.stores.verifications.listChecks(v1.sid), []);
+    assert.deepEqual(await server.stores.verifications.listStatusChanges(v1.sid), []);
+    assert.deepEqual(await server.stores.inbox.listInboxMessages(acct.sid, { serviceSid: doomed.sid }, 10), []);
     await assert.rejects(services(doomed.sid).verifications(v1.sid).fetch(), (err: unknown) => {
       assert.ok(err instanceof twilio.RestException);
       return err.status === 404 && err.code === 20404;
@@ -74,8 +74,8 @@ onEachBackend('delete', async (t, server) => {
 
     const stillThere = await services(kept.sid).verifications(v2.sid).fetch();
     assert.equal(stillThere.status, 'pending');
-    assert.ok(await server.store.getVerification(kept.sid, v2.sid));
-    assert.equal((await server.store.listInboxMessages(acct.sid, { serviceSid: kept.sid }, 10)).length, 1);
+    assert.ok(await server.stores.verifications.getVerification(kept.sid, v2.sid));
+    assert.equal((await server.stores.inbox.listInboxMessages(acct.sid, { serviceSid: kept.sid }, 10)).length, 1);
   });
 });
 
@@ -122,7 +122,7 @@ onEachBackend('concurrent writes to one service', async (t, server) => {
       ]);
       assert.equal(removal.status, 'fulfilled');
       if (start.status === 'rejected') assert.equal((start.reason as { status: number }).status, 404);
-      else assert.equal(await server.store.getVerification(s.sid, start.value.sid), undefined, `round ${round}: orphaned verification`);
+      else assert.equal(await server.stores.verifications.getVerification(s.sid, start.value.sid), undefined, `round ${round}: orphaned verification`);
     }
   });
 });

@@ -81,7 +81,7 @@ onEachBackend('verification lifecycle', async (t, server, clock) => {
     const next = await api.verifications.create({ to: US, channel: 'sms' });
     assert.notEqual(next.sid, first.sid);
     assert.equal(next.sendCodeAttempts.length, 1);
-    assert.equal((await server.store.getVerification(svc.sid, first.sid))?.status, 'canceled');
+    assert.equal((await server.stores.verifications.getVerification(svc.sid, first.sid))?.status, 'canceled');
   });
 
   await t.test('custom-code resends must bring the custom code again', async () => {
@@ -119,7 +119,7 @@ onEachBackend('verification lifecycle', async (t, server, clock) => {
     assert.equal(done.valid, true);
     assert.equal(done.dateUpdated.getTime() - v.dateCreated.getTime(), 1000);
     await assertGone(api, svc.sid, v.sid, US);
-    const changes = await server.store.listStatusChanges(v.sid);
+    const changes = await server.stores.verifications.listStatusChanges(v.sid);
     assert.deepEqual(changes.map((c) => [c.fromStatus, c.toStatus, c.cause]), [[null, 'pending', 'start'], ['pending', 'approved', 'update']]);
   });
 
@@ -167,7 +167,7 @@ onEachBackend('verification lifecycle', async (t, server, clock) => {
   await t.test('pending verifications past ten minutes expire without anyone asking', async () => {
     const { svc, api } = await setup(server);
     const v = await api.verifications.create({ to: US, channel: 'sms' });
-    const sweep = startExpirySweep(server.store, clock, 60_000, quiet);
+    const sweep = startExpirySweep(server.stores.verifications, clock, 60_000, quiet);
     try {
       clock.advance(TTL - 1);
       await sweep.runOnce();
@@ -177,9 +177,9 @@ onEachBackend('verification lifecycle', async (t, server, clock) => {
     } finally {
       sweep.stop();
     }
-    const stored = await server.store.getVerification(svc.sid, v.sid);
+    const stored = await server.stores.verifications.getVerification(svc.sid, v.sid);
     assert.equal(stored?.status, 'expired');
-    const changes = await server.store.listStatusChanges(v.sid);
+    const changes = await server.stores.verifications.listStatusChanges(v.sid);
     assert.deepEqual(changes.map((c) => [c.fromStatus, c.toStatus, c.cause]), [[null, 'pending', 'start'], ['pending', 'expired', 'expiry']]);
     assert.equal(changes[1]?.dateCreated, v.dateCreated.getTime() + TTL);
     await assertGone(api, svc.sid, v.sid, US);
@@ -196,10 +196,10 @@ onEachBackend('verification lifecycle', async (t, server, clock) => {
     clock.advance(TTL / 2);
     await rejectsWith(api.verifications(v.sid).fetch(), 404, 20404);
     await rejectsWith(api.verificationChecks.create({ verificationSid: v.sid, code: '123456' }), 404, 20404);
-    const changes = await server.store.listStatusChanges(v.sid);
+    const changes = await server.stores.verifications.listStatusChanges(v.sid);
     assert.deepEqual(changes.at(-1) && [changes.at(-1)!.toStatus, changes.at(-1)!.cause], ['expired', 'check']);
     const fresh = await api.verifications.create({ to: US, channel: 'sms' });
     assert.notEqual(fresh.sid, v.sid);
-    assert.equal((await server.store.getVerification(svc.sid, v.sid))?.status, 'expired');
+    assert.equal((await server.stores.verifications.getVerification(svc.sid, v.sid))?.status, 'expired');
   });
 }, CLOCK);

@@ -86,7 +86,7 @@ onEachBackend('start verification', async (t, server) => {
       tags: JSON.stringify({ campaign: 'spring', source: 'web' }),
     });
     assert.equal(v.status, 'pending');
-    const stored = await server.store.getVerification(svc.sid, v.sid);
+    const stored = await server.stores.verifications.getVerification(svc.sid, v.sid);
     assert.deepEqual(stored?.options.rateLimits, { my_rate_limit_key: 'abc', other: '7' });
     assert.deepEqual(stored?.options.tags, { campaign: 'spring', source: 'web' });
     assert.deepEqual(stored?.options.templateCustomSubstitutions, { name: 'Ann' });

@@ -16,7 +16,7 @@ test('the background checkpointer moves WAL pages into the database file', async
     const dbFile = opened.path;
     const before = statSync(dbFile).size;
     const acct = newSid('AC');
-    for (let i = 0; i < 2000; i++) await opened.store.insertService({ ...service(acct), friendlyName: `Service ${i}` });
+    for (let i = 0; i < 2000; i++) await opened.stores.services.insertService({ ...service(acct), friendlyName: `Service ${i}` });
     let after = before;
     for (let waited = 0; waited < 10_000 && after <= before; waited += 200) {
       await sleep(200);

@@ -13,15 +13,15 @@ import type { Service, Verification } from '../../src/domain/types.js';
 import { checkVerification, type CheckInput } from '../../src/domain/verification/check.js';
 import type { VerificationDeps } from '../../src/domain/verification/deps.js';
 import { startVerification, type StartInput } from '../../src/domain/verification/start.js';
-import type { KyselyStore } from '../../src/storage/kysely-store.js';
+import type { Stores } from '../../src/storage/stores.js';
 import { forEachBackend } from '../support/databases.js';
 import { startOptions } from './fixtures.js';
 
 const TO = '+15017122661';
 
-function makeDeps(store: KyselyStore): VerificationDeps {
+function makeDeps(stores: Stores): VerificationDeps {
   return {
-    store,
+    store: stores.verifications,
     delivery: { deliver: async () => ({ messageStatus: 'delivered', errorCode: null }) },
     keys: new CodeKeyring([{ id: 'k1', secret: Buffer.alloc(32, 7) }]),
     clock: systemClock,
@@ -42,8 +42,8 @@ const checkInput = (v: Verification, code: string): CheckInput => ({
 });
 
 // Each scenario gets its own service so its pending verification for TO is independent of the others.
-const newService = (deps: VerificationDeps): Promise<Service> =>
-  createService({ store: deps.store, clock: deps.clock, ids: deps.ids }, newSid('AC'), { friendlyName: 'Concurrency Test' });
+const newService = (stores: Stores, deps: VerificationDeps): Promise<Service> =>
+  createService({ store: stores.services, clock: deps.clock, ids: deps.ids }, newSid('AC'), { friendlyName: 'Concurrency Test' });
 
 const codeOf = (deps: VerificationDeps, v: Verification): string => deps.keys.deriveCode(v.codeKeyId, v.codeSeed!, v.codeLength)!;
 /** Same length, every digit different: certainly wrong. */
@@ -53,11 +53,11 @@ const errorCode = (r: PromiseSettledResult<unknown>): number | string =>
   r.status === 'rejected' ? (r.reason instanceof TwilioError ? r.reason.code : `non-Twilio error: ${String(r.reason)}`) : 'fulfilled';
 const fulfilled = <T>(rs: PromiseSettledResult<T>[]): T[] => rs.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
 
-forEachBackend('concurrency through the domain', async (t, store) => {
-  const deps = makeDeps(store);
+forEachBackend('concurrency through the domain', async (t, stores) => {
+  const deps = makeDeps(stores);
 
   await t.test('50 concurrent wrong checks consume exactly 5 attempts', async () => {
-    const service = await newService(deps);
+    const service = await newService(stores, deps);
     const { verification: v } = await startVerification(deps, service, startInput());
     const wrong = wrongCode(codeOf(deps, v));
 
@@ -68,18 +68,18 @@ forEachBackend('concurrency through the domain', async (t, store) => {
     for (const r of ok) assert.equal(r.verification.status, 'pending');
     for (const r of results.filter((x) => x.status === 'rejected')) assert.ok([60202, 20404].includes(errorCode(r) as number), String(errorCode(r)));
 
-    const stored = await store.getVerification(service.sid, v.sid);
+    const stored = await stores.verifications.getVerification(service.sid, v.sid);
     assert.equal(stored?.checkCount, 5);
     assert.equal(stored?.status, 'max_attempts_reached');
-    const checks = await store.listChecks(v.sid);
+    const checks = await stores.verifications.listChecks(v.sid);
     assert.equal(checks.length, 5);
     assert.ok(checks.every((c) => c.result === 'FAILURE'));
-    const toStatuses = (await store.listStatusChanges(v.sid)).map((c) => c.toStatus);
+    const toStatuses = (await stores.verifications.listStatusChanges(v.sid)).map((c) => c.toStatus);
     assert.deepEqual(toStatuses, ['pending', 'max_attempts_reached']);
   });
 
   await t.test('50 concurrent right checks approve exactly once', async () => {
-    const service = await newService(deps);
+    const service = await newService(stores, deps);
     const { verification: v } = await startVerification(deps, service, startInput());
     const code = codeOf(deps, v);
 
@@ -91,17 +91,17 @@ forEachBackend('concurrency through the domain', async (t, store) => {
     // The losers find the verification no longer pending.
     for (const r of results.filter((x) => x.status === 'rejected')) assert.equal(errorCode(r), 20404);
 
-    const checks = await store.listChecks(v.sid);
+    const checks = await stores.verifications.listChecks(v.sid);
     assert.ok(checks.length <= 5, `${checks.length} checks recorded`);
     assert.equal(checks.filter((c) => c.result === 'SUCCESS').length, 1);
-    const toStatuses = (await store.listStatusChanges(v.sid)).map((c) => c.toStatus);
+    const toStatuses = (await stores.verifications.listStatusChanges(v.sid)).map((c) => c.toStatus);
     assert.equal(toStatuses.filter((s) => s === 'approved').length, 1);
     assert.equal(toStatuses.at(-1), 'approved');
-    assert.equal((await store.getVerification(service.sid, v.sid))?.status, 'approved');
+    assert.equal((await stores.verifications.getVerification(service.sid, v.sid))?.status, 'approved');
   });
 
   await t.test('20 concurrent first starts for one To make one verification and at most 5 sends', async () => {
-    const service = await newService(deps);
+    const service = await newService(stores, deps);
 
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => startVerification(deps, service, startInput())));
 
@@ -112,12 +112,12 @@ forEachBackend('concurrency through the domain', async (t, store) => {
     for (const r of results.filter((x) => x.status === 'rejected')) assert.equal(errorCode(r), 60203);
 
     const [sid] = [...sids] as [string];
-    const stored = await store.getVerification(service.sid, sid);
+    const stored = await stores.verifications.getVerification(service.sid, sid);
     assert.equal(stored?.sendCount, 5);
-    assert.equal((await store.getPendingByTo(service.sid, TO))?.sid, sid);
-    assert.equal((await store.listSends(sid)).length, 5);
+    assert.equal((await stores.verifications.getPendingByTo(service.sid, TO))?.sid, sid);
+    assert.equal((await stores.verifications.listSends(sid)).length, 5);
     // Exactly one row was created: one 'start' status change, and no send counter above 5 was ever returned.
-    assert.deepEqual((await store.listStatusChanges(sid)).map((c) => c.cause), ['start']);
+    assert.deepEqual((await stores.verifications.listStatusChanges(sid)).map((c) => c.cause), ['start']);
     assert.ok(ok.every((r) => r.verification.sendCount <= 5));
   });
 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { newSid } from '../../src/domain/ids.js';
 import { MissingParent } from '../../src/domain/ports.js';
 import type { ClaimedDelivery, OutboxEvent, Sink, Subscription } from '../../src/domain/events/types.js';
-import type { KyselyStore } from '../../src/storage/kysely-store.js';
+import type { Stores } from '../../src/storage/stores.js';
 import { forEachBackend } from '../support/databases.js';
 import { T0 } from './fixtures.js';
 
@@ -60,179 +60,179 @@ const attempt = (d: ClaimedDelivery, ok: boolean, at = T0 + 10) => ({
   latencyMs: 3,
 });
 
-async function subscribed(store: KyselyStore, accountSid: string, types: string[]) {
+async function subscribed(stores: Stores, accountSid: string, types: string[]) {
   const s = sink(accountSid);
-  await store.insertSink(s);
+  await stores.sinks.insertSink(s);
   const sub = subscription(s);
-  await store.insertSubscription(sub, types.map((type) => ({ subscriptionSid: sub.sid, accountSid, type, schemaVersion: 2 })));
+  await stores.sinks.insertSubscription(sub, types.map((type) => ({ subscriptionSid: sub.sid, accountSid, type, schemaVersion: 2 })));
   return { sink: s, sub };
 }
 
 /** Claims everything due at `now`, oldest first. */
-const claimAll = (store: KyselyStore, now: number, lease = 60_000) => store.claimDeliveries(now, now + lease, 1000);
+const claimAll = (stores: Stores, now: number, lease = 60_000) => stores.outbox.claimDeliveries(now, now + lease, 1000);
 
-forEachBackend('store conformance: event streams', async (t, store) => {
+forEachBackend('store conformance: event streams', async (t, stores) => {
   await t.test('sinks: stored as given, scoped to the account, filtered by status and use', async () => {
     const acct = newSid('AC');
     const a = sink(acct, { dateCreated: T0 + 1 });
     const b = sink(acct, { sinkType: 'kinesis', config: { arn: 'arn:aws:kinesis:us-east-1:000000000000:stream/s', role_arn: 'arn:aws:iam::000000000000:role/r', external_id: 'e' }, dateCreated: T0 + 2 });
-    await store.insertSink(a);
-    await store.insertSink(b);
-    await store.insertSubscription(subscription(a), []);
-    assert.deepEqual(await store.getSink(acct, b.sid), b);
-    assert.equal(await store.getSink(newSid('AC'), a.sid), undefined, 'another account does not see it');
+    await stores.sinks.insertSink(a);
+    await stores.sinks.insertSink(b);
+    await stores.sinks.insertSubscription(subscription(a), []);
+    assert.deepEqual(await stores.sinks.getSink(acct, b.sid), b);
+    assert.equal(await stores.sinks.getSink(newSid('AC'), a.sid), undefined, 'another account does not see it');
     const page = { offset: 0, limit: 50 };
-    assert.deepEqual((await store.listSinks(acct, {}, page)).map((s) => s.sid), [a.sid, b.sid]);
-    assert.deepEqual((await store.listSinks(acct, { inUse: true }, page)).map((s) => s.sid), [a.sid]);
-    assert.deepEqual((await store.listSinks(acct, { inUse: false }, page)).map((s) => s.sid), [b.sid]);
-    assert.deepEqual((await store.listSinks(acct, { status: 'failed' }, page)).map((s) => s.sid), []);
-    assert.deepEqual((await store.listSinks(acct, {}, { cursor: { dateCreated: a.dateCreated, sid: a.sid }, offset: 0, limit: 50 })).map((s) => s.sid), [b.sid]);
-    const updated = await store.updateSinkDescription(acct, a.sid, 'renamed', T0 + 5);
+    assert.deepEqual((await stores.sinks.listSinks(acct, {}, page)).map((s) => s.sid), [a.sid, b.sid]);
+    assert.deepEqual((await stores.sinks.listSinks(acct, { inUse: true }, page)).map((s) => s.sid), [a.sid]);
+    assert.deepEqual((await stores.sinks.listSinks(acct, { inUse: false }, page)).map((s) => s.sid), [b.sid]);
+    assert.deepEqual((await stores.sinks.listSinks(acct, { status: 'failed' }, page)).map((s) => s.sid), []);
+    assert.deepEqual((await stores.sinks.listSinks(acct, {}, { cursor: { dateCreated: a.dateCreated, sid: a.sid }, offset: 0, limit: 50 })).map((s) => s.sid), [b.sid]);
+    const updated = await stores.sinks.updateSinkDescription(acct, a.sid, 'renamed', T0 + 5);
     assert.equal(updated?.description, 'renamed');
     assert.equal(updated?.dateUpdated, T0 + 5);
-    assert.equal(await store.updateSinkDescription(newSid('AC'), a.sid, 'x', T0), undefined);
+    assert.equal(await stores.sinks.updateSinkDescription(newSid('AC'), a.sid, 'x', T0), undefined);
   });
 
   await t.test('subscriptions need their sink; deleting a sink takes its subscriptions and deliveries', async () => {
     const acct = newSid('AC');
-    await assert.rejects(store.insertSubscription(subscription(sink(acct)), []), MissingParent);
-    const { sink: s, sub } = await subscribed(store, acct, [PENDING, APPROVED]);
-    assert.deepEqual((await store.listSubscribedEvents(acct, sub.sid, { offset: 0, limit: 50 })).map((e) => e.type), [APPROVED, PENDING]);
-    assert.deepEqual((await store.listSubscribedEvents(acct, sub.sid, { afterType: APPROVED, offset: 0, limit: 50 })).map((e) => e.type), [PENDING]);
-    assert.equal(await store.putSubscribedEvent({ subscriptionSid: sub.sid, accountSid: acct, type: APPROVED, schemaVersion: 3 }), false, 'existing type is updated');
-    assert.equal((await store.getSubscribedEvent(acct, sub.sid, APPROVED))?.schemaVersion, 3);
+    await assert.rejects(stores.sinks.insertSubscription(subscription(sink(acct)), []), MissingParent);
+    const { sink: s, sub } = await subscribed(stores, acct, [PENDING, APPROVED]);
+    assert.deepEqual((await stores.sinks.listSubscribedEvents(acct, sub.sid, { offset: 0, limit: 50 })).map((e) => e.type), [APPROVED, PENDING]);
+    assert.deepEqual((await stores.sinks.listSubscribedEvents(acct, sub.sid, { afterType: APPROVED, offset: 0, limit: 50 })).map((e) => e.type), [PENDING]);
+    assert.equal(await stores.sinks.putSubscribedEvent({ subscriptionSid: sub.sid, accountSid: acct, type: APPROVED, schemaVersion: 3 }), false, 'existing type is updated');
+    assert.equal((await stores.sinks.getSubscribedEvent(acct, sub.sid, APPROVED))?.schemaVersion, 3);
     const e = event(acct);
-    await store.enqueueEvent(e, [s.sid]);
-    assert.equal((await store.deliveryStatus(e.id)).length, 1);
-    assert.equal(await store.deleteSink(newSid('AC'), s.sid), false, 'another account cannot delete it');
-    assert.equal(await store.deleteSink(acct, s.sid), true);
-    assert.equal(await store.getSubscription(acct, sub.sid), undefined);
-    assert.deepEqual(await store.listSubscribedEvents(acct, sub.sid, { offset: 0, limit: 50 }), []);
-    assert.deepEqual(await store.deliveryStatus(e.id), []);
+    await stores.outbox.enqueueEvent(e, [s.sid]);
+    assert.equal((await stores.outbox.deliveryStatus(e.id)).length, 1);
+    assert.equal(await stores.sinks.deleteSink(newSid('AC'), s.sid), false, 'another account cannot delete it');
+    assert.equal(await stores.sinks.deleteSink(acct, s.sid), true);
+    assert.equal(await stores.sinks.getSubscription(acct, sub.sid), undefined);
+    assert.deepEqual(await stores.sinks.listSubscribedEvents(acct, sub.sid, { offset: 0, limit: 50 }), []);
+    assert.deepEqual(await stores.outbox.deliveryStatus(e.id), []);
   });
 
   await t.test('the outbox: sinks by type, written and rolled back with the transaction', async () => {
     const acct = newSid('AC');
-    const one = await subscribed(store, acct, [PENDING]);
-    const two = await subscribed(store, acct, [PENDING, APPROVED]);
+    const one = await subscribed(stores, acct, [PENDING]);
+    const two = await subscribed(stores, acct, [PENDING, APPROVED]);
     // A second subscription of the same sink to the same type must not deliver twice.
     const twice = subscription(two.sink);
-    await store.insertSubscription(twice, [{ subscriptionSid: twice.sid, accountSid: acct, type: PENDING, schemaVersion: 2 }]);
-    const sinks = await store.transaction((tx) => tx.subscribedSinks(acct, PENDING));
+    await stores.sinks.insertSubscription(twice, [{ subscriptionSid: twice.sid, accountSid: acct, type: PENDING, schemaVersion: 2 }]);
+    const sinks = await stores.verifications.transaction((tx) => tx.subscribedSinks(acct, PENDING));
     assert.deepEqual([...sinks].sort(), [one.sink.sid, two.sink.sid].sort());
-    assert.deepEqual(await store.transaction((tx) => tx.subscribedSinks(acct, APPROVED)), [two.sink.sid]);
-    assert.deepEqual(await store.transaction((tx) => tx.subscribedSinks(newSid('AC'), PENDING)), [], 'other accounts see nothing');
+    assert.deepEqual(await stores.verifications.transaction((tx) => tx.subscribedSinks(acct, APPROVED)), [two.sink.sid]);
+    assert.deepEqual(await stores.verifications.transaction((tx) => tx.subscribedSinks(newSid('AC'), PENDING)), [], 'other accounts see nothing');
 
     const kept = event(acct);
     const dropped = event(acct);
-    await store.transaction((tx) => tx.insertEvent(kept, sinks));
+    await stores.verifications.transaction((tx) => tx.insertEvent(kept, sinks));
     await assert.rejects(
-      store.transaction(async (tx) => {
+      stores.verifications.transaction(async (tx) => {
         await tx.insertEvent(dropped, sinks);
         throw new Error('rolled back');
       }),
     );
-    assert.equal((await store.deliveryStatus(kept.id)).length, 2);
-    assert.deepEqual(await store.deliveryStatus(dropped.id), []);
+    assert.equal((await stores.outbox.deliveryStatus(kept.id)).length, 2);
+    assert.deepEqual(await stores.outbox.deliveryStatus(dropped.id), []);
     // Leave nothing due for the claim tests below.
-    for (const d of await claimAll(store, T0 + 1)) await store.settleDeliveries([{ delivery: d, attempt: attempt(d, true), retryAt: null }]);
+    for (const d of await claimAll(stores, T0 + 1)) await stores.outbox.settleDeliveries([{ delivery: d, attempt: attempt(d, true), retryAt: null }]);
   });
 
   await t.test('claims are leases: a claimed delivery is not due again until the lease ends', async () => {
     const acct = newSid('AC');
-    const { sink: s } = await subscribed(store, acct, [PENDING]);
+    const { sink: s } = await subscribed(stores, acct, [PENDING]);
     const e = event(acct, { dateCreated: T0 + 100 });
-    await store.enqueueEvent(e, [s.sid]);
-    assert.deepEqual(await claimAll(store, T0 + 99), [], 'not due before it was written');
-    const [d, ...rest] = await claimAll(store, T0 + 100, 1000);
+    await stores.outbox.enqueueEvent(e, [s.sid]);
+    assert.deepEqual(await claimAll(stores, T0 + 99), [], 'not due before it was written');
+    const [d, ...rest] = await claimAll(stores, T0 + 100, 1000);
     assert.equal(rest.length, 0);
     assert.ok(d);
     assert.equal(d.event.id, e.id);
     assert.deepEqual(d.event.payload, e.payload);
     assert.equal(d.sink.sid, s.sid);
     assert.equal(d.attempts, 0);
-    assert.deepEqual(await claimAll(store, T0 + 1099), [], 'leased');
-    const again = await claimAll(store, T0 + 1100);
+    assert.deepEqual(await claimAll(stores, T0 + 1099), [], 'leased');
+    const again = await claimAll(stores, T0 + 1100);
     assert.equal(again.length, 1, 'the lease lapsed: claimable again');
     assert.notEqual(again[0]!.claim, d.claim);
 
     // The first claim's late outcome is recorded, but the current claim decides the state.
-    await store.settleDeliveries([{ delivery: d, attempt: attempt(d, false), retryAt: T0 + 5000 }]);
-    let [status] = await store.deliveryStatus(e.id);
+    await stores.outbox.settleDeliveries([{ delivery: d, attempt: attempt(d, false), retryAt: T0 + 5000 }]);
+    let [status] = await stores.outbox.deliveryStatus(e.id);
     assert.equal(status!.state, 'pending');
     assert.equal(status!.attempts, 0, 'a stale claim does not count');
     assert.equal(status!.history.length, 1);
-    await store.settleDeliveries([{ delivery: again[0]!, attempt: attempt(again[0]!, true, T0 + 1200), retryAt: null }]);
-    [status] = await store.deliveryStatus(e.id);
+    await stores.outbox.settleDeliveries([{ delivery: again[0]!, attempt: attempt(again[0]!, true, T0 + 1200), retryAt: null }]);
+    [status] = await stores.outbox.deliveryStatus(e.id);
     assert.equal(status!.state, 'delivered');
     assert.equal(status!.attempts, 1);
     assert.deepEqual(status!.history.map((h) => [h.ok, h.statusCode, h.error]), [[false, 500, 'HTTP 500'], [true, 200, null]]);
-    assert.deepEqual(await claimAll(store, T0 + 10_000_000), [], 'delivered is never claimed again');
+    assert.deepEqual(await claimAll(stores, T0 + 10_000_000), [], 'delivered is never claimed again');
   });
 
   await t.test('a failed attempt is due again at retryAt; null retryAt fails it for good', async () => {
     const acct = newSid('AC');
-    const { sink: s } = await subscribed(store, acct, [PENDING]);
+    const { sink: s } = await subscribed(stores, acct, [PENDING]);
     const e = event(acct, { dateCreated: T0 + 200 });
-    await store.enqueueEvent(e, [s.sid]);
-    const [d] = await claimAll(store, T0 + 200);
-    await store.settleDeliveries([{ delivery: d!, attempt: attempt(d!, false, T0 + 200), retryAt: T0 + 300 }]);
-    assert.deepEqual(await claimAll(store, T0 + 299), []);
-    const [d2] = await claimAll(store, T0 + 300);
+    await stores.outbox.enqueueEvent(e, [s.sid]);
+    const [d] = await claimAll(stores, T0 + 200);
+    await stores.outbox.settleDeliveries([{ delivery: d!, attempt: attempt(d!, false, T0 + 200), retryAt: T0 + 300 }]);
+    assert.deepEqual(await claimAll(stores, T0 + 299), []);
+    const [d2] = await claimAll(stores, T0 + 300);
     assert.equal(d2!.attempts, 1);
-    await store.settleDeliveries([{ delivery: d2!, attempt: attempt(d2!, false, T0 + 300), retryAt: null }]);
-    const [status] = await store.deliveryStatus(e.id);
+    await stores.outbox.settleDeliveries([{ delivery: d2!, attempt: attempt(d2!, false, T0 + 300), retryAt: null }]);
+    const [status] = await stores.outbox.deliveryStatus(e.id);
     assert.equal(status!.state, 'failed');
     assert.equal(status!.attempts, 2);
-    assert.deepEqual(await claimAll(store, T0 + 10_000_000), []);
+    assert.deepEqual(await claimAll(stores, T0 + 10_000_000), []);
   });
 
   await t.test('concurrent claimers never hold the same delivery', async () => {
     const acct = newSid('AC');
-    const { sink: s } = await subscribed(store, acct, [PENDING]);
+    const { sink: s } = await subscribed(stores, acct, [PENDING]);
     const ids: string[] = [];
     for (let i = 0; i < 60; i++) {
       const e = event(acct, { dateCreated: T0 + 400 });
       ids.push(e.id);
-      await store.enqueueEvent(e, [s.sid]);
+      await stores.outbox.enqueueEvent(e, [s.sid]);
     }
-    const batches = await Promise.all(Array.from({ length: 6 }, () => store.claimDeliveries(T0 + 400, T0 + 60_400, 15)));
+    const batches = await Promise.all(Array.from({ length: 6 }, () => stores.outbox.claimDeliveries(T0 + 400, T0 + 60_400, 15)));
     const claimed = batches.flat().map((d) => d.event.id);
     assert.equal(new Set(claimed).size, claimed.length, 'no delivery in two claims');
     assert.equal(claimed.length, 60, 'every due delivery was claimed by someone');
-    for (const d of batches.flat()) await store.settleDeliveries([{ delivery: d, attempt: attempt(d, true), retryAt: null }]);
+    for (const d of batches.flat()) await stores.outbox.settleDeliveries([{ delivery: d, attempt: attempt(d, true), retryAt: null }]);
   });
 
   await t.test('a batch settles even when one of its deliveries went with its sink meanwhile', async () => {
     const acct = newSid('AC');
-    const gone = await subscribed(store, acct, [PENDING]);
-    const kept = await subscribed(store, acct, [PENDING]);
+    const gone = await subscribed(stores, acct, [PENDING]);
+    const kept = await subscribed(stores, acct, [PENDING]);
     const e = event(acct, { dateCreated: T0 + 500 });
-    await store.enqueueEvent(e, [gone.sink.sid, kept.sink.sid]);
-    const claimed = await claimAll(store, T0 + 500);
+    await stores.outbox.enqueueEvent(e, [gone.sink.sid, kept.sink.sid]);
+    const claimed = await claimAll(stores, T0 + 500);
     assert.equal(claimed.length, 2);
-    await store.deleteSink(acct, gone.sink.sid);
-    await store.settleDeliveries(claimed.map((d) => ({ delivery: d, attempt: attempt(d, true), retryAt: null })));
-    const status = await store.deliveryStatus(e.id);
+    await stores.sinks.deleteSink(acct, gone.sink.sid);
+    await stores.outbox.settleDeliveries(claimed.map((d) => ({ delivery: d, attempt: attempt(d, true), retryAt: null })));
+    const status = await stores.outbox.deliveryStatus(e.id);
     assert.deepEqual(status.map((d) => [d.sinkSid, d.state, d.history.length]), [[kept.sink.sid, 'delivered', 1]]);
   });
 
   await t.test('test events are found by sink and test id; the purge keeps what is still pending', async () => {
     const acct = newSid('AC');
-    const { sink: s } = await subscribed(store, acct, []);
+    const { sink: s } = await subscribed(stores, acct, []);
     const testId = newSid('TE');
     const old = event(acct, { testId, dateCreated: T0 - 1000 });
     const stuck = event(acct, { dateCreated: T0 - 1000 });
-    await store.enqueueEvent(old, [s.sid]);
-    await store.enqueueEvent(stuck, [s.sid]);
-    assert.equal((await store.findTestEvent(acct, s.sid, testId))?.id, old.id);
-    assert.equal(await store.findTestEvent(acct, newSid('DG'), testId), undefined);
-    assert.equal(await store.findTestEvent(newSid('AC'), s.sid, testId), undefined);
-    const claims = await claimAll(store, T0 - 1000);
+    await stores.outbox.enqueueEvent(old, [s.sid]);
+    await stores.outbox.enqueueEvent(stuck, [s.sid]);
+    assert.equal((await stores.outbox.findTestEvent(acct, s.sid, testId))?.id, old.id);
+    assert.equal(await stores.outbox.findTestEvent(acct, newSid('DG'), testId), undefined);
+    assert.equal(await stores.outbox.findTestEvent(newSid('AC'), s.sid, testId), undefined);
+    const claims = await claimAll(stores, T0 - 1000);
     const mine = claims.find((d) => d.event.id === old.id)!;
-    await store.settleDeliveries([{ delivery: mine, attempt: attempt(mine, true), retryAt: null }]);
-    assert.ok((await store.purgeEvents(T0, 1000)) >= 1);
-    assert.deepEqual(await store.deliveryStatus(old.id), [], 'delivered and old: purged');
-    assert.equal((await store.deliveryStatus(stuck.id)).length, 1, 'still being delivered: kept');
+    await stores.outbox.settleDeliveries([{ delivery: mine, attempt: attempt(mine, true), retryAt: null }]);
+    assert.ok((await stores.outbox.purgeEvents(T0, 1000)) >= 1);
+    assert.deepEqual(await stores.outbox.deliveryStatus(old.id), [], 'delivered and old: purged');
+    assert.equal((await stores.outbox.deliveryStatus(stuck.id)).length, 1, 'still being delivered: kept');
   });
 });

@@ -5,37 +5,37 @@ import type { InboxMessage } from '../../src/domain/types.js';
 import { forEachBackend } from '../support/databases.js';
 import { T0, inboxMessage, service, snaSession, verification } from './fixtures.js';
 
-forEachBackend('store conformance: sna sessions and inbox', async (t, store) => {
+forEachBackend('store conformance: sna sessions and inbox', async (t, stores) => {
   await t.test('SNA session: find, use exactly once, never after expiry', async () => {
     const svc = service(newSid('AC'));
-    await store.insertService(svc);
+    await stores.services.insertService(svc);
     const v = verification(svc);
     const now = T0 + 1000;
     const live = snaSession(v, { expiresAt: now + 60_000 });
     const newer = snaSession(v, { expiresAt: now + 120_000 });
     const lapsed = snaSession(v, { expiresAt: now });
-    await store.transaction(async (tx) => {
+    await stores.verifications.transaction(async (tx) => {
       await tx.insertVerification(v);
       for (const s of [live, newer, lapsed]) await tx.insertSnaSession(s);
     });
-    assert.deepEqual(await store.findSnaSession(live.tokenHash), live);
-    assert.equal(await store.findSnaSession('no-such-token'), undefined);
-    await store.transaction(async (tx) => {
+    assert.deepEqual(await stores.sna.findSnaSession(live.tokenHash), live);
+    assert.equal(await stores.sna.findSnaSession('no-such-token'), undefined);
+    await stores.verifications.transaction(async (tx) => {
       assert.deepEqual(await tx.latestSnaSession(v.sid), newer, 'latest = the one expiring last');
       assert.equal(await tx.latestSnaSession(newSid('VE')), undefined);
     });
 
-    assert.equal(await store.useSnaSession(live.tokenHash, now, 'client-hash'), true);
-    assert.deepEqual(await store.findSnaSession(live.tokenHash), { ...live, usedAt: now, clientTokenHash: 'client-hash' });
-    assert.equal(await store.useSnaSession(live.tokenHash, now + 1, null), false, 'second use');
-    assert.deepEqual(await store.findSnaSession(live.tokenHash), { ...live, usedAt: now, clientTokenHash: 'client-hash' }, 'unchanged by the refused use');
+    assert.equal(await stores.sna.useSnaSession(live.tokenHash, now, 'client-hash'), true);
+    assert.deepEqual(await stores.sna.findSnaSession(live.tokenHash), { ...live, usedAt: now, clientTokenHash: 'client-hash' });
+    assert.equal(await stores.sna.useSnaSession(live.tokenHash, now + 1, null), false, 'second use');
+    assert.deepEqual(await stores.sna.findSnaSession(live.tokenHash), { ...live, usedAt: now, clientTokenHash: 'client-hash' }, 'unchanged by the refused use');
 
-    assert.equal(await store.useSnaSession(lapsed.tokenHash, now, null), false, 'expiresAt is exclusive');
-    assert.equal((await store.findSnaSession(lapsed.tokenHash))?.usedAt, null);
-    assert.equal(await store.useSnaSession('no-such-token', now, null), false);
+    assert.equal(await stores.sna.useSnaSession(lapsed.tokenHash, now, null), false, 'expiresAt is exclusive');
+    assert.equal((await stores.sna.findSnaSession(lapsed.tokenHash))?.usedAt, null);
+    assert.equal(await stores.sna.useSnaSession('no-such-token', now, null), false);
 
     // Two uses racing: exactly one wins.
-    const raced = await Promise.all([store.useSnaSession(newer.tokenHash, now, null), store.useSnaSession(newer.tokenHash, now, null)]);
+    const raced = await Promise.all([stores.sna.useSnaSession(newer.tokenHash, now, null), stores.sna.useSnaSession(newer.tokenHash, now, null)]);
     assert.deepEqual(raced.sort(), [false, true]);
   });
 
@@ -48,8 +48,8 @@ forEachBackend('store conformance: sna sessions and inbox', async (t, store) => 
     const foreignService = service(newSid('AC'));
     const foreign = verification(foreignService, { to: '+15017120201' });
     // Inbox messages belong to a verification, which belongs to a service (foreign keys).
-    for (const svc of [s1!, s2!, foreignService]) await store.insertService(svc);
-    await store.transaction(async (tx) => {
+    for (const svc of [s1!, s2!, foreignService]) await stores.services.insertService(svc);
+    await stores.verifications.transaction(async (tx) => {
       for (const v of [v1, v2, v3, foreign]) await tx.insertVerification(v);
     });
     const msgs: InboxMessage[] = [
@@ -58,10 +58,10 @@ forEachBackend('store conformance: sna sessions and inbox', async (t, store) => 
       inboxMessage(v3, { channel: 'whatsapp', dateCreated: T0 + 3 }),
       inboxMessage(v1, { dateCreated: T0 + 4, code: '654321' }),
     ];
-    for (const m of msgs) await store.insertInboxMessage(m);
-    await store.insertInboxMessage(inboxMessage(foreign));
+    for (const m of msgs) await stores.inbox.insertInboxMessage(m);
+    await stores.inbox.insertInboxMessage(inboxMessage(foreign));
 
-    const all = await store.listInboxMessages(acct, {}, 50);
+    const all = await stores.inbox.listInboxMessages(acct, {}, 50);
     for (const m of all) assert.equal(typeof m.id, 'number');
     // ids are assigned by the database; compare without them, then check they descend.
     const strip = (list: InboxMessage[]) => list.map(({ id: _id, ...rest }) => rest);
@@ -70,15 +70,15 @@ forEachBackend('store conformance: sna sessions and inbox', async (t, store) => 
     assert.deepEqual(ids, [...ids].sort((a, b) => b - a));
 
     const [m0, m1, m2, m3] = msgs as [InboxMessage, InboxMessage, InboxMessage, InboxMessage];
-    assert.deepEqual(strip(await store.listInboxMessages(acct, { to: '+15017120201' }, 50)), strip([m3, m2, m0]));
-    assert.deepEqual(strip(await store.listInboxMessages(acct, { channel: 'email' }, 50)), strip([m1]));
-    assert.deepEqual(strip(await store.listInboxMessages(acct, { serviceSid: s1!.sid }, 50)), strip([m3, m1, m0]));
-    assert.deepEqual(strip(await store.listInboxMessages(acct, { to: '+15017120201', channel: 'sms', serviceSid: s1!.sid }, 50)), strip([m3, m0]));
-    assert.deepEqual(strip(await store.listInboxMessages(acct, { channel: 'call' }, 50)), []);
-    assert.deepEqual(strip(await store.listInboxMessages(acct, {}, 2)), strip([m3, m2]), 'limit keeps the newest');
+    assert.deepEqual(strip(await stores.inbox.listInboxMessages(acct, { to: '+15017120201' }, 50)), strip([m3, m2, m0]));
+    assert.deepEqual(strip(await stores.inbox.listInboxMessages(acct, { channel: 'email' }, 50)), strip([m1]));
+    assert.deepEqual(strip(await stores.inbox.listInboxMessages(acct, { serviceSid: s1!.sid }, 50)), strip([m3, m1, m0]));
+    assert.deepEqual(strip(await stores.inbox.listInboxMessages(acct, { to: '+15017120201', channel: 'sms', serviceSid: s1!.sid }, 50)), strip([m3, m0]));
+    assert.deepEqual(strip(await stores.inbox.listInboxMessages(acct, { channel: 'call' }, 50)), []);
+    assert.deepEqual(strip(await stores.inbox.listInboxMessages(acct, {}, 2)), strip([m3, m2]), 'limit keeps the newest');
 
-    const theirs = await store.listInboxMessages(foreign.accountSid, {}, 50);
+    const theirs = await stores.inbox.listInboxMessages(foreign.accountSid, {}, 50);
     assert.deepEqual(theirs.map((m) => m.verificationSid), [foreign.sid]);
-    assert.deepEqual(await store.listInboxMessages(newSid('AC'), {}, 50), []);
+    assert.deepEqual(await stores.inbox.listInboxMessages(newSid('AC'), {}, 50), []);
   });
 });

@@ -10,26 +10,26 @@ import { expireDue } from '../../src/domain/verification/expire.js';
 import { forEachBackend } from '../support/databases.js';
 import { T0, send, service, snaSession, statusChange, verification } from './fixtures.js';
 
-forEachBackend('store conformance: verification transactions', async (t, store) => {
+forEachBackend('store conformance: verification transactions', async (t, stores) => {
   const svc = service(newSid('AC'));
-  await store.insertService(svc);
+  await stores.services.insertService(svc);
 
   await t.test('verification, send and status change commit together', async () => {
     const v = verification(svc, { to: '+15017120001' });
     const s = send(v);
     const c = statusChange(v);
-    const out = await store.transaction(async (tx) => {
+    const out = await stores.verifications.transaction(async (tx) => {
       await tx.insertVerification(v);
       await tx.insertSend(s);
       await tx.insertStatusChange(c);
       return 'committed';
     });
     assert.equal(out, 'committed', 'transaction returns the callback result');
-    assert.deepEqual(await store.getVerification(svc.sid, v.sid), v);
-    assert.deepEqual(await store.getPendingByTo(svc.sid, v.to), v);
-    assert.deepEqual(await store.listSends(v.sid), [s]);
-    assert.deepEqual(await store.listStatusChanges(v.sid), [c]);
-    assert.equal(await store.getVerification(newSid('VA'), v.sid), undefined, 'scoped by service');
+    assert.deepEqual(await stores.verifications.getVerification(svc.sid, v.sid), v);
+    assert.deepEqual(await stores.verifications.getPendingByTo(svc.sid, v.to), v);
+    assert.deepEqual(await stores.verifications.listSends(v.sid), [s]);
+    assert.deepEqual(await stores.verifications.listStatusChanges(v.sid), [c]);
+    assert.equal(await stores.verifications.getVerification(newSid('VA'), v.sid), undefined, 'scoped by service');
   });
 
   await t.test('an error thrown in the callback rolls everything back and propagates unchanged', async () => {
@@ -37,7 +37,7 @@ forEachBackend('store conformance: verification transactions', async (t, store) 
     const sna = snaSession(v);
     const boom = new Error('boom');
     await assert.rejects(
-      store.transaction(async (tx) => {
+      stores.verifications.transaction(async (tx) => {
         await tx.insertVerification(v);
         await tx.insertSend(send(v));
         await tx.insertStatusChange(statusChange(v));
@@ -47,22 +47,22 @@ forEachBackend('store conformance: verification transactions', async (t, store) 
       }),
       (err) => err === boom,
     );
-    assert.equal(await store.getVerification(svc.sid, v.sid), undefined);
-    assert.deepEqual(await store.listSends(v.sid), []);
-    assert.deepEqual(await store.listStatusChanges(v.sid), []);
-    assert.deepEqual(await store.listChecks(v.sid), []);
-    assert.equal(await store.findSnaSession(sna.tokenHash), undefined);
+    assert.equal(await stores.verifications.getVerification(svc.sid, v.sid), undefined);
+    assert.deepEqual(await stores.verifications.listSends(v.sid), []);
+    assert.deepEqual(await stores.verifications.listStatusChanges(v.sid), []);
+    assert.deepEqual(await stores.verifications.listChecks(v.sid), []);
+    assert.equal(await stores.sna.findSnaSession(sna.tokenHash), undefined);
   });
 
   await t.test('one pending verification per service and To: a second is a UniqueViolation', async () => {
     const to = '+15017120003';
     const first = verification(svc, { to });
-    await store.transaction((tx) => tx.insertVerification(first));
+    await stores.verifications.transaction((tx) => tx.insertVerification(first));
 
     const second = verification(svc, { to });
     const earlier = verification(svc, { to: '+15017120033' });
     await assert.rejects(
-      store.transaction(async (tx) => {
+      stores.verifications.transaction(async (tx) => {
         // Written before the violating insert: it must be rolled back with it.
         await tx.insertVerification(earlier);
         await tx.insertStatusChange(statusChange(earlier));
@@ -70,36 +70,36 @@ forEachBackend('store conformance: verification transactions', async (t, store) 
       }),
       UniqueViolation,
     );
-    assert.equal(await store.getVerification(svc.sid, second.sid), undefined);
-    assert.equal(await store.getVerification(svc.sid, earlier.sid), undefined);
-    assert.deepEqual(await store.listStatusChanges(earlier.sid), []);
+    assert.equal(await stores.verifications.getVerification(svc.sid, second.sid), undefined);
+    assert.equal(await stores.verifications.getVerification(svc.sid, earlier.sid), undefined);
+    assert.deepEqual(await stores.verifications.listStatusChanges(earlier.sid), []);
 
     // The index is partial (pending only) and per service; a duplicate sid is a violation as well.
     const approved = verification(svc, { to, status: 'approved' });
     const canceled = verification(svc, { to, status: 'canceled' });
     const sibling = service(svc.accountSid);
-    await store.insertService(sibling);
+    await stores.services.insertService(sibling);
     const otherService = verification(sibling, { to });
-    await store.transaction(async (tx) => {
+    await stores.verifications.transaction(async (tx) => {
       await tx.insertVerification(approved);
       await tx.insertVerification(canceled);
       await tx.insertVerification(otherService);
     });
-    assert.deepEqual(await store.getVerification(svc.sid, approved.sid), approved);
-    assert.deepEqual(await store.getPendingByTo(svc.sid, to), first);
-    await assert.rejects(store.transaction((tx) => tx.insertVerification({ ...first, to: '+15017120099' })), UniqueViolation);
+    assert.deepEqual(await stores.verifications.getVerification(svc.sid, approved.sid), approved);
+    assert.deepEqual(await stores.verifications.getPendingByTo(svc.sid, to), first);
+    await assert.rejects(stores.verifications.transaction((tx) => tx.insertVerification({ ...first, to: '+15017120099' })), UniqueViolation);
     // A verification whose service does not exist is refused: no orphans.
-    await assert.rejects(store.transaction((tx) => tx.insertVerification(verification(service(svc.accountSid)))), MissingParent);
+    await assert.rejects(stores.verifications.transaction((tx) => tx.insertVerification(verification(service(svc.accountSid)))), MissingParent);
   });
 
   await t.test('lockBySid and lockPendingByTo find only what they should', async () => {
     const v = verification(svc, { to: '+15017120004' });
     const done = verification(svc, { to: '+15017120005', status: 'approved' });
-    await store.transaction(async (tx) => {
+    await stores.verifications.transaction(async (tx) => {
       await tx.insertVerification(v);
       await tx.insertVerification(done);
     });
-    await store.transaction(async (tx) => {
+    await stores.verifications.transaction(async (tx) => {
       assert.deepEqual(await tx.lockBySid(svc.sid, v.sid), v);
       assert.deepEqual(await tx.lockBySid(svc.sid, done.sid), done, 'lockBySid returns any status');
       assert.equal(await tx.lockBySid(newSid('VA'), v.sid), undefined, 'scoped by service');
@@ -112,7 +112,7 @@ forEachBackend('store conformance: verification transactions', async (t, store) 
 
   await t.test('updateVerification persists status, counters, channel and code fields', async () => {
     const v = verification(svc, { to: '+15017120006' });
-    await store.transaction((tx) => tx.insertVerification(v));
+    await stores.verifications.transaction((tx) => tx.insertVerification(v));
     const changed: Verification = {
       ...v,
       channel: 'call',
@@ -128,9 +128,9 @@ forEachBackend('store conformance: verification transactions', async (t, store) 
       expiresAt: v.expiresAt + 1,
       dateUpdated: T0 + 123_456,
     };
-    await store.transaction((tx) => tx.updateVerification(changed));
-    assert.deepEqual(await store.getVerification(svc.sid, v.sid), changed);
-    assert.equal(await store.getPendingByTo(svc.sid, v.to), undefined, 'no longer pending');
+    await stores.verifications.transaction((tx) => tx.updateVerification(changed));
+    assert.deepEqual(await stores.verifications.getVerification(svc.sid, v.sid), changed);
+    assert.equal(await stores.verifications.getPendingByTo(svc.sid, v.to), undefined, 'no longer pending');
   });
 
   // Insertion order, not time: two sends in one millisecond must still list in the order they were made.
@@ -142,29 +142,29 @@ forEachBackend('store conformance: verification transactions', async (t, store) 
       statusChange(v, { dateCreated: T0 + 5 }),
       statusChange(v, { fromStatus: 'pending', toStatus: 'approved', cause: 'check', dateCreated: T0 + 5 }),
     ];
-    await store.transaction(async (tx) => {
+    await stores.verifications.transaction(async (tx) => {
       await tx.insertVerification(v);
       for (const s of sends) await tx.insertSend(s);
       for (const c of checks) await tx.insertCheck(c);
       for (const c of changes) await tx.insertStatusChange(c);
     });
-    assert.deepEqual(await store.listSends(v.sid), sends);
-    assert.deepEqual(await store.listChecks(v.sid), checks);
-    assert.deepEqual(await store.listStatusChanges(v.sid), changes);
-    assert.deepEqual(await store.listSends(newSid('VE')), []);
+    assert.deepEqual(await stores.verifications.listSends(v.sid), sends);
+    assert.deepEqual(await stores.verifications.listChecks(v.sid), checks);
+    assert.deepEqual(await stores.verifications.listStatusChanges(v.sid), changes);
+    assert.deepEqual(await stores.verifications.listSends(newSid('VE')), []);
   });
 
   await t.test('updateSendStatus writes status, error code and dateUpdated only', async () => {
     const v = verification(svc, { to: '+15017120008' });
     const [a, b] = [send(v), send(v, { dateCreated: T0 + 1 })];
-    await store.transaction(async (tx) => {
+    await stores.verifications.transaction(async (tx) => {
       await tx.insertVerification(v);
       await tx.insertSend(a!);
       await tx.insertSend(b!);
     });
-    await store.updateSendStatus(a!.sid, 'delivered', null, T0 + 10);
-    await store.updateSendStatus(b!.sid, 'failed', 30008, T0 + 20);
-    assert.deepEqual(await store.listSends(v.sid), [
+    await stores.verifications.updateSendStatus(a!.sid, 'delivered', null, T0 + 10);
+    await stores.verifications.updateSendStatus(b!.sid, 'failed', 30008, T0 + 20);
+    assert.deepEqual(await stores.verifications.listSends(v.sid), [
       { ...a!, messageStatus: 'delivered', errorCode: null, dateUpdated: T0 + 10 },
       { ...b!, messageStatus: 'failed', errorCode: 30008, dateUpdated: T0 + 20 },
     ]);
@@ -172,45 +172,45 @@ forEachBackend('store conformance: verification transactions', async (t, store) 
 });
 
 // A store of its own: the sweep is global, so rows from other tests would change its counts.
-forEachBackend('store conformance: expiry sweep', async (t, store) => {
+forEachBackend('store conformance: expiry sweep', async (t, stores) => {
   const svc = service(newSid('AC'));
-  await store.insertService(svc);
+  await stores.services.insertService(svc);
   const now = T0 + 600_000;
   const mk = (to: string, over: Partial<Verification>) => verification(svc, { to, ...over });
   const dueEarly = mk('+15017120101', { expiresAt: now - 1 });
   const dueExactly = mk('+15017120102', { expiresAt: now });
   const notYet = mk('+15017120103', { expiresAt: now + 1 });
   const approved = mk('+15017120104', { expiresAt: now - 100, status: 'approved' });
-  await store.transaction(async (tx) => {
+  await stores.verifications.transaction(async (tx) => {
     for (const v of [dueEarly, dueExactly, notYet, approved]) await tx.insertVerification(v);
   });
 
   await t.test('expireDue moves only due pending rows and records one status change each', async () => {
-    assert.equal(await expireDue(store, now, 100), 2);
+    assert.equal(await expireDue(stores.verifications, now, 100), 2);
     const expiredChange = (v: Verification) => statusChange(v, { fromStatus: 'pending', toStatus: 'expired', cause: 'expiry', dateCreated: now });
     for (const v of [dueEarly, dueExactly]) {
-      assert.deepEqual(await store.getVerification(svc.sid, v.sid), { ...v, status: 'expired', dateUpdated: now });
-      assert.deepEqual(await store.listStatusChanges(v.sid), [expiredChange(v)]);
+      assert.deepEqual(await stores.verifications.getVerification(svc.sid, v.sid), { ...v, status: 'expired', dateUpdated: now });
+      assert.deepEqual(await stores.verifications.listStatusChanges(v.sid), [expiredChange(v)]);
     }
-    assert.deepEqual(await store.getVerification(svc.sid, notYet.sid), notYet);
-    assert.deepEqual(await store.getVerification(svc.sid, approved.sid), approved);
-    assert.deepEqual(await store.listStatusChanges(notYet.sid), []);
-    assert.deepEqual(await store.listStatusChanges(approved.sid), []);
+    assert.deepEqual(await stores.verifications.getVerification(svc.sid, notYet.sid), notYet);
+    assert.deepEqual(await stores.verifications.getVerification(svc.sid, approved.sid), approved);
+    assert.deepEqual(await stores.verifications.listStatusChanges(notYet.sid), []);
+    assert.deepEqual(await stores.verifications.listStatusChanges(approved.sid), []);
 
-    assert.equal(await expireDue(store, now, 100), 0, 'a second run finds nothing');
-    assert.equal((await store.listStatusChanges(dueEarly.sid)).length, 1);
+    assert.equal(await expireDue(stores.verifications, now, 100), 0, 'a second run finds nothing');
+    assert.equal((await stores.verifications.listStatusChanges(dueEarly.sid)).length, 1);
   });
 
   await t.test('expireDue honours its limit', async () => {
     const later = now + 10_000;
     const more = ['+15017120111', '+15017120112', '+15017120113'].map((to) => mk(to, { expiresAt: later - 1 }));
-    await store.transaction(async (tx) => {
+    await stores.verifications.transaction(async (tx) => {
       for (const v of more) await tx.insertVerification(v);
     });
     // notYet (expiresAt now + 1) is due by now as well: four rows in all.
-    assert.equal(await expireDue(store, later, 3), 3);
-    assert.equal(await expireDue(store, later, 3), 1);
-    assert.equal(await expireDue(store, later, 3), 0);
-    for (const v of [...more, notYet]) assert.equal((await store.getVerification(svc.sid, v.sid))?.status, 'expired');
+    assert.equal(await expireDue(stores.verifications, later, 3), 3);
+    assert.equal(await expireDue(stores.verifications, later, 3), 1);
+    assert.equal(await expireDue(stores.verifications, later, 3), 0);
+    for (const v of [...more, notYet]) assert.equal((await stores.verifications.getVerification(svc.sid, v.sid))?.status, 'expired');
   });
 });

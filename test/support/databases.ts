@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../../scripts/throwaway-postgres.js';
-import type { KyselyStore } from '../../src/storage/kysely-store.js';
-import { openStore } from '../../src/storage/open.js';
+import { openStores } from '../../src/storage/open.js';
+import type { Stores } from '../../src/storage/stores.js';
 
 export type BackendName = 'sqlite' | 'postgres';
 export interface OpenedStore {
-  store: KyselyStore;
+  stores: Stores;
   cleanup(): Promise<void>;
 }
 export type Skip = { skip: string };
@@ -26,18 +26,18 @@ const PG_POOL_SIZE = 10;
 /** A fresh SQLite file (not :memory:) so WAL mode and the file-backed code paths are what gets tested. */
 export async function sqliteStore(): Promise<OpenedStore & { path: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'verifyd-test-'));
-  let store: KyselyStore;
+  let stores: Stores;
   try {
-    store = await openStore({ databaseUrl: null, sqlitePath: join(dir, 'verifyd.db'), poolSize: 1 });
+    stores = await openStores({ databaseUrl: null, sqlitePath: join(dir, 'verifyd.db'), poolSize: 1 });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
   return {
-    store,
+    stores,
     path: join(dir, 'verifyd.db'),
     async cleanup() {
-      await store.close();
+      await stores.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -57,19 +57,19 @@ export async function createPostgresDatabase(): Promise<ThrowawayDatabase | Skip
 export async function postgresStore(): Promise<(OpenedStore & { url: string }) | Skip> {
   const db = await createPostgresDatabase();
   if ('skip' in db) return db;
-  let store: KyselyStore;
+  let stores: Stores;
   try {
-    store = await openStore({ databaseUrl: db.url, sqlitePath: '', poolSize: PG_POOL_SIZE });
+    stores = await openStores({ databaseUrl: db.url, sqlitePath: '', poolSize: PG_POOL_SIZE });
   } catch (err) {
     await db.drop();
     throw err;
   }
   return {
-    store,
+    stores,
     url: db.url,
     async cleanup() {
       try {
-        await store.close();
+        await stores.close();
       } finally {
         await db.drop();
       }
@@ -83,10 +83,10 @@ export const BACKENDS: Array<{ name: BackendName; open: () => Promise<OpenedStor
 ];
 
 /**
- * Registers `body` as one top-level test per backend, each with its own fresh store. The body adds
+ * Registers `body` as one top-level test per backend, each with its own fresh stores. The body adds
  * subtests with `await t.test(...)`. An unreachable PostgreSQL skips its test with the reason shown.
  */
-export function forEachBackend(title: string, body: (t: TestContext, store: KyselyStore, backend: BackendName) => Promise<void>): void {
+export function forEachBackend(title: string, body: (t: TestContext, stores: Stores, backend: BackendName) => Promise<void>): void {
   for (const backend of BACKENDS) {
     test(`${title} [${backend.name}]`, async (t) => {
       const opened = await backend.open();
@@ -95,7 +95,7 @@ export function forEachBackend(title: string, body: (t: TestContext, store: Kyse
         return;
       }
       try {
-        await body(t, opened.store, backend.name);
+        await body(t, opened.stores, backend.name);
       } finally {
         await opened.cleanup();
       }

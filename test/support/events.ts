@@ -73,7 +73,7 @@ export const requestsFor = (receiver: Receiver, id: string): ReceivedRequest[] =
 export async function settled(server: TestServer, eventId: string, timeoutMs = 10_000): Promise<DeliveryStatus[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const status = await server.store.deliveryStatus(eventId);
+    const status = await server.stores.outbox.deliveryStatus(eventId);
     if (status.length > 0 && status.every((d) => d.state !== 'pending')) return status;
     if (Date.now() > deadline) throw new Error(`deliveries of ${eventId} not settled after ${timeoutMs} ms: ${JSON.stringify(status)}`);
     await new Promise((r) => setTimeout(r, 20));
@@ -85,14 +85,14 @@ export async function settled(server: TestServer, eventId: string, timeoutMs = 1
  * of events (only deliveryStatus by id), and "nothing was written" cannot be seen at a receiver.
  */
 export async function outbox(server: TestServer, accountSid: string): Promise<Array<{ id: string; type: string; payload: CloudEvent }>> {
-  const db = (server.store as unknown as { db: Kysely<Database> }).db;
+  const db = (server.stores as unknown as { db: Kysely<Database> }).db;
   const rows = await db.selectFrom('events').select(['id', 'type', 'payload']).where('account_sid', '=', accountSid).orderBy('date_created').execute();
   return rows.map((r) => ({ id: r.id, type: r.type, payload: JSON.parse(r.payload) as CloudEvent }));
 }
 
 /** Every delivery row with its state and how many attempts were recorded for it (whole-database counts). */
 export async function allDeliveries(server: TestServer): Promise<Array<{ eventId: string; state: string; attempts: number; recorded: number }>> {
-  const db = (server.store as unknown as { db: Kysely<Database> }).db;
+  const db = (server.stores as unknown as { db: Kysely<Database> }).db;
   const rows = await db
     .selectFrom('event_deliveries as d')
     .leftJoin('event_delivery_attempts as a', 'a.delivery_id', 'd.id')

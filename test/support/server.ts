@@ -8,14 +8,12 @@ import type { FastifyInstance } from 'fastify';
 import twilio from 'twilio';
 import { createAccount, createApiKey } from '../../src/accounts/accounts.js';
 import { buildApp } from '../../src/api/app.js';
-import { InboxDelivery } from '../../src/channels/inbox.js';
 import { ManualClock, systemClock, type Clock } from '../../src/domain/clock.js';
-import { CodeKeyring } from '../../src/domain/code/keys.js';
-import { newSid } from '../../src/domain/ids.js';
-import type { PriceTable } from '../../src/domain/prices.js';
+import { composeDomain } from '../../src/compose.js';
+import { NO_PRICES, type PriceTable } from '../../src/domain/prices.js';
 import type { VerificationDeps } from '../../src/domain/verification/deps.js';
-import type { KyselyStore } from '../../src/storage/kysely-store.js';
-import { openStore, type StorageConfig } from '../../src/storage/open.js';
+import { openStores, type StorageConfig } from '../../src/storage/open.js';
+import type { Stores } from '../../src/storage/stores.js';
 import { Dispatcher, type DispatcherOptions } from '../../src/dispatch/dispatcher.js';
 import { KinesisSender } from '../../src/dispatch/kinesis.js';
 import { WEBHOOK_TIMEOUT_MS, WebhookSender } from '../../src/dispatch/webhook.js';
@@ -44,7 +42,7 @@ export interface Account {
 
 export interface TestServer {
   baseUrl: string;
-  store: KyselyStore;
+  stores: Stores;
   app: FastifyInstance;
   deps: VerificationDeps;
   /** The event dispatcher, when the server was started with one. */
@@ -69,7 +67,7 @@ export interface TestServer {
 export interface ServerOptions {
   clock?: Clock;
   ttlMs?: number;
-  /** AppDeps.attemptsRatePerMinute (the app's default, 100, when absent). */
+  /** ATTEMPTS_RATE_LIMIT_PER_MINUTE (verifyd's default, 100, when absent). */
   attemptsRatePerMinute?: number;
   /** The price table set on attempts (none when absent). */
   prices?: PriceTable;
@@ -101,9 +99,9 @@ export const TEST_DISPATCHER: DispatcherOptions = {
   retry: { baseMs: 50, capMs: 500, windowMs: 60_000 },
 };
 
-/** A dispatcher over `store` on `clock`, woken by the store's commits; the caller starts and stops it. */
+/** A dispatcher over `stores` on `clock`, woken by their commits; the caller starts and stops it. */
 export function testDispatcher(
-  store: KyselyStore,
+  stores: Stores,
   clock: Clock,
   opts: TestDispatcherOptions = {},
 ): { dispatcher: Dispatcher; kinesis: KinesisSender; close(): Promise<void> } {
@@ -118,8 +116,8 @@ export function testDispatcher(
     timeoutMs: rest.webhookTimeoutMs ?? WEBHOOK_TIMEOUT_MS,
   });
   const silent = { error: () => undefined, warn: () => undefined };
-  const dispatcher = new Dispatcher(store, clock, { webhook, kinesis }, silent, { ...TEST_DISPATCHER, ...rest });
-  store.onEvents = () => dispatcher.wake();
+  const dispatcher = new Dispatcher(stores.outbox, stores.accounts, clock, { webhook, kinesis }, silent, { ...TEST_DISPATCHER, ...rest });
+  stores.onEventsCommitted(() => dispatcher.wake());
   const close = async () => {
     kinesis.close();
     await webhook.close();
@@ -132,36 +130,37 @@ export async function startServer(backend: BackendName = 'sqlite', opts: ServerO
   if ('skip' in opened) return opened;
   const location: StorageConfig =
     'url' in opened ? { databaseUrl: opened.url, sqlitePath: '', poolSize: 10 } : { databaseUrl: null, sqlitePath: opened.path, poolSize: 1 };
-  return serve(opened.store, location, opened.cleanup, opts);
+  return serve(opened.stores, location, opened.cleanup, opts);
 }
 
-async function serve(store: KyselyStore, location: StorageConfig, cleanup: () => Promise<void>, opts: ServerOptions): Promise<TestServer> {
+async function serve(stores: Stores, location: StorageConfig, cleanup: () => Promise<void>, opts: ServerOptions): Promise<TestServer> {
   const clock = opts.clock ?? systemClock;
-  const deps: VerificationDeps = {
-    store,
-    delivery: new InboxDelivery(store, clock),
-    keys: new CodeKeyring([{ id: 'test', secret: Buffer.alloc(32, 1) }]),
+  const domain = composeDomain(
+    stores,
+    {
+      codeKeys: [{ id: 'test', secret: Buffer.alloc(32, 1) }],
+      verificationTtlMs: opts.ttlMs ?? 600_000,
+      publicBaseUrl: '',
+      prices: opts.prices ?? NO_PRICES,
+      attemptsRatePerMinute: opts.attemptsRatePerMinute ?? 100,
+      events: { webhookBlockedNetworks: new BlockedNetworks(opts.blockedNetworks ?? DEFAULT_BLOCKED_NETWORKS) },
+    },
     clock,
-    ids: newSid,
-    ttlMs: opts.ttlMs ?? 600_000,
-    snaBaseUrl: '',
-    prices: opts.prices,
-  };
+  );
+  const deps = domain.verifications;
   // The port is known only after listen; URLs are built from a base that is filled in right after.
   const base = { url: '' };
   const app = await buildApp({
-    services: { store, clock, ids: newSid },
-    verifications: deps,
+    ...domain,
+    accounts: stores.accounts,
     get publicBaseUrl() {
       return base.url;
     },
     bodyLimitBytes: 65_536,
     logLevel: 'silent',
-    attemptsRatePerMinute: opts.attemptsRatePerMinute,
-    webhookBlockedNetworks: opts.blockedNetworks === undefined ? undefined : new BlockedNetworks(opts.blockedNetworks),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
-  const events = opts.dispatcher ? testDispatcher(store, clock, { blockedNetworks: opts.blockedNetworks, ...opts.dispatcher }) : undefined;
+  const events = opts.dispatcher ? testDispatcher(stores, clock, { blockedNetworks: opts.blockedNetworks, ...opts.dispatcher }) : undefined;
   events?.dispatcher.start();
   base.url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   deps.snaBaseUrl = base.url;
@@ -171,16 +170,16 @@ async function serve(store: KyselyStore, location: StorageConfig, cleanup: () =>
 
   const server: TestServer = {
     baseUrl: base.url,
-    store,
+    stores,
     app,
     deps,
     dispatcher: events?.dispatcher,
     async account() {
-      const a = await createAccount(store, clock);
+      const a = await createAccount(stores.accounts, clock);
       return { sid: a.sid, authToken: a.authToken, client: clientFor(a.sid, a.authToken) };
     },
     async apiKeyClient(accountSid) {
-      const key = await createApiKey(store, clock, accountSid);
+      const key = await createApiKey(stores.accounts, clock, accountSid);
       return clientFor(key.sid, key.secret, accountSid);
     },
     fetch(path, init = {}) {
@@ -196,7 +195,7 @@ async function serve(store: KyselyStore, location: StorageConfig, cleanup: () =>
       return m;
     },
     async sibling(overrides = {}) {
-      const other = await openStore(location);
+      const other = await openStores(location);
       return serve(other, location, () => other.close(), { ...opts, ...overrides });
     },
     async close() {

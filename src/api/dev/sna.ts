@@ -8,7 +8,7 @@ import { pathParam, type ApiContext } from '../context.js';
  */
 export function snaRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
-    const result = await invokeSna(ctx.verifications, pathParam(req, 'token'));
+    const result = await invokeSna(ctx.sna, pathParam(req, 'token'));
     const body = result.ok
       ? `ErrorCode=0&ErrorDescription=Success&Carrier=verifyd&SnaClientToken=${result.clientToken}`
       : 'ErrorCode=60520&ErrorDescription=SNA+URL+expired+or+already+used';

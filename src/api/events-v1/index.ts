@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { TwilioError } from '../../domain/errors.js';
-import type { BlockedNetworks } from '../../domain/events/networks.js';
 import type { ApiContext } from '../context.js';
 import { schemaRoutes } from './schemas.js';
 import { sinkRoutes } from './sinks.js';
@@ -13,14 +12,14 @@ import { eventTypeRoutes } from './types.js';
  * NUL check in route()) raise Verify's 60200, which this scope turns into the generic 20001 before
  * the app's error handler answers. Everything else passes through unchanged.
  */
-export function eventsV1Routes(ctx: ApiContext, blockedNetworks?: BlockedNetworks) {
+export function eventsV1Routes(ctx: ApiContext) {
   return async (scope: FastifyInstance): Promise<void> => {
     scope.setErrorHandler((err: unknown) => {
       // Thrown from an error handler, an error goes on to the parent's handler.
       if (err instanceof TwilioError && err.code === 60200) throw new TwilioError(20001, err.message);
       throw err;
     });
-    sinkRoutes(scope, ctx, blockedNetworks);
+    sinkRoutes(scope, ctx);
     subscriptionRoutes(scope, ctx);
     subscribedEventRoutes(scope, ctx);
     eventTypeRoutes(scope, ctx);

@@ -13,7 +13,7 @@ import { keyedEnvelope, readKeyedPage, sidInPath } from './helpers.js';
 const BASE = '/v1/Subscriptions/:subscriptionSid/SubscribedEvents';
 
 export function subscribedEventRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const deps = ctx.services;
+  const deps = ctx.events;
   const sidOf = (req: FastifyRequest) => {
     const type = pathParam(req, 'type');
     return sidInPath(req, 'subscriptionSid', 'DF', (sid) => `/Subscriptions/${sid}/SubscribedEvents${type ? `/${type}` : ''}`);

@@ -12,7 +12,7 @@ import { serializeSubscription } from '../serialize/subscription.js';
 import { allValues, sidInPath } from './helpers.js';
 
 export function subscriptionRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const deps = ctx.services;
+  const deps = ctx.events;
   const sidOf = (req: FastifyRequest) => sidInPath(req, 'sid', 'DF', (sid) => `/Subscriptions/${sid}`);
 
   route(app, ctx, 'POST', '/v1/Subscriptions', async (req, reply, p) => {

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TwilioError } from '../../domain/errors.js';
-import type { Store } from '../../domain/ports.js';
+import type { AccountStore } from '../../domain/ports.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,7 +23,7 @@ function unauthorized(): TwilioError {
  * HTTP Basic with an Account SID + Auth Token, or an API key SID + secret (the SDK's
  * `twilio(apiKey, apiSecret, { accountSid })`). Resolves the account every route is scoped to.
  */
-export async function authenticate(store: Store, header: string | undefined): Promise<string> {
+export async function authenticate(store: AccountStore, header: string | undefined): Promise<string> {
   // The auth scheme name is case-insensitive (RFC 9110 §11.1), so `basic` is accepted too.
   const m = header === undefined ? null : /^Basic +(\S*) *$/i.exec(header);
   if (!m) throw unauthorized();
@@ -73,7 +73,7 @@ export class CredentialCache {
 }
 
 /** Authenticates a request unless it is public; rejects with the 401 TwilioError. */
-export function authChecker(store: Store, isPublic: (req: FastifyRequest) => boolean): (req: FastifyRequest) => Promise<void> {
+export function authChecker(store: AccountStore, isPublic: (req: FastifyRequest) => boolean): (req: FastifyRequest) => Promise<void> {
   const cache = new CredentialCache();
   return async (request) => {
     if (isPublic(request)) return;

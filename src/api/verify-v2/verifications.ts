@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { checkVerification } from '../../domain/verification/check.js';
 import { currentSnaUrl, startVerification } from '../../domain/verification/start.js';
-import { fetchVerification, updateVerification } from '../../domain/verification/update.js';
+import { fetchVerification, updateVerification, verificationSends } from '../../domain/verification/update.js';
 import type { Verification } from '../../domain/types.js';
 import { pathParam, route, type ApiContext } from '../context.js';
 import { serializeCheck, serializeVerification } from '../serialize/verification.js';
@@ -11,7 +11,7 @@ import { readStartInput } from './verification-params.js';
 export function verificationRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const deps = ctx.verifications;
   const show = async (v: Verification) => {
-    const sends = await deps.store.listSends(v.sid);
+    const sends = await verificationSends(deps, v);
     return serializeVerification(v, sends, currentSnaUrl(deps, v, sends), ctx.baseUrl);
   };
 

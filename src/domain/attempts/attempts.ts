@@ -1,10 +1,11 @@
 import type { Clock } from '../clock.js';
 import { TwilioError, notFound } from '../errors.js';
-import type { AttemptFilter, PageQuery, Store, SummaryFilter } from '../ports.js';
+import type { ApiThrottleStore, AttemptFilter, AttemptStore, PageQuery, SummaryFilter } from '../ports.js';
 import type { SendAttempt } from '../types.js';
 
 export interface AttemptsDeps {
-  store: Store;
+  store: AttemptStore;
+  throttle: ApiThrottleStore;
   clock: Clock;
   /** Requests per minute per account to the Attempts endpoints (Twilio: 100). */
   ratePerMinute: number;
@@ -16,10 +17,10 @@ const WINDOW_MS = 60_000;
  * Fixed one-minute windows counted in the database, so every node sharing it enforces one limit.
  * Beyond the limit: 429 20429 with Retry-After (seconds to the next window).
  */
-export async function enforceRateLimit(deps: AttemptsDeps, accountSid: string): Promise<void> {
+export async function enforceApiThrottle(deps: AttemptsDeps, accountSid: string): Promise<void> {
   const now = deps.clock.now().getTime();
   const windowStart = now - (now % WINDOW_MS);
-  const hits = await deps.store.hitRateCounter(`attempts:${accountSid}`, windowStart);
+  const hits = await deps.throttle.hitApiThrottle(`attempts:${accountSid}`, windowStart);
   if (hits > deps.ratePerMinute) {
     const retryAfter = Math.max(1, Math.ceil((windowStart + WINDOW_MS - now) / 1000));
     throw new TwilioError(20429, 'Too many requests', { headers: { 'Retry-After': String(retryAfter) } });

@@ -1,4 +1,4 @@
-import type { PageQuery } from '../ports.js';
+import type { PageQuery } from '../ports/paging.js';
 import type {
   ClaimedDelivery,
   DeliveryAttemptRecord,
@@ -24,8 +24,8 @@ export interface OutboxTx {
   insertEvent(event: OutboxEvent, sinkSids: string[]): Promise<void>;
 }
 
-/** Sinks, subscriptions and the outbox's delivery side; part of the one Store. */
-export interface EventStore {
+/** Sinks, their subscriptions and the event types each subscription names. */
+export interface SinkStore {
   insertSink(s: Sink): Promise<void>;
   getSink(accountSid: string, sid: string): Promise<Sink | undefined>;
   listSinks(accountSid: string, filter: { inUse?: boolean; status?: SinkStatus }, page: PageQuery): Promise<Sink[]>;
@@ -46,7 +46,10 @@ export interface EventStore {
   /** Inserts or replaces; true when it was new. */
   putSubscribedEvent(e: SubscribedEvent): Promise<boolean>;
   deleteSubscribedEvent(accountSid: string, subscriptionSid: string, type: string): Promise<boolean>;
+}
 
+/** The outbox's delivery side: events written outside a verification, claims, settlements, retention. */
+export interface OutboxStore {
   /** An event outside any verification (sink tests), with its deliveries. */
   enqueueEvent(event: OutboxEvent, sinkSids: string[]): Promise<void>;
   findTestEvent(accountSid: string, sinkSid: string, testId: string): Promise<OutboxEvent | undefined>;

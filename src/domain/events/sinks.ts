@@ -5,12 +5,14 @@ import { MissingParent, type Cursor, type PageQuery } from '../ports.js';
 import { TEST_EVENT_TYPE } from './catalog.js';
 import { testEvent } from './cloudevent.js';
 import { BlockedNetworks, DEFAULT_BLOCKED_NETWORKS, literalRefusal } from './networks.js';
-import type { EventStore } from './ports.js';
+import type { OutboxStore, SinkStore } from './ports.js';
 import type { KinesisSinkConfig, OutboxEvent, Sink, SinkConfig, SinkStatus, SinkType, WebhookSinkConfig } from './types.js';
 
-/** What the Event Streams use cases need; the API hands in the same store, clock and ids as for services. */
+/** What the Event Streams use cases need. */
 export interface EventDeps {
-  store: EventStore;
+  store: SinkStore;
+  /** Where sink tests are written (events outside any verification). */
+  outbox: Pick<OutboxStore, 'enqueueEvent' | 'findTestEvent'>;
   clock: Clock;
   ids: IdGenerator;
   /** Where webhooks are never sent (DEFAULT_BLOCKED_NETWORKS when absent). */
@@ -96,7 +98,7 @@ export async function testSink(deps: EventDeps, accountSid: string, sid: string)
     dateCreated: now,
   };
   try {
-    await deps.store.enqueueEvent(event, [sid]);
+    await deps.outbox.enqueueEvent(event, [sid]);
   } catch (err) {
     // The sink was deleted between the lookup and the insert.
     if (err instanceof MissingParent) throw notFound(`${sinkPath(sid)}/Test`);
@@ -109,7 +111,7 @@ export async function testSink(deps: EventDeps, accountSid: string, sid: string)
 export async function validateSink(deps: EventDeps, accountSid: string, sid: string, testId: string | undefined): Promise<void> {
   if (!(await deps.store.getSink(accountSid, sid))) throw notFound(`${sinkPath(sid)}/Validate`);
   const id = requiredText('TestId', testId);
-  if (!(await deps.store.findTestEvent(accountSid, sid, id))) {
+  if (!(await deps.outbox.findTestEvent(accountSid, sid, id))) {
     throw invalidParameter('TestId', 'no test event with this TestId was sent to this sink (POST /v1/Sinks/{Sid}/Test sends one)');
   }
 }

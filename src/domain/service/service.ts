@@ -1,11 +1,11 @@
 import type { Clock } from '../clock.js';
 import { TwilioError, invalidParam, notFound } from '../errors.js';
 import type { IdGenerator } from '../ids.js';
-import type { Cursor, PageQuery, Store } from '../ports.js';
+import type { Cursor, PageQuery, ServiceStore } from '../ports.js';
 import type { Service, ServiceConfig } from '../types.js';
 
 export interface ServiceDeps {
-  store: Store;
+  store: ServiceStore;
   clock: Clock;
   ids: IdGenerator;
 }
@@ -88,6 +88,11 @@ export async function createService(deps: ServiceDeps, accountSid: string, patch
   };
   await deps.store.insertService(service);
   return service;
+}
+
+/** The account's service, or undefined: for callers that answer a missing service their own way. */
+export function findService(deps: ServiceDeps, accountSid: string, sid: string): Promise<Service | undefined> {
+  return deps.store.getService(accountSid, sid);
 }
 
 export async function getService(deps: ServiceDeps, accountSid: string, sid: string): Promise<Service> {

@@ -1,12 +1,12 @@
 import type { Clock } from '../clock.js';
 import type { CodeKeyring } from '../code/keys.js';
 import type { IdGenerator } from '../ids.js';
-import type { Delivery, Store } from '../ports.js';
+import type { Delivery, VerificationStore } from '../ports.js';
 import type { PriceTable } from '../prices.js';
 
 /** Everything the verification use cases need, and nothing more. */
 export interface VerificationDeps {
-  store: Store;
+  store: VerificationStore;
   delivery: Delivery;
   keys: CodeKeyring;
   clock: Clock;

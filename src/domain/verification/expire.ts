@@ -1,4 +1,4 @@
-import type { Store } from '../ports.js';
+import type { VerificationStore } from '../ports.js';
 import type { Service } from '../types.js';
 import { transition } from './transition.js';
 
@@ -6,7 +6,7 @@ import { transition } from './transition.js';
  * Expires pending verifications whose validity ended by `now`, through the same transition() as
  * every other status change (status history, attempt outcome). Returns how many it expired.
  */
-export function expireDue(store: Store, now: number, limit: number): Promise<number> {
+export function expireDue(store: VerificationStore, now: number, limit: number): Promise<number> {
   return store.transaction(async (tx) => {
     const due = await tx.lockDue(now, limit);
     const services = new Map<string, Service | undefined>();

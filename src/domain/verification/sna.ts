@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import type { Store } from '../ports.js';
+import type { SnaStore } from '../ports.js';
 import { snaTokenHash } from './start.js';
 
 export type SnaInvocation = { ok: true; clientToken: string } | { ok: false };
@@ -10,7 +10,13 @@ export type SnaInvocation = { ok: true; clientToken: string } | { ok: false };
  * possession of the number; any later call, or a call after expiry, fails. The client token is
  * derived from the URL token, so only the device that held the URL can present it at check time.
  */
-export async function invokeSna(deps: { store: Store; clock: Clock }, token: string): Promise<SnaInvocation> {
+/** What the SNA simulator's invocation needs. */
+export interface SnaDeps {
+  store: SnaStore;
+  clock: Clock;
+}
+
+export async function invokeSna(deps: SnaDeps, token: string): Promise<SnaInvocation> {
   const clientToken = createHash('sha256').update(`client|${token}`).digest('base64url').slice(0, 32);
   const used = await deps.store.useSnaSession(snaTokenHash(token), deps.clock.now().getTime(), snaTokenHash(clientToken));
   return used ? { ok: true, clientToken } : { ok: false };

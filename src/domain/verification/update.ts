@@ -2,7 +2,7 @@ import { invalidParam, notFound } from '../errors.js';
 import { normalizeTarget } from '../address.js';
 import { isSid } from '../ids.js';
 import type { VerificationTx } from '../ports.js';
-import type { Service, Verification } from '../types.js';
+import type { SendAttempt, Service, Verification } from '../types.js';
 import type { VerificationDeps } from './deps.js';
 import { isLapsed, transition } from './transition.js';
 
@@ -34,6 +34,11 @@ export async function updateVerification(
   });
   if (!result) throw missing(service, ref);
   return result;
+}
+
+/** A verification's send attempts, oldest first. */
+export function verificationSends(deps: VerificationDeps, v: Verification): Promise<SendAttempt[]> {
+  return deps.store.listSends(v.sid);
 }
 
 /** A verification is visible only while pending and within its validity. */

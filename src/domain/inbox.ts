@@ -1,0 +1,12 @@
+import type { InboxFilter, InboxStore } from './ports.js';
+import type { InboxMessage } from './types.js';
+
+/** What reading the development inbox needs. */
+export interface InboxDeps {
+  store: InboxStore;
+}
+
+/** What the inbox provider "delivered" to an account, newest first. */
+export function listInboxMessages(deps: InboxDeps, accountSid: string, filter: InboxFilter, limit: number): Promise<InboxMessage[]> {
+  return deps.store.listInboxMessages(accountSid, filter, limit);
+}

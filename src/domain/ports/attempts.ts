@@ -1,0 +1,40 @@
+import type { SendAttempt } from '../types.js';
+import type { PageQuery } from './paging.js';
+
+/** Filters of GET /v2/Attempts (all optional, combined with AND). */
+export interface AttemptFilter {
+  createdAfter?: number;
+  createdBefore?: number;
+  to?: string;
+  country?: string;
+  channel?: string;
+  serviceSid?: string;
+  verificationSid?: string;
+  converted?: boolean;
+}
+
+/** Filters of GET /v2/Attempts/Summary. */
+export interface SummaryFilter {
+  createdAfter?: number;
+  createdBefore?: number;
+  country?: string;
+  channel?: string;
+  serviceSid?: string;
+  /** A prefix of the destination, e.g. "+1" or "+4477". */
+  destinationPrefix?: string;
+}
+
+export interface AttemptTotals {
+  total: number;
+  converted: number;
+}
+
+/** The Attempts API's reads over every verification's sends, and their retention. */
+export interface AttemptStore {
+  /** One page of an account's attempts, newest first (see PageQuery). */
+  listAttempts(accountSid: string, filter: AttemptFilter, page: PageQuery): Promise<SendAttempt[]>;
+  getAttempt(accountSid: string, sid: string): Promise<SendAttempt | undefined>;
+  summarizeAttempts(accountSid: string, filter: SummaryFilter): Promise<AttemptTotals>;
+  /** Deletes attempts created before `before`; returns how many. */
+  purgeAttempts(before: number, limit: number): Promise<number>;
+}

@@ -1,0 +1,44 @@
+import type { OutboxTx } from '../events/ports.js';
+import type { AttemptStatus, CheckRecord, SendAttempt, Service, SnaSession, StatusChange, Verification } from '../types.js';
+
+/**
+ * Work that must be atomic with respect to one verification. `lock*` reads take a row lock on
+ * PostgreSQL (SELECT ... FOR UPDATE); on SQLite the whole transaction is serialised. Everything
+ * written through a VerificationTx commits or rolls back together: the verification, its attempts,
+ * checks, status history, SNA session and the events that report it.
+ */
+export interface VerificationTx extends OutboxTx {
+  lockBySid(serviceSid: string, sid: string): Promise<Verification | undefined>;
+  /** Pending verifications whose validity ended by `now`, oldest first; rows other transactions hold are skipped. */
+  lockDue(now: number, limit: number): Promise<Verification[]>;
+  lockPendingByTo(serviceSid: string, to: string): Promise<Verification | undefined>;
+  /** When a verification for this To ran out of check attempts and is still within its validity: its end. */
+  lockedOutUntil(serviceSid: string, to: string, now: number): Promise<number | undefined>;
+  insertVerification(v: Verification): Promise<void>;
+  /** Writes the mutable fields (status, channel, counters, code, dates). */
+  updateVerification(v: Verification): Promise<void>;
+  insertSend(s: SendAttempt): Promise<void>;
+  insertCheck(c: CheckRecord): Promise<void>;
+  insertStatusChange(c: StatusChange): Promise<void>;
+  insertSnaSession(s: SnaSession): Promise<void>;
+  latestSnaSession(verificationSid: string): Promise<SnaSession | undefined>;
+  /** Records a verification's outcome on all of its attempts (conversion and attempt status). */
+  setAttemptOutcome(verificationSid: string, outcome: { converted: boolean; status: AttemptStatus }, at: number): Promise<void>;
+  /** The verification's sends and checks as this transaction sees them (for event payloads). */
+  listSends(verificationSid: string): Promise<SendAttempt[]>;
+  listChecks(verificationSid: string): Promise<CheckRecord[]>;
+  getService(serviceSid: string): Promise<Service | undefined>;
+}
+
+/** Verifications with their sends, checks and status history. */
+export interface VerificationStore {
+  transaction<T>(fn: (tx: VerificationTx) => Promise<T>): Promise<T>;
+  getVerification(serviceSid: string, sid: string): Promise<Verification | undefined>;
+  getPendingByTo(serviceSid: string, to: string): Promise<Verification | undefined>;
+  listSends(verificationSid: string): Promise<SendAttempt[]>;
+  listChecks(verificationSid: string): Promise<CheckRecord[]>;
+  listStatusChanges(verificationSid: string): Promise<StatusChange[]>;
+  updateSendStatus(sid: string, messageStatus: string, errorCode: number | null, at: number): Promise<void>;
+  /** Deletes finished verifications created before `before` that have no attempts left, with everything under them. */
+  purgeVerifications(before: number, limit: number): Promise<number>;
+}

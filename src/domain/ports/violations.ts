@@ -1,0 +1,5 @@
+/** Thrown by a store when a unique constraint rejects a write (e.g. two pending verifications for one To). */
+export class UniqueViolation extends Error {}
+
+/** Thrown by a store when a write names a parent that no longer exists (e.g. a service deleted meanwhile). */
+export class MissingParent extends Error {}

@@ -1,0 +1,78 @@
+import { Migrator, sql, type Kysely } from 'kysely';
+import { SqlAccountStore } from './accounts.js';
+import { SqlApiThrottleStore } from './api-throttle.js';
+import { SqlAttemptStore } from './attempts.js';
+import type { SqlDialect } from './dialect.js';
+import { SqlInboxStore } from './inbox.js';
+import { migrationProvider } from './migrations/index.js';
+import { CommitSignal, SqlOutboxStore } from './outbox.js';
+import type { Database } from './schema.js';
+import { SqlServiceStore } from './services.js';
+import { SqlSinkStore } from './sinks.js';
+import { SqlSnaStore } from './sna.js';
+import { SqlVerificationStore } from './verifications.js';
+
+/**
+ * One database, seen as one store per aggregate (the domain's ports). The composition hands each
+ * consumer only the stores it uses; this object owns the connection they share.
+ */
+export class Stores {
+  readonly accounts: SqlAccountStore;
+  readonly services: SqlServiceStore;
+  readonly verifications: SqlVerificationStore;
+  readonly attempts: SqlAttemptStore;
+  readonly apiThrottle: SqlApiThrottleStore;
+  readonly sna: SqlSnaStore;
+  readonly inbox: SqlInboxStore;
+  readonly sinks: SqlSinkStore;
+  readonly outbox: SqlOutboxStore;
+  private readonly eventsCommitted = new CommitSignal();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly dialect: SqlDialect,
+    private readonly onClose: () => Promise<void> = async () => undefined,
+  ) {
+    this.accounts = new SqlAccountStore(db);
+    this.services = new SqlServiceStore(db, dialect);
+    this.verifications = new SqlVerificationStore(db, dialect, this.eventsCommitted);
+    this.attempts = new SqlAttemptStore(db);
+    this.apiThrottle = new SqlApiThrottleStore(db);
+    this.sna = new SqlSnaStore(db);
+    this.inbox = new SqlInboxStore(db);
+    this.sinks = new SqlSinkStore(db, dialect);
+    this.outbox = new SqlOutboxStore(db, dialect, this.eventsCommitted);
+  }
+
+  /** Called after each commit that wrote events, so an in-process dispatcher can deliver at once. */
+  onEventsCommitted(fn: () => void): void {
+    this.eventsCommitted.listen(fn);
+  }
+
+  async migrate(): Promise<void> {
+    const migrator = new Migrator({
+      db: this.db,
+      provider: migrationProvider(this.dialect.name),
+      migrationTableName: 'verifyd_migrations',
+      migrationLockTableName: 'verifyd_migrations_lock',
+    });
+    const { error } = await migrator.migrateToLatest();
+    if (error) throw error;
+  }
+
+  /**
+   * SQLite plans without statistics unless ANALYZE ran; `PRAGMA optimize` gathers them where they
+   * are missing or stale (bounded by analysis_limit), so e.g. a VerificationSid filter picks
+   * sends_by_verification instead of reading a whole account (453 ms -> 0.13 ms at 1M rows).
+   */
+  async optimize(): Promise<void> {
+    if (this.dialect.name !== 'sqlite') return;
+    await sql`PRAGMA analysis_limit = 1000`.execute(this.db);
+    await sql`PRAGMA optimize`.execute(this.db);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+    await this.onClose();
+  }
+}
