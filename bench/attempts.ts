@@ -14,7 +14,7 @@ import { Api } from './api.js';
 import type { AnalyzeResult, AnalyzeSpec, ClientSpec, DbTarget, SeedResult, SeedSpec, Shape, ShapeResult } from './attempts-common.js';
 import { SERVICE_SHARES } from './attempts-data.js';
 import { createBenchDatabase } from './postgres.js';
-import { freePort, peakRssMb, runTs, spawnTs, stop, verifydEnv, waitHealthy } from './procs.js';
+import { freePort, peakRssMb, runTs, spawnTs, stop, verifydEnv, waitHealthy, VERIFYD_MAIN } from './procs.js';
 
 export interface AttemptsOptions {
   rows: number;
@@ -174,7 +174,7 @@ export async function benchAttempts(store: string, tmp: string, o: AttemptsOptio
   async function withVerifyd(e: Record<string, string>, fn: (baseUrl: string, api: Api, pid: number) => Promise<void>): Promise<void> {
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
-    const proc = spawnTs('dist/main.js', [], { ...e, PORT: String(port) });
+    const proc = spawnTs(VERIFYD_MAIN, [], { ...e, PORT: String(port) });
     const api = new Api(baseUrl, e.TWILIO_ACCOUNT_SID!, e.TWILIO_AUTH_TOKEN!);
     try {
       await waitHealthy(proc, baseUrl, 120_000);

@@ -21,7 +21,7 @@ import { Api } from './api.js';
 import { latencyOf, type Latency } from './attempts-common.js';
 import type { BodySpec, LoadResult, RunFigures } from './common.js';
 import { createBenchDatabase } from './postgres.js';
-import { freePort, peakRssMb, spawnTs, stop, verifydEnv, waitHealthy, type Proc } from './procs.js';
+import { freePort, peakRssMb, spawnTs, stop, verifydEnv, waitHealthy, VERIFYD_MAIN, type Proc } from './procs.js';
 
 export const PENDING_TYPE = 'com.twilio.accountsecurity.verify.verification.pending';
 
@@ -186,7 +186,7 @@ async function runOne(store: string, batch: boolean, tmp: string, o: EventsOptio
   const port = await freePort();
   env.PORT = String(port);
   const baseUrl = `http://127.0.0.1:${port}`;
-  const proc = spawnTs('dist/main.js', [], env);
+  const proc = spawnTs(VERIFYD_MAIN, [], env);
   const api = new Api(baseUrl, env.TWILIO_ACCOUNT_SID!, env.TWILIO_AUTH_TOKEN!);
   try {
     await waitHealthy(receiver, receiverUrl);

@@ -1,10 +1,18 @@
 import { randomBytes } from 'node:crypto';
 /** Child processes for the bench: spawn, wait until serving, read peak RSS, stop; all killed on exit. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** This checkout: the harness (load generator, bare server, seeding) always runs from here. */
+export const ROOT = realpathSync(fileURLToPath(new URL('..', import.meta.url)));
+/**
+ * The checkout whose verifyd is measured: BENCH_ROOT, to A/B another commit with this harness, or
+ * this one. Its dist/main.js resolves its own node_modules, so it runs exactly as there.
+ */
+export const SERVER_ROOT = realpathSync(process.env.BENCH_ROOT || ROOT);
+export const VERIFYD_MAIN = join(SERVER_ROOT, 'dist', 'main.js');
 
 const live = new Set<ChildProcess>();
 process.on('exit', () => {

@@ -9,6 +9,12 @@
  * BENCH_PROFILE_DIR (V8 CPU profiles of each verifyd process, node --cpu-prof, in <dir>/<store>/;
  * the largest file is the main thread).
  *
+ * BENCH_QUICK=1 (about 2 minutes): SQLite and the throughput scenario only (bare, start, check),
+ * 2 s warm-up + 8 s per run; any BENCH_* set explicitly still wins. Compare srv us/req (server CPU
+ * per request) between runs: it moves much less than req/s with what else the machine is doing.
+ * BENCH_ROOT (another checkout, with its node_modules): measure that checkout's verifyd (built here
+ * first, run from its dist/) with this harness; scripts/bench-ab.sh runs two checkouts alternately.
+ *
  * BENCH_SCENARIOS (default "throughput,events,attempts"): throughput is the above; attempts (attempts.ts)
  * seeds BENCH_ATTEMPTS_ROWS (default 1,000,000) attempts per store and times the Attempts list and
  * summary queries, one request at a time: BENCH_ATTEMPTS_REQUESTS (default 200) per query shape
@@ -34,7 +40,7 @@ import { benchEvents, type EventsRow } from './events.js';
 import { printEvents } from './events-report.js';
 import type { BodySpec, LoadResult, LoadSpec, RunFigures } from './common.js';
 import { createBenchDatabase } from './postgres.js';
-import { ROOT, freePort, killAll, peakRssMb, runTs, spawnTs, stop, verifydEnv, waitHealthy, type Proc } from './procs.js';
+import { ROOT, SERVER_ROOT, VERIFYD_MAIN, freePort, killAll, peakRssMb, runTs, spawnTs, stop, verifydEnv, waitHealthy, type Proc } from './procs.js';
 import { seedCheckPool } from './seed.js';
 import { printReport, type Row } from './report.js';
 
@@ -46,17 +52,23 @@ function envNum(key: string, def: number, min: number, max: number): number {
   return n;
 }
 
-const DURATION = envNum('BENCH_DURATION', 10, 1, 600);
+// Quick mode only changes defaults, so any BENCH_* set explicitly still wins.
+const QUICK = process.env.BENCH_QUICK === '1';
+const list = (key: string, def: string) => (process.env[key] || def).split(',').map((s) => s.trim()).filter(Boolean);
+
+const DURATION = envNum('BENCH_DURATION', QUICK ? 8 : 10, 1, 600);
 const WARMUP = envNum('BENCH_WARMUP', 2, 0, 60);
 const CONNECTIONS = envNum('BENCH_CONNECTIONS', 50, 1, 1000);
-const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',').map((s) => s.trim()).filter(Boolean);
-const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'throughput,events,attempts').split(',').map((s) => s.trim()).filter(Boolean);
+const STORES = list('BENCH_STORES', QUICK ? 'sqlite' : 'sqlite,postgres');
+const SCENARIOS = list('BENCH_SCENARIOS', QUICK ? 'throughput' : 'throughput,events,attempts');
 const KNOWN_SCENARIOS = ['throughput', 'events', 'attempts'];
 for (const s of SCENARIOS) if (!KNOWN_SCENARIOS.includes(s)) throw new Error(`unknown BENCH_SCENARIOS entry ${JSON.stringify(s)} (use any of ${KNOWN_SCENARIOS.join(', ')})`);
-const EVENT_BATCHES = (process.env.BENCH_EVENTS_BATCH ?? 'false,true').split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
+const EVENT_BATCHES = list('BENCH_EVENTS_BATCH', 'false,true').map((s) => {
   if (s !== 'true' && s !== 'false') throw new Error(`BENCH_EVENTS_BATCH entries must be true or false (got ${JSON.stringify(s)})`);
   return s === 'true';
 });
+// attempts seeds its database with this checkout's storage code, which need not match BENCH_ROOT's schema.
+if (SERVER_ROOT !== ROOT && SCENARIOS.includes('attempts')) throw new Error('BENCH_ROOT measures throughput and events only; leave attempts out of BENCH_SCENARIOS');
 // The check run needs one pending verification per request; check is expected to be faster than start.
 const POOL_FACTOR = 3;
 
@@ -99,8 +111,9 @@ function summary(r: RunFigures): string {
 /** Which code was measured: the commit, and whether the working tree differed from it. */
 function gitState(): string {
   try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const git = (args: string[]) => execFileSync('git', args, { cwd: SERVER_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const head = git(['rev-parse', '--short', 'HEAD']);
+    const dirty = git(['status', '--porcelain', '--', 'src']);
     return dirty ? `${head} + uncommitted changes in src/` : head;
   } catch {
     return 'unknown (no git)';
@@ -139,7 +152,7 @@ async function benchVerifyd(store: string, tmp: string): Promise<Row[] | { skip:
   env.PORT = String(port);
   const baseUrl = `http://127.0.0.1:${port}`;
   const profileDir = process.env.BENCH_PROFILE_DIR;
-  const proc: Proc = spawnTs('dist/main.js', [], env, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, store)}`] : []);
+  const proc: Proc = spawnTs(VERIFYD_MAIN, [], env, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, store)}`] : []);
   const api = new Api(baseUrl, env.TWILIO_ACCOUNT_SID!, env.TWILIO_AUTH_TOKEN!);
   try {
     await waitHealthy(proc, baseUrl);
@@ -178,8 +191,13 @@ async function benchVerifyd(store: string, tmp: string): Promise<Row[] | { skip:
 
 async function main(): Promise<number> {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  log(`node ${process.version}, ${availableParallelism()} CPUs (${cpu}), ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s per run`);
-  log(`code: ${gitState()}; load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log(`node ${process.version}, ${availableParallelism()} CPUs (${cpu}), ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s per run${QUICK ? ' (BENCH_QUICK)' : ''}`);
+  if (process.env.BENCH_ROOT) {
+    // npm run bench builds this checkout only (bench-ab.sh none): the measured one must run its current source.
+    log(`verifyd from ${SERVER_ROOT}: building`);
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: SERVER_ROOT, stdio: 'inherit' });
+  }
+  log(`code: ${gitState()}${SERVER_ROOT === ROOT ? '' : ` (${SERVER_ROOT})`}; load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const tmp = mkdtempSync(join(tmpdir(), 'verifyd-bench-'));
   cleanups.push(() => rmSync(tmp, { recursive: true, force: true }));
   const rows: Row[] = [];

@@ -6,35 +6,13 @@
 import assert from 'node:assert/strict';
 import { newSid } from '../../src/domain/ids.js';
 import { MissingParent } from '../../src/domain/ports.js';
-import type { ClaimedDelivery, OutboxEvent, Sink, Subscription } from '../../src/domain/events/types.js';
+import type { ClaimedDelivery, OutboxEvent } from '../../src/domain/events/types.js';
 import type { Stores } from '../../src/storage/stores.js';
 import { forEachBackend } from '../support/databases.js';
-import { T0 } from './fixtures.js';
+import { T0, sink, subscription } from './fixtures.js';
 
 const PENDING = 'com.twilio.accountsecurity.verify.verification.pending';
 const APPROVED = 'com.twilio.accountsecurity.verify.verification.approved';
-
-const sink = (accountSid: string, over: Partial<Sink> = {}): Sink => ({
-  sid: newSid('DG'),
-  accountSid,
-  description: 'hook',
-  sinkType: 'webhook',
-  config: { destination: 'http://127.0.0.1:9/hook', method: 'POST', batch_events: false },
-  status: 'active',
-  dateCreated: T0,
-  dateUpdated: T0,
-  ...over,
-});
-
-const subscription = (s: Sink, over: Partial<Subscription> = {}): Subscription => ({
-  sid: newSid('DF'),
-  accountSid: s.accountSid,
-  sinkSid: s.sid,
-  description: 'sub',
-  dateCreated: T0,
-  dateUpdated: T0,
-  ...over,
-});
 
 const event = (accountSid: string, over: Partial<OutboxEvent> = {}): OutboxEvent => {
   const id = newSid('NO');

@@ -1,4 +1,5 @@
 /** Record builders for the store conformance suite. Not a test file itself. */
+import type { Sink, Subscription } from '../../src/domain/events/types.js';
 import { newSid } from '../../src/domain/ids.js';
 import { defaultConfig } from '../../src/domain/service/service.js';
 import type {
@@ -133,5 +134,27 @@ export const inboxMessage = (v: Verification, over: Partial<InboxMessage> = {}):
   body: 'Your Store Test verification code is: 123456',
   code: '123456',
   dateCreated: T0,
+  ...over,
+});
+
+export const sink = (accountSid: string, over: Partial<Sink> = {}): Sink => ({
+  sid: newSid('DG'),
+  accountSid,
+  description: 'hook',
+  sinkType: 'webhook',
+  config: { destination: 'http://127.0.0.1:9/hook', method: 'POST', batch_events: false },
+  status: 'active',
+  dateCreated: T0,
+  dateUpdated: T0,
+  ...over,
+});
+
+export const subscription = (s: Sink, over: Partial<Subscription> = {}): Subscription => ({
+  sid: newSid('DF'),
+  accountSid: s.accountSid,
+  sinkSid: s.sid,
+  description: 'sub',
+  dateCreated: T0,
+  dateUpdated: T0,
   ...over,
 });

@@ -6,7 +6,6 @@ import type { SendAttempt, Service, Verification } from '../types.js';
 import type { VerificationDeps } from './deps.js';
 import { isLapsed, transition } from './transition.js';
 
-/** The path segment is either a VE sid or the To the verification was started for. */
 /** A path segment is a VE sid, or else a To in any form start accepted (normalized like start does). */
 const lockByRef = (tx: VerificationTx, service: Service, ref: string) =>
   isSid(ref, 'VE') ? tx.lockBySid(service.sid, ref) : tx.lockPendingByTo(service.sid, normalizeTarget(ref));
