@@ -5,21 +5,21 @@ import { CodeKeyring } from './domain/code/keys.js';
 import { newSid } from './domain/ids.js';
 import type { ServiceDeps } from './domain/service/service.js';
 import type { VerificationDeps } from './domain/verification/deps.js';
-import { Dispatcher } from './dispatch/dispatcher.js';
-import { KinesisSender } from './dispatch/kinesis.js';
-import { WEBHOOK_TIMEOUT_MS, WebhookSender } from './dispatch/webhook.js';
+import { Dispatcher } from './events/dispatcher.js';
+import { KinesisSender } from './events/senders/kinesis.js';
+import { WEBHOOK_TIMEOUT_MS, WebhookSender } from './events/senders/webhook.js';
 import { openStore } from './storage/open.js';
 import type { KyselyStore } from './storage/kysely-store.js';
 
 /** What delivering events needs: the store and a sender per sink type. */
-export interface DeliveryComposition {
+export interface EventsComposition {
   store: KyselyStore;
   clock: Clock;
   kinesis: KinesisSender;
   webhook: WebhookSender;
 }
 
-export interface Composition extends DeliveryComposition {
+export interface Composition extends EventsComposition {
   services: ServiceDeps;
   verifications: VerificationDeps;
 }
@@ -31,8 +31,8 @@ export interface Log {
 
 /** The one place that knows every concrete adapter. */
 export async function compose(config: Config, clock: Clock = systemClock): Promise<Composition> {
-  const delivery = await composeDelivery(config, clock);
-  const { store } = delivery;
+  const events = await composeEvents(config, clock);
+  const { store } = events;
   const services: ServiceDeps = { store, clock, ids: newSid };
   const verifications: VerificationDeps = {
     store,
@@ -44,11 +44,11 @@ export async function compose(config: Config, clock: Clock = systemClock): Promi
     snaBaseUrl: config.publicBaseUrl,
     prices: config.prices,
   };
-  return { ...delivery, services, verifications };
+  return { ...events, services, verifications };
 }
 
 /** The store and the senders alone, for a process that only delivers events (no code keys needed). */
-export async function composeDelivery(config: Config, clock: Clock = systemClock): Promise<DeliveryComposition> {
+export async function composeEvents(config: Config, clock: Clock = systemClock): Promise<EventsComposition> {
   const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, poolSize: config.dbPoolSize });
   const kinesis = new KinesisSender({
     endpoint: config.events.kinesisEndpoint ?? undefined,
@@ -62,7 +62,7 @@ export async function composeDelivery(config: Config, clock: Clock = systemClock
 }
 
 /** A dispatcher over the composed store, woken by this process's own commits to the outbox. */
-export function composeDispatcher(c: DeliveryComposition, config: Config, log: Log): Dispatcher {
+export function composeDispatcher(c: EventsComposition, config: Config, log: Log): Dispatcher {
   const dispatcher = new Dispatcher(c.store, c.clock, { webhook: c.webhook, kinesis: c.kinesis }, log, {
     batchSize: 100,
     maxInFlight: 1000,

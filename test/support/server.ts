@@ -16,9 +16,9 @@ import type { PriceTable } from '../../src/domain/prices.js';
 import type { VerificationDeps } from '../../src/domain/verification/deps.js';
 import type { KyselyStore } from '../../src/storage/kysely-store.js';
 import { openStore, type StorageConfig } from '../../src/storage/open.js';
-import { Dispatcher, type DispatcherOptions } from '../../src/dispatch/dispatcher.js';
-import { KinesisSender } from '../../src/dispatch/kinesis.js';
-import { WEBHOOK_TIMEOUT_MS, WebhookSender } from '../../src/dispatch/webhook.js';
+import { Dispatcher, type DispatcherOptions } from '../../src/events/dispatcher.js';
+import { KinesisSender } from '../../src/events/senders/kinesis.js';
+import { WEBHOOK_TIMEOUT_MS, WebhookSender } from '../../src/events/senders/webhook.js';
 import { BlockedNetworks, DEFAULT_BLOCKED_NETWORKS } from '../../src/domain/events/networks.js';
 import { BACKENDS, postgresStore, sqliteStore, type BackendName } from './databases.js';
 

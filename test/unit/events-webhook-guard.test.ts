@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { WebhookSender, type Resolver } from '../../src/dispatch/webhook.js';
+import { WebhookSender, type Resolver } from '../../src/events/senders/webhook.js';
 import { BlockedNetworks } from '../../src/domain/events/networks.js';
 import type { CloudEvent } from '../../src/domain/events/types.js';
 

@@ -1,8 +1,8 @@
 import { promises as dns, type LookupAddress, type LookupOptions } from 'node:dns';
 import { Agent, fetch } from 'undici';
-import { BLOCKED, literalRefusal, type BlockedNetworks } from '../domain/events/networks.js';
-import type { CloudEvent, DeliveryOutcome, WebhookSinkConfig } from '../domain/events/types.js';
-import { signJsonRequest } from './signature.js';
+import { BLOCKED, literalRefusal, type BlockedNetworks } from '../../domain/events/networks.js';
+import type { CloudEvent, DeliveryOutcome, WebhookSinkConfig } from '../../domain/events/types.js';
+import { signJsonRequest } from '../signature.js';
 
 /** Twilio: "The maximum timeout for a webhook Sink response is 5 seconds". */
 export const WEBHOOK_TIMEOUT_MS = 5_000;

@@ -3,8 +3,8 @@ import type { Settlement } from '../domain/events/ports.js';
 import { retryAt, type RetryPolicy } from '../domain/events/retry.js';
 import type { ClaimedDelivery, DeliveryOutcome, KinesisSinkConfig, WebhookSinkConfig } from '../domain/events/types.js';
 import type { Store } from '../domain/ports.js';
-import { KINESIS_MAX_RECORDS, type KinesisSender } from './kinesis.js';
-import type { WebhookSender } from './webhook.js';
+import { KINESIS_MAX_RECORDS, type KinesisSender } from './senders/kinesis.js';
+import type { WebhookSender } from './senders/webhook.js';
 
 /** How events leave verifyd, one sender per sink type. */
 export interface Senders {

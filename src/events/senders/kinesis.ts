@@ -1,7 +1,7 @@
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { DeliveryOutcome, KinesisSinkConfig } from '../domain/events/types.js';
+import type { DeliveryOutcome, KinesisSinkConfig } from '../../domain/events/types.js';
 
 /** How verifyd reaches Kinesis; credentials come from the AWS SDK's default chain unless given. */
 export interface KinesisSettings {
