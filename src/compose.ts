@@ -5,6 +5,7 @@ import { CodeKeyring } from './domain/code/keys.js';
 import { newSid } from './domain/ids.js';
 import type { ServiceDeps } from './domain/service/service.js';
 import type { VerificationDeps } from './domain/verification/deps.js';
+import { AuthTokens } from './events/auth-tokens.js';
 import { Dispatcher } from './events/dispatcher.js';
 import { KinesisSender } from './events/senders/kinesis.js';
 import { WEBHOOK_TIMEOUT_MS, WebhookSender } from './events/senders/webhook.js';
@@ -57,7 +58,7 @@ export async function composeEvents(config: Config, clock: Clock = systemClock):
     stsEndpoint: config.events.kinesisStsEndpoint ?? undefined,
     timeoutMs: WEBHOOK_TIMEOUT_MS,
   });
-  const webhook = new WebhookSender(config.events.webhookBlockedNetworks);
+  const webhook = new WebhookSender(config.events.webhookBlockedNetworks, new AuthTokens(store, clock));
   return { store, clock, kinesis, webhook };
 }
 
@@ -66,7 +67,6 @@ export function composeDispatcher(c: EventsComposition, config: Config, log: Log
   const dispatcher = new Dispatcher(c.store, c.clock, { webhook: c.webhook, kinesis: c.kinesis }, log, {
     batchSize: 100,
     maxInFlight: 1000,
-    webhookBatch: 100,
     perSinkConcurrency: config.events.sinkConcurrency,
     lingerMs: config.events.lingerMs,
     pollMs: config.events.pollMs,

@@ -16,6 +16,7 @@ import type { PriceTable } from '../../src/domain/prices.js';
 import type { VerificationDeps } from '../../src/domain/verification/deps.js';
 import type { KyselyStore } from '../../src/storage/kysely-store.js';
 import { openStore, type StorageConfig } from '../../src/storage/open.js';
+import { AuthTokens } from '../../src/events/auth-tokens.js';
 import { Dispatcher, type DispatcherOptions } from '../../src/events/dispatcher.js';
 import { KinesisSender } from '../../src/events/senders/kinesis.js';
 import { WEBHOOK_TIMEOUT_MS, WebhookSender } from '../../src/events/senders/webhook.js';
@@ -92,7 +93,6 @@ export interface TestDispatcherOptions extends Partial<DispatcherOptions> {
 export const TEST_DISPATCHER: DispatcherOptions = {
   batchSize: 100,
   maxInFlight: 1000,
-  webhookBatch: 100,
   perSinkConcurrency: 16,
   lingerMs: 5,
   pollMs: 50,
@@ -108,7 +108,7 @@ export function testDispatcher(
   opts: TestDispatcherOptions = {},
 ): { dispatcher: Dispatcher; kinesis: KinesisSender; close(): Promise<void> } {
   const { kinesisEndpoint, stsEndpoint, blockedNetworks, ...rest } = opts;
-  const webhook = new WebhookSender(new BlockedNetworks(blockedNetworks ?? DEFAULT_BLOCKED_NETWORKS));
+  const webhook = new WebhookSender(new BlockedNetworks(blockedNetworks ?? DEFAULT_BLOCKED_NETWORKS), new AuthTokens(store, clock));
   const kinesis = new KinesisSender({
     endpoint: kinesisEndpoint,
     assumeRole: stsEndpoint !== undefined,
