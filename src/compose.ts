@@ -4,21 +4,22 @@ import { systemClock, type Clock } from './domain/clock.js';
 import { CodeKeyring } from './domain/code/keys.js';
 import { newSid } from './domain/ids.js';
 import type { DomainDeps } from './api/context.js';
-import { Dispatcher } from './dispatch/dispatcher.js';
-import { KinesisSender } from './dispatch/kinesis.js';
-import { WEBHOOK_TIMEOUT_MS, WebhookSender } from './dispatch/webhook.js';
+import { AuthTokens } from './events/auth-tokens.js';
+import { Dispatcher } from './events/dispatcher.js';
+import { KinesisSender } from './events/senders/kinesis.js';
+import { WEBHOOK_TIMEOUT_MS, WebhookSender } from './events/senders/webhook.js';
 import { openStores } from './storage/open.js';
 import type { Stores } from './storage/stores.js';
 
 /** What delivering events needs: the stores and a sender per sink type. */
-export interface DeliveryComposition {
+export interface EventsComposition {
   stores: Stores;
   clock: Clock;
   kinesis: KinesisSender;
   webhook: WebhookSender;
 }
 
-export interface Composition extends DeliveryComposition, DomainDeps {}
+export interface Composition extends EventsComposition, DomainDeps {}
 
 export interface Log {
   error(obj: object, msg: string): void;
@@ -32,8 +33,8 @@ export type DomainSettings = Pick<Config, 'codeKeys' | 'verificationTtlMs' | 'pu
 
 /** The one place that knows every concrete adapter. */
 export async function compose(config: Config, clock: Clock = systemClock): Promise<Composition> {
-  const delivery = await composeDelivery(config, clock);
-  return { ...delivery, ...composeDomain(delivery.stores, config, clock) };
+  const events = await composeEvents(config, clock);
+  return { ...events, ...composeDomain(events.stores, config, clock) };
 }
 
 /** Each use-case family with the stores it uses and nothing more. */
@@ -58,7 +59,7 @@ export function composeDomain(stores: Stores, config: DomainSettings, clock: Clo
 }
 
 /** The store and the senders alone, for a process that only delivers events (no code keys needed). */
-export async function composeDelivery(config: Config, clock: Clock = systemClock): Promise<DeliveryComposition> {
+export async function composeEvents(config: Config, clock: Clock = systemClock): Promise<EventsComposition> {
   const stores = await openStores({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, poolSize: config.dbPoolSize });
   const kinesis = new KinesisSender({
     endpoint: config.events.kinesisEndpoint ?? undefined,
@@ -67,16 +68,15 @@ export async function composeDelivery(config: Config, clock: Clock = systemClock
     stsEndpoint: config.events.kinesisStsEndpoint ?? undefined,
     timeoutMs: WEBHOOK_TIMEOUT_MS,
   });
-  const webhook = new WebhookSender(config.events.webhookBlockedNetworks);
+  const webhook = new WebhookSender(config.events.webhookBlockedNetworks, new AuthTokens(stores.accounts, clock));
   return { stores, clock, kinesis, webhook };
 }
 
 /** A dispatcher over the composed store, woken by this process's own commits to the outbox. */
-export function composeDispatcher(c: DeliveryComposition, config: Config, log: Log): Dispatcher {
-  const dispatcher = new Dispatcher(c.stores.outbox, c.stores.accounts, c.clock, { webhook: c.webhook, kinesis: c.kinesis }, log, {
+export function composeDispatcher(c: EventsComposition, config: Config, log: Log): Dispatcher {
+  const dispatcher = new Dispatcher(c.stores.outbox, c.clock, { webhook: c.webhook, kinesis: c.kinesis }, log, {
     batchSize: 100,
     maxInFlight: 1000,
-    webhookBatch: 100,
     perSinkConcurrency: config.events.sinkConcurrency,
     lingerMs: config.events.lingerMs,
     pollMs: config.events.pollMs,

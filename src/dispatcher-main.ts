@@ -1,4 +1,4 @@
-import { composeDelivery, composeDispatcher } from './compose.js';
+import { composeEvents, composeDispatcher } from './compose.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import pino from 'pino';
 import { closeOnSignals } from './shutdown.js';
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   // It never hashes or checks a code, so it runs without CODE_KEYS.
   const config = loadConfig(process.env, { needsCodeKeys: false });
   const log = pino({ level: config.logLevel });
-  const c = await composeDelivery(config);
+  const c = await composeEvents(config);
   const dispatcher = composeDispatcher(c, config, log);
   dispatcher.start();
   log.info({ store: c.stores.dialect.name, pollMs: config.events.pollMs }, 'verifyd event dispatcher running');

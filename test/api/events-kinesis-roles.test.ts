@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after } from 'node:test';
-import { ROLE_SESSION_NAME } from '../../src/dispatch/kinesis.js';
+import { ROLE_SESSION_NAME } from '../../src/events/senders/kinesis.js';
 import type { DeliveryStatus } from '../../src/domain/events/types.js';
 import { T, outbox, settled } from '../support/events.js';
 import { createStream, startFront, startKinesalite, streamArn, waitForRecords } from '../support/kinesis.js';

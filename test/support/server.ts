@@ -14,9 +14,10 @@ import { NO_PRICES, type PriceTable } from '../../src/domain/prices.js';
 import type { VerificationDeps } from '../../src/domain/verification/deps.js';
 import { openStores, type StorageConfig } from '../../src/storage/open.js';
 import type { Stores } from '../../src/storage/stores.js';
-import { Dispatcher, type DispatcherOptions } from '../../src/dispatch/dispatcher.js';
-import { KinesisSender } from '../../src/dispatch/kinesis.js';
-import { WEBHOOK_TIMEOUT_MS, WebhookSender } from '../../src/dispatch/webhook.js';
+import { AuthTokens } from '../../src/events/auth-tokens.js';
+import { Dispatcher, type DispatcherOptions } from '../../src/events/dispatcher.js';
+import { KinesisSender } from '../../src/events/senders/kinesis.js';
+import { WEBHOOK_TIMEOUT_MS, WebhookSender } from '../../src/events/senders/webhook.js';
 import { BlockedNetworks, DEFAULT_BLOCKED_NETWORKS } from '../../src/domain/events/networks.js';
 import { BACKENDS, postgresStore, sqliteStore, type BackendName } from './databases.js';
 
@@ -90,7 +91,6 @@ export interface TestDispatcherOptions extends Partial<DispatcherOptions> {
 export const TEST_DISPATCHER: DispatcherOptions = {
   batchSize: 100,
   maxInFlight: 1000,
-  webhookBatch: 100,
   perSinkConcurrency: 16,
   lingerMs: 5,
   pollMs: 50,
@@ -106,7 +106,7 @@ export function testDispatcher(
   opts: TestDispatcherOptions = {},
 ): { dispatcher: Dispatcher; kinesis: KinesisSender; close(): Promise<void> } {
   const { kinesisEndpoint, stsEndpoint, blockedNetworks, ...rest } = opts;
-  const webhook = new WebhookSender(new BlockedNetworks(blockedNetworks ?? DEFAULT_BLOCKED_NETWORKS));
+  const webhook = new WebhookSender(new BlockedNetworks(blockedNetworks ?? DEFAULT_BLOCKED_NETWORKS), new AuthTokens(stores.accounts, clock));
   const kinesis = new KinesisSender({
     endpoint: kinesisEndpoint,
     assumeRole: stsEndpoint !== undefined,
@@ -116,7 +116,7 @@ export function testDispatcher(
     timeoutMs: rest.webhookTimeoutMs ?? WEBHOOK_TIMEOUT_MS,
   });
   const silent = { error: () => undefined, warn: () => undefined };
-  const dispatcher = new Dispatcher(stores.outbox, stores.accounts, clock, { webhook, kinesis }, silent, { ...TEST_DISPATCHER, ...rest });
+  const dispatcher = new Dispatcher(stores.outbox, clock, { webhook, kinesis }, silent, { ...TEST_DISPATCHER, ...rest });
   stores.onEventsCommitted(() => dispatcher.wake());
   const close = async () => {
     kinesis.close();

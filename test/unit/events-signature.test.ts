@@ -1,12 +1,12 @@
 /**
- * X-Twilio-Signature for Event Streams webhooks (src/dispatch/signature.ts) against the official
+ * X-Twilio-Signature for Event Streams webhooks (src/events/signature.ts) against the official
  * twilio-node test vectors (contract §7), and against the official SDK's own validator, which is
  * what receivers run: it must accept what verifyd signs and reject any change to body or URL.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import twilio from 'twilio';
-import { signJsonRequest } from '../../src/dispatch/signature.js';
+import { signJsonRequest } from '../../src/events/signature.js';
 
 const TOKEN = '12345';
 const URL_WITH_QUERY = 'https://mycompany.com/myapp.php?foo=1&bar=2';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { WebhookSender, type Resolver } from '../../src/dispatch/webhook.js';
+import { WebhookSender, type Resolver } from '../../src/events/senders/webhook.js';
 import { BlockedNetworks } from '../../src/domain/events/networks.js';
 import type { CloudEvent } from '../../src/domain/events/types.js';
 
@@ -36,12 +36,14 @@ after(() => Object.values(hosts).forEach((h) => h.server.close()));
 const reset = () => Object.values(hosts).forEach((h) => (h.hits = 0));
 const resolver = (addresses: string[]): Resolver => async () => addresses.map((address) => ({ address, family: 4 }));
 const EVENTS = [{ id: 'NO00000000000000000000000000000000' } as CloudEvent];
+/** post() is handed its token; the sender's own lookup is not used here. */
+const tokens = { get: async () => 'token' };
 const post = (sender: WebhookSender, host = 'mixed.test') => sender.post({ destination: `http://${host}:${port}/hook`, method: 'POST', batch_events: false }, EVENTS, 'token', 2_000);
 
 test('a name with a blocked and an allowed address connects only to the allowed one, in either order', async () => {
   for (const order of [['127.0.0.2', '127.0.0.1'], ['127.0.0.1', '127.0.0.2']]) {
     reset();
-    const sender = new WebhookSender(new BlockedNetworks('127.0.0.2/32'), resolver(order));
+    const sender = new WebhookSender(new BlockedNetworks('127.0.0.2/32'), tokens, resolver(order));
     try {
       for (let i = 0; i < 3; i++) assert.equal((await post(sender)).ok, true, order.join(' '));
       assert.deepEqual([hosts['127.0.0.1']!.hits, hosts['127.0.0.2']!.hits], [3, 0], order.join(' '));
@@ -59,7 +61,7 @@ test('a name with only blocked addresses, or none, or that does not resolve, fai
     [async () => { throw Object.assign(new Error('getaddrinfo ENOTFOUND mixed.test'), { code: 'ENOTFOUND' }); }, /ENOTFOUND/],
   ];
   for (const [resolve, reason] of cases) {
-    const sender = new WebhookSender(new BlockedNetworks('loopback'), resolve);
+    const sender = new WebhookSender(new BlockedNetworks('loopback'), tokens, resolve);
     try {
       const outcome = await post(sender);
       assert.equal(outcome.ok, false);
@@ -80,7 +82,7 @@ test('a receiver answering without end is cut off after the limit; its status st
     res.on('drain', pump);
     pump();
   });
-  const sender = new WebhookSender(new BlockedNetworks('none'));
+  const sender = new WebhookSender(new BlockedNetworks('none'), tokens);
   try {
     const outcome = await post(sender, '127.0.0.3');
     assert.deepEqual([outcome.ok, outcome.statusCode, outcome.error], [true, 200, null]);

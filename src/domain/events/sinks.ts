@@ -129,7 +129,7 @@ const FIELD = 'SinkConfiguration';
 
 /**
  * A destination that names a blocked address outright is refused now; one that names a host is
- * judged at every delivery by what it resolves to then (see dispatch/webhook.ts).
+ * judged at every delivery by what it resolves to then (see events/senders/webhook.ts).
  */
 function refuseBlockedAddress(blocked: BlockedNetworks, destination: string): void {
   const reason = literalRefusal(blocked, new URL(destination));

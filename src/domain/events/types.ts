@@ -1,6 +1,5 @@
 /** Event Streams records. Times are epoch milliseconds, as everywhere in the domain. */
 
-export type SinkType = 'webhook' | 'kinesis';
 export type SinkStatus = 'initialized' | 'validating' | 'active' | 'failed';
 
 export interface WebhookSinkConfig {
@@ -15,7 +14,14 @@ export interface KinesisSinkConfig {
   external_id: string;
 }
 
-export type SinkConfig = WebhookSinkConfig | KinesisSinkConfig;
+/** Each sink type's configuration: the sink types verifyd delivers to. */
+export interface SinkConfigs {
+  webhook: WebhookSinkConfig;
+  kinesis: KinesisSinkConfig;
+}
+
+export type SinkType = keyof SinkConfigs;
+export type SinkConfig = SinkConfigs[SinkType];
 
 export interface Sink {
   sid: string;

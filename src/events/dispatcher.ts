@@ -1,24 +1,15 @@
 import type { Clock } from '../domain/clock.js';
 import type { Settlement } from '../domain/events/ports.js';
 import { retryAt, type RetryPolicy } from '../domain/events/retry.js';
-import type { ClaimedDelivery, DeliveryOutcome, KinesisSinkConfig, WebhookSinkConfig } from '../domain/events/types.js';
-import type { AccountStore, OutboxStore } from '../domain/ports.js';
-import { KINESIS_MAX_RECORDS, type KinesisSender } from './kinesis.js';
-import type { WebhookSender } from './webhook.js';
-
-/** How events leave verifyd, one sender per sink type. */
-export interface Senders {
-  webhook: WebhookSender;
-  kinesis: KinesisSender;
-}
+import type { ClaimedDelivery, DeliveryOutcome, Sink, SinkType } from '../domain/events/types.js';
+import type { OutboxStore } from '../domain/ports.js';
+import type { SinkSender, SinkSenders } from './senders/sender.js';
 
 export interface DispatcherOptions {
   /** Deliveries claimed per round. */
   batchSize: number;
   /** Deliveries being sent at once; claiming pauses at this many. */
   maxInFlight: number;
-  /** Events per webhook request for sinks with batch_events. */
-  webhookBatch: number;
   /** Requests (or PutRecords calls) open at once per sink; the rest of a sink's claims wait their turn. */
   perSinkConcurrency: number;
   /** How often the outbox is polled when nothing woke the dispatcher (other nodes' events). */
@@ -40,7 +31,6 @@ export interface DispatcherLog {
   warn(obj: object, msg: string): void;
 }
 
-const TOKEN_TTL_MS = 30_000;
 /** Room left at the end of a lease for recording the outcome, and for clocks a little apart. */
 const LEASE_MARGIN_MS = 2_000;
 
@@ -66,7 +56,6 @@ export class Dispatcher {
   private loopDone: Promise<void> = Promise.resolve();
   private wakeUp: (() => void) | undefined;
   private woken = false;
-  private readonly tokens = new Map<string, { token: string | undefined; until: number }>();
   private readonly running = new Set<Promise<void>>();
   private readonly lanes = new Map<string, Lane>();
   private settling: Array<{ items: Settlement[]; resolve: () => void; reject: (err: unknown) => void }> = [];
@@ -75,10 +64,8 @@ export class Dispatcher {
 
   constructor(
     private readonly store: OutboxStore,
-    /** Whose auth token signs each account's webhooks. */
-    private readonly accounts: AccountStore,
     private readonly clock: Clock,
-    private readonly senders: Senders,
+    private readonly senders: SinkSenders,
     private readonly log: DispatcherLog,
     private readonly opts: DispatcherOptions,
   ) {}
@@ -200,9 +187,7 @@ export class Dispatcher {
   /** How one sink's claimed deliveries split into requests. */
   private requests(group: ClaimedDelivery[]): ClaimedDelivery[][] {
     const sink = group[0]!.sink;
-    let size = 1;
-    if (sink.sinkType === 'kinesis') size = KINESIS_MAX_RECORDS;
-    else if ((sink.config as WebhookSinkConfig).batch_events) size = this.opts.webhookBatch;
+    const size = this.senderFor(sink).requestSize(sink);
     const out: ClaimedDelivery[][] = [];
     for (let i = 0; i < group.length; i += size) out.push(group.slice(i, i + size));
     return out;
@@ -210,7 +195,6 @@ export class Dispatcher {
 
   private async send(chunk: ClaimedDelivery[]): Promise<void> {
     const sink = chunk[0]!.sink;
-    const token = sink.sinkType === 'webhook' ? await this.authToken(sink.accountSid) : undefined;
     const attemptedAt = this.clock.now().getTime();
     // Nothing is sent that could still be under way when the lease ends and another dispatcher may
     // claim it: the request is cut short at the lease (less a margin), or not started at all.
@@ -218,7 +202,7 @@ export class Dispatcher {
     if (budget < Math.min(this.opts.webhookTimeoutMs, 1_000)) return this.release(chunk);
     let outcomes: DeliveryOutcome[];
     try {
-      outcomes = await this.deliver(sink, chunk, token, Math.min(this.opts.webhookTimeoutMs, budget));
+      outcomes = await this.senderFor(sink).send(sink, chunk.map((d) => d.event), Math.min(this.opts.webhookTimeoutMs, budget));
     } catch (err) {
       // A sender that throws (rather than reporting a failed outcome) still counts as a failed
       // attempt: the delivery is retried and given up like any other, not left to lapse forever.
@@ -237,18 +221,12 @@ export class Dispatcher {
     await this.settle(items);
   }
 
-  private async deliver(sink: ClaimedDelivery['sink'], chunk: ClaimedDelivery[], token: string | undefined, timeoutMs: number): Promise<DeliveryOutcome[]> {
-    if (sink.sinkType === 'kinesis') {
-      return this.senders.kinesis.put(
-        sink.config as KinesisSinkConfig,
-        chunk.map((d) => ({ data: JSON.stringify(d.event.payload), partitionKey: d.event.partitionKey })),
-        timeoutMs,
-      );
-    }
-    const outcome: DeliveryOutcome = token === undefined
-      ? { ok: false, statusCode: null, error: 'account not found', latencyMs: 0 }
-      : await this.senders.webhook.post(sink.config as WebhookSinkConfig, chunk.map((d) => d.event.payload), token, timeoutMs);
-    return chunk.map(() => outcome);
+  /**
+   * The sender registered under the sink's type. A sink's configuration is always its type's (it is
+   * read by type when the sink is created), which is what makes handing it to that sender right.
+   */
+  private senderFor(sink: Sink): SinkSender<SinkType> {
+    return this.senders[sink.sinkType];
   }
 
   /**
@@ -275,15 +253,5 @@ export class Dispatcher {
       }
     }
     this.flushing = false;
-  }
-
-  /** Webhooks are signed with the account's auth token; cached briefly, as the API's credentials are. */
-  private async authToken(accountSid: string): Promise<string | undefined> {
-    const now = Date.now();
-    const hit = this.tokens.get(accountSid);
-    if (hit && hit.until > now) return hit.token;
-    const token = (await this.accounts.getAccount(accountSid))?.authToken;
-    this.tokens.set(accountSid, { token, until: now + TOKEN_TTL_MS });
-    return token;
   }
 }

@@ -1,11 +1,16 @@
 import { promises as dns, type LookupAddress, type LookupOptions } from 'node:dns';
 import { Agent, fetch } from 'undici';
-import { BLOCKED, literalRefusal, type BlockedNetworks } from '../domain/events/networks.js';
-import type { CloudEvent, DeliveryOutcome, WebhookSinkConfig } from '../domain/events/types.js';
-import { signJsonRequest } from './signature.js';
+import { BLOCKED, literalRefusal, type BlockedNetworks } from '../../domain/events/networks.js';
+import type { CloudEvent, DeliveryOutcome, OutboxEvent, WebhookSinkConfig } from '../../domain/events/types.js';
+import type { AuthTokens } from '../auth-tokens.js';
+import { signJsonRequest } from '../signature.js';
+import type { SinkOf, SinkSender } from './sender.js';
 
 /** Twilio: "The maximum timeout for a webhook Sink response is 5 seconds". */
 export const WEBHOOK_TIMEOUT_MS = 5_000;
+
+/** Events per request for sinks with batch_events. */
+export const WEBHOOK_BATCH = 100;
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
@@ -19,18 +24,33 @@ const systemResolver: Resolver = (hostname) => dns.lookup(hostname, { all: true 
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /**
- * Posts events to webhook sinks. Connections go through an agent of its own whose DNS lookup drops
- * addresses in blocked networks: the check sits where the socket is opened, so a name that resolved
- * to a public address when it was checked cannot resolve to a private one when it is used.
+ * Posts events to webhook sinks, signed with their account's auth token. Connections go through an
+ * agent of its own whose DNS lookup drops addresses in blocked networks: the check sits where the
+ * socket is opened, so a name that resolved to a public address when it was checked cannot resolve
+ * to a private one when it is used.
  */
-export class WebhookSender {
+export class WebhookSender implements SinkSender<'webhook'> {
   private readonly agent: Agent;
 
   constructor(
     private readonly blocked: BlockedNetworks,
+    private readonly authTokens: Pick<AuthTokens, 'get'>,
     private readonly resolve: Resolver = systemResolver,
   ) {
     this.agent = new Agent({ connect: { lookup: this.guardedLookup } });
+  }
+
+  requestSize(sink: SinkOf<'webhook'>): number {
+    return sink.config.batch_events ? WEBHOOK_BATCH : 1;
+  }
+
+  /** One request for all the events: they are acknowledged, or not, together. */
+  async send(sink: SinkOf<'webhook'>, events: OutboxEvent[], timeoutMs: number): Promise<DeliveryOutcome[]> {
+    const token = await this.authTokens.get(sink.accountSid);
+    const outcome: DeliveryOutcome = token === undefined
+      ? { ok: false, statusCode: null, error: 'account not found', latencyMs: 0 }
+      : await this.post(sink.config, events.map((e) => e.payload), token, timeoutMs);
+    return events.map(() => outcome);
   }
 
   /** net's lookup contract: one address, or every address when `all` is set (happy eyeballs). */

@@ -1,7 +1,8 @@
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { DeliveryOutcome, KinesisSinkConfig } from '../domain/events/types.js';
+import type { DeliveryOutcome, KinesisSinkConfig, OutboxEvent } from '../../domain/events/types.js';
+import type { SinkOf, SinkSender } from './sender.js';
 
 /** How verifyd reaches Kinesis; credentials come from the AWS SDK's default chain unless given. */
 export interface KinesisSettings {
@@ -33,7 +34,7 @@ export interface KinesisRecord {
 }
 
 /** PutRecords accepts at most 500 records per call. */
-export const KINESIS_MAX_RECORDS = 500;
+const KINESIS_MAX_RECORDS = 500;
 
 const ARN = /^arn:aws[\w-]*:kinesis:([a-z0-9-]+):(\d{12}):stream\/([A-Za-z0-9_.-]{1,128})$/;
 
@@ -56,7 +57,7 @@ interface ClientEntry {
  * PutRecords can accept some records of a call and reject others, and only the rejected ones are
  * retried.
  */
-export class KinesisSender {
+export class KinesisSender implements SinkSender<'kinesis'> {
   /** In least-recently-used order: a hit moves its entry to the end. */
   private readonly clients = new Map<string, ClientEntry>();
   private readonly retiring = new Set<NodeJS.Timeout>();
@@ -66,6 +67,15 @@ export class KinesisSender {
   constructor(private readonly settings: KinesisSettings) {
     const { accessKeyId, secretAccessKey, assumeRole } = settings;
     this.own = accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : assumeRole ? fromNodeProviderChain() : undefined;
+  }
+
+  requestSize(): number {
+    return KINESIS_MAX_RECORDS;
+  }
+
+  /** One record per event, keyed by its partition key so one verification's events stay in order on a shard. */
+  send(sink: SinkOf<'kinesis'>, events: OutboxEvent[], timeoutMs: number): Promise<DeliveryOutcome[]> {
+    return this.put(sink.config, events.map((e) => ({ data: JSON.stringify(e.payload), partitionKey: e.partitionKey })), timeoutMs);
   }
 
   async put(config: KinesisSinkConfig, records: KinesisRecord[], timeoutMs: number = this.settings.timeoutMs): Promise<DeliveryOutcome[]> {
