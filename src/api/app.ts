@@ -6,6 +6,7 @@ import type { VerificationDeps } from '../domain/verification/deps.js';
 import { inboxRoutes } from './dev/inbox.js';
 import { eventsV1Routes } from './events-v1/index.js';
 import type { BlockedNetworks } from '../domain/events/networks.js';
+import { verifyInvalidParam } from '../domain/errors.js';
 import { isSnaPath, snaRoutes } from './dev/sna.js';
 import type { ApiContext } from './context.js';
 import { authChecker, registerAuth } from './plugins/auth.js';
@@ -49,6 +50,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     services: deps.services,
     verifications: deps.verifications,
     routes,
+    invalidParam: verifyInvalidParam,
     // Read on use: a server bound to port 0 learns its public URL only after listen.
     get baseUrl() {
       return deps.publicBaseUrl;

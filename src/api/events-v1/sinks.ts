@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { invalidParameter } from '../../domain/errors.js';
+import { eventsInvalidParam } from '../../domain/errors.js';
 import { SINK_STATUSES, type EventDeps, createSink, deleteSink, getSink, listSinks, testSink, updateSink, validateSink } from '../../domain/events/sinks.js';
 import type { BlockedNetworks } from '../../domain/events/networks.js';
 import type { SinkStatus } from '../../domain/events/types.js';
@@ -26,7 +26,7 @@ export function sinkRoutes(app: FastifyInstance, ctx: ApiContext, blockedNetwork
     const inUse = p.bool('InUse');
     const status = p.str('Status');
     if (status !== undefined && !(SINK_STATUSES as readonly string[]).includes(status)) {
-      throw invalidParameter('Status', `must be one of ${SINK_STATUSES.join(', ')}`);
+      throw eventsInvalidParam('Status', `must be one of ${SINK_STATUSES.join(', ')}`);
     }
     const filter = { inUse, status: status as SinkStatus | undefined };
     const rows = await listSinks(deps, req.accountSid, filter, pageQuery(page));

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { invalidParameter, missingParameter, notFound } from '../errors.js';
+import { eventsInvalidParam, eventsMissingParam, notFound } from '../errors.js';
 import type { IdGenerator } from '../ids.js';
 import { MissingParent, type Cursor, type PageQuery } from '../ports.js';
 import { TEST_EVENT_TYPE } from './catalog.js';
@@ -33,7 +33,7 @@ export interface SinkInput {
 
 /** A required free-text parameter: absent, empty or only blanks is missing. */
 export function requiredText(name: string, value: string | undefined): string {
-  if (value === undefined || value.trim() === '') throw missingParameter(name);
+  if (value === undefined || value.trim() === '') throw eventsMissingParam(name);
   return value;
 }
 
@@ -110,17 +110,17 @@ export async function validateSink(deps: EventDeps, accountSid: string, sid: str
   if (!(await deps.store.getSink(accountSid, sid))) throw notFound(`${sinkPath(sid)}/Validate`);
   const id = requiredText('TestId', testId);
   if (!(await deps.store.findTestEvent(accountSid, sid, id))) {
-    throw invalidParameter('TestId', 'no test event with this TestId was sent to this sink (POST /v1/Sinks/{Sid}/Test sends one)');
+    throw eventsInvalidParam('TestId', 'no test event with this TestId was sent to this sink (POST /v1/Sinks/{Sid}/Test sends one)');
   }
 }
 
 function readSinkType(value: string | undefined): SinkType {
-  if (value === undefined || value === '') throw missingParameter('SinkType');
+  if (value === undefined || value === '') throw eventsMissingParam('SinkType');
   if (value === 'webhook' || value === 'kinesis') return value;
   if (UNDELIVERED_SINK_TYPES.includes(value)) {
-    throw invalidParameter('SinkType', `${value} sinks are not supported; verifyd delivers to webhook and kinesis sinks`);
+    throw eventsInvalidParam('SinkType', `${value} sinks are not supported; verifyd delivers to webhook and kinesis sinks`);
   }
-  throw invalidParameter('SinkType', 'must be webhook or kinesis');
+  throw eventsInvalidParam('SinkType', 'must be webhook or kinesis');
 }
 
 const FIELD = 'SinkConfiguration';
@@ -131,19 +131,19 @@ const FIELD = 'SinkConfiguration';
  */
 function refuseBlockedAddress(blocked: BlockedNetworks, destination: string): void {
   const reason = literalRefusal(blocked, new URL(destination));
-  if (reason) throw invalidParameter(`${FIELD}.destination`, `names ${reason}`);
+  if (reason) throw eventsInvalidParam(`${FIELD}.destination`, `names ${reason}`);
 }
 
 /** Parses and checks SinkConfiguration for the sink type; returns it normalised (defaults filled in). */
 export function readSinkConfiguration(type: SinkType, raw: string | undefined): SinkConfig {
-  if (raw === undefined || raw === '') throw missingParameter(FIELD);
+  if (raw === undefined || raw === '') throw eventsMissingParam(FIELD);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw invalidParameter(FIELD, 'must be a JSON object');
+    throw eventsInvalidParam(FIELD, 'must be a JSON object');
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidParameter(FIELD, 'must be a JSON object');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw eventsInvalidParam(FIELD, 'must be a JSON object');
   const obj = parsed as Record<string, unknown>;
   return type === 'webhook' ? webhookConfig(obj) : kinesisConfig(obj);
 }
@@ -151,7 +151,7 @@ export function readSinkConfiguration(type: SinkType, raw: string | undefined): 
 function onlyKeys(obj: Record<string, unknown>, allowed: string[], type: SinkType): void {
   const unknown = Object.keys(obj).filter((k) => !allowed.includes(k));
   if (unknown.length > 0) {
-    throw invalidParameter(FIELD, `unknown key ${JSON.stringify(unknown[0])} for a ${type} sink (allowed: ${allowed.join(', ')})`);
+    throw eventsInvalidParam(FIELD, `unknown key ${JSON.stringify(unknown[0])} for a ${type} sink (allowed: ${allowed.join(', ')})`);
   }
 }
 
@@ -161,27 +161,27 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 function text(obj: Record<string, unknown>, key: string): string | undefined {
   const v = obj[key];
   if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw invalidParameter(`${FIELD}.${key}`, 'must be a string');
-  if (CONTROL.test(v)) throw invalidParameter(`${FIELD}.${key}`, 'must not contain control characters');
+  if (typeof v !== 'string') throw eventsInvalidParam(`${FIELD}.${key}`, 'must be a string');
+  if (CONTROL.test(v)) throw eventsInvalidParam(`${FIELD}.${key}`, 'must not contain control characters');
   return v;
 }
 
 function requiredKey(obj: Record<string, unknown>, key: string): string {
   const v = text(obj, key);
-  if (v === undefined || v === '') throw invalidParameter(`${FIELD}.${key}`, 'is required');
+  if (v === undefined || v === '') throw eventsInvalidParam(`${FIELD}.${key}`, 'is required');
   return v;
 }
 
 function webhookConfig(obj: Record<string, unknown>): WebhookSinkConfig {
   onlyKeys(obj, ['destination', 'method', 'batch_events'], 'webhook');
   const destination = requiredKey(obj, 'destination');
-  if (!isHttpUrl(destination)) throw invalidParameter(`${FIELD}.destination`, 'must be an absolute http: or https: URL');
+  if (!isHttpUrl(destination)) throw eventsInvalidParam(`${FIELD}.destination`, 'must be an absolute http: or https: URL');
   // The signature's bodySHA256 goes into the query; behind a fragment the receiver would never see it.
-  if (destination.includes('#')) throw invalidParameter(`${FIELD}.destination`, 'must not have a #fragment');
-  if (!decodable(destination)) throw invalidParameter(`${FIELD}.destination`, 'has credentials that are not valid percent-encoding');
+  if (destination.includes('#')) throw eventsInvalidParam(`${FIELD}.destination`, 'must not have a #fragment');
+  if (!decodable(destination)) throw eventsInvalidParam(`${FIELD}.destination`, 'has credentials that are not valid percent-encoding');
   const method = text(obj, 'method');
   if (method !== undefined && method.toUpperCase() !== 'POST') {
-    throw invalidParameter(
+    throw eventsInvalidParam(
       `${FIELD}.method`,
       method.toUpperCase() === 'GET'
         ? 'verifyd delivers event batches as a JSON body, so it supports POST only'
@@ -196,7 +196,7 @@ function readBatchEvents(v: unknown): boolean {
   if (typeof v === 'boolean') return v;
   // Form-minded clients send the flag as a string.
   if (typeof v === 'string' && /^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
-  throw invalidParameter(`${FIELD}.batch_events`, 'must be true or false');
+  throw eventsInvalidParam(`${FIELD}.batch_events`, 'must be true or false');
 }
 
 function isHttpUrl(value: string): boolean {
@@ -234,16 +234,16 @@ function kinesisConfig(obj: Record<string, unknown>): KinesisSinkConfig {
   onlyKeys(obj, ['arn', 'role_arn', 'external_id'], 'kinesis');
   const arn = requiredKey(obj, 'arn');
   if (!KINESIS_ARN.test(arn)) {
-    throw invalidParameter(`${FIELD}.arn`, 'must be a Kinesis stream ARN: arn:aws:kinesis:<region>:<12-digit account>:stream/<name>');
+    throw eventsInvalidParam(`${FIELD}.arn`, 'must be a Kinesis stream ARN: arn:aws:kinesis:<region>:<12-digit account>:stream/<name>');
   }
   const roleArn = requiredKey(obj, 'role_arn');
   if (!ROLE_ARN.test(roleArn) || roleArn.endsWith('/')) {
-    throw invalidParameter(`${FIELD}.role_arn`, 'must be an IAM role ARN: arn:aws:iam::<12-digit account>:role/<name>');
+    throw eventsInvalidParam(`${FIELD}.role_arn`, 'must be an IAM role ARN: arn:aws:iam::<12-digit account>:role/<name>');
   }
   const externalId = requiredKey(obj, 'external_id');
-  if (externalId.length > MAX_EXTERNAL_ID) throw invalidParameter(`${FIELD}.external_id`, `must be at most ${MAX_EXTERNAL_ID} characters`);
+  if (externalId.length > MAX_EXTERNAL_ID) throw eventsInvalidParam(`${FIELD}.external_id`, `must be at most ${MAX_EXTERNAL_ID} characters`);
   if (!EXTERNAL_ID.test(externalId)) {
-    throw invalidParameter(`${FIELD}.external_id`, 'must be at least 2 characters of letters, digits and _+=,.@:/- (what STS accepts)');
+    throw eventsInvalidParam(`${FIELD}.external_id`, 'must be at least 2 characters of letters, digits and _+=,.@:/- (what STS accepts)');
   }
   return { arn, role_arn: roleArn, external_id: externalId };
 }
