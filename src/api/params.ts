@@ -20,6 +20,12 @@ export class Params {
     return Array.isArray(v) ? v[0] : v;
   }
 
+  /** Every value of a repeated parameter (Types=…&Types=…). */
+  all(name: string): string[] {
+    const v = this.form[name];
+    return v === undefined ? [] : Array.isArray(v) ? v : [v];
+  }
+
   required(name: string): string {
     const v = this.str(name);
     if (v === undefined || v === '') throw this.invalid(name);

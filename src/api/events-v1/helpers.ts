@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { eventsInvalidParam, notFound } from '../../domain/errors.js';
 import { isSid } from '../../domain/ids.js';
 import { pathParam } from '../context.js';
-import { Params, type Form } from '../params.js';
+import { Params } from '../params.js';
 import { pagedEnvelope, readPage } from '../paging.js';
 
 /** The SID in the path; a malformed one names nothing (404), as on the Verify routes. */
@@ -10,12 +10,6 @@ export function sidInPath(req: FastifyRequest, name: string, prefix: string, pat
   const sid = pathParam(req, name);
   if (!isSid(sid, prefix)) throw notFound(path(sid));
   return sid;
-}
-
-/** Every value of a repeated form field (Types=…&Types=…); the body wins over the query, as in route(). */
-export function allValues(req: FastifyRequest, name: string): string[] {
-  const v = (req.body as Form | undefined)?.[name] ?? (req.query as Form | undefined)?.[name];
-  return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
 
 export interface KeyedPage {

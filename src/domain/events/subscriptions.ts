@@ -1,15 +1,24 @@
 import { eventsInvalidParam, eventsMissingParam, notFound } from '../errors.js';
-import { isSid } from '../ids.js';
 import { MissingParent, UniqueViolation, type Cursor, type PageQuery } from '../ports.js';
 import { EVENT_TYPES, eventType, schemaVersions } from './catalog.js';
-import { requiredText, type EventDeps } from './sinks.js';
+import type { EventDeps } from './sinks.js';
 import type { SubscribedEvent, Subscription } from './types.js';
 
-export interface SubscriptionInput {
-  description?: string;
-  sinkSid?: string;
-  /** Every value of the repeated Types field, each a JSON object as a string. */
-  types?: string[];
+/** A type a subscription asks for; without a version, the latest. */
+export interface TypeRequest {
+  type: string;
+  schemaVersion?: number;
+}
+
+/** A new subscription as the API parsed it; its description has passed requiredText. */
+export interface NewSubscription {
+  description: string;
+  sinkSid: string;
+  /**
+   * Read once, in order, and possibly parsed while it is read: the first bad entry is the one
+   * reported, whether it is malformed (the caller's check) or names a type verifyd does not emit.
+   */
+  types: Iterable<TypeRequest>;
 }
 
 interface TypeChoice {
@@ -19,12 +28,9 @@ interface TypeChoice {
 
 const subscriptionPath = (sid: string) => `/Subscriptions/${sid}`;
 
-export async function createSubscription(deps: EventDeps, accountSid: string, input: SubscriptionInput): Promise<Subscription> {
-  const description = requiredText('Description', input.description);
-  const sinkSid = input.sinkSid;
-  if (sinkSid === undefined || sinkSid === '') throw eventsMissingParam('SinkSid');
-  if (!isSid(sinkSid, 'DG')) throw eventsInvalidParam('SinkSid', 'must be a Sink SID (DG and 32 hex digits)');
-  const types = readTypes(input.types ?? []);
+export async function createSubscription(deps: EventDeps, accountSid: string, input: NewSubscription): Promise<Subscription> {
+  const { description, sinkSid } = input;
+  const types = checkTypes(input.types);
   // A SinkSid that names nothing is a bad parameter of this request, not a missing resource.
   const sink = await deps.store.getSink(accountSid, sinkSid);
   if (!sink) throw eventsInvalidParam('SinkSid', 'no sink with this SID in this account');
@@ -163,36 +169,16 @@ function checkType(type: string, version: number | undefined, params: { type: st
   return { type, schemaVersion };
 }
 
-/** Each value of Types is a JSON object {"type": ..., "schema_version": n} (schema_version optional). */
-function readTypes(values: string[]): TypeChoice[] {
-  if (values.length === 0 || values.every((v) => v === '')) throw eventsMissingParam('Types');
+/** Each type must be one verifyd emits, in a version its schema has, and listed once. */
+function checkTypes(requests: Iterable<TypeRequest>): TypeChoice[] {
   const out: TypeChoice[] = [];
-  for (const raw of values) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      throw eventsInvalidParam('Types', `each value must be a JSON object like {"type": "...", "schema_version": 2}, got ${clip(raw)}`);
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw eventsInvalidParam('Types', `each value must be a JSON object like {"type": "...", "schema_version": 2}, got ${clip(raw)}`);
-    }
-    const obj = parsed as Record<string, unknown>;
-    const extra = Object.keys(obj).find((k) => k !== 'type' && k !== 'schema_version');
-    if (extra !== undefined) throw eventsInvalidParam('Types', `unknown key ${JSON.stringify(extra)} (allowed: type, schema_version)`);
-    if (typeof obj.type !== 'string' || obj.type === '') throw eventsInvalidParam('Types', 'each value needs a "type" string');
-    const choice = checkType(obj.type, readVersion(obj.type, obj.schema_version), { type: 'Types', version: 'Types' });
+  for (const request of requests) {
+    const choice = checkType(request.type, request.schemaVersion, { type: 'Types', version: 'Types' });
     if (out.some((c) => c.type === choice.type)) throw eventsInvalidParam('Types', `${choice.type} is listed more than once`);
     out.push(choice);
   }
   return out;
 }
 
-function readVersion(type: string, v: unknown): number | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
-  if (typeof v === 'string' && /^\d{1,9}$/.test(v)) return Number(v);
-  throw eventsInvalidParam('Types', `schema_version of ${type} must be an integer`);
-}
-
-const clip = (s: string): string => JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}…` : s);
+/** Quotes a client's value for an error message, cut short. */
+export const clip = (s: string): string => JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}…` : s);
