@@ -4,6 +4,7 @@ import type { DestinationStream } from 'pino';
 import type { AccountStore } from '../domain/ports.js';
 import { inboxRoutes } from './dev/inbox.js';
 import { eventsV1Routes } from './events-v1/index.js';
+import { verifyInvalidParam } from '../domain/errors.js';
 import { isSnaPath, snaRoutes } from './dev/sna.js';
 import type { ApiContext, DomainDeps } from './context.js';
 import { authChecker, registerAuth } from './plugins/auth.js';
@@ -47,6 +48,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     inbox: deps.inbox,
     sna: deps.sna,
     routes,
+    invalidParam: verifyInvalidParam,
     // Read on use: a server bound to port 0 learns its public URL only after listen.
     get baseUrl() {
       return deps.publicBaseUrl;

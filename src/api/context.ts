@@ -6,8 +6,8 @@ import type { ServiceDeps } from '../domain/service/service.js';
 import type { VerificationDeps } from '../domain/verification/deps.js';
 import type { SnaDeps } from '../domain/verification/sna.js';
 import type { RouteTable } from './plugins/errors.js';
-import { invalidParam, notFound } from '../domain/errors.js';
-import { Params, type Form } from './params.js';
+import { notFound } from '../domain/errors.js';
+import { Params, type Form, type InvalidParam } from './params.js';
 
 /** The domain dependencies of every route, one set per use-case family. */
 export interface DomainDeps {
@@ -23,6 +23,8 @@ export interface DomainDeps {
 export interface ApiContext extends DomainDeps {
   baseUrl: string;
   routes: RouteTable;
+  /** This API family's bad-parameter error: Params, paging and route()'s NUL check raise it. */
+  invalidParam: InvalidParam;
 }
 
 type Handler = (req: FastifyRequest, reply: FastifyReply, p: Params) => Promise<unknown>;
@@ -37,9 +39,9 @@ export function route(app: FastifyInstance, ctx: ApiContext, method: 'GET' | 'PO
       rejectNul(req);
       const form: Form = { ...(req.query as Form), ...((req.body as Form | undefined) ?? {}) };
       for (const [name, value] of Object.entries(form)) {
-        if ((Array.isArray(value) ? value : [value]).some(hasNul)) throw invalidParam(name);
+        if ((Array.isArray(value) ? value : [value]).some(hasNul)) throw ctx.invalidParam(name);
       }
-      return handler(req, reply, new Params(form));
+      return handler(req, reply, new Params(form, ctx.invalidParam));
     },
   });
 }
@@ -51,7 +53,7 @@ const hasNul = (v: unknown): boolean => typeof v === 'string' && v.includes('\u0
 /**
  * NUL never belongs in a Twilio parameter or path, and PostgreSQL cannot store or even compare it
  * in text (it fails with "invalid byte sequence"), which surfaced as a 500. A path segment with NUL
- * names nothing (404); a parameter with NUL is an invalid parameter (60200, checked in `route`).
+ * names nothing (404); a parameter with NUL is an invalid parameter (the family's code, checked in `route`).
  */
 function rejectNul(req: FastifyRequest): void {
   if (Object.values((req.params as Record<string, unknown>) ?? {}).some(hasNul)) {

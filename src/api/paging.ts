@@ -1,6 +1,5 @@
-import { invalidParam } from '../domain/errors.js';
 import type { Cursor, PageQuery } from '../domain/ports.js';
-import type { Params } from './params.js';
+import type { InvalidParam, Params } from './params.js';
 
 export interface PageRequest {
   page: number;
@@ -13,11 +12,11 @@ export interface PageRequest {
 
 export function readPage(p: Params): PageRequest {
   const pageSize = p.int('PageSize') ?? 50;
-  if (pageSize < 1 || pageSize > 1000) throw invalidParam('PageSize');
+  if (pageSize < 1 || pageSize > 1000) throw p.invalid('PageSize');
   const page = p.int('Page') ?? 0;
-  if (page < 0) throw invalidParam('Page');
+  if (page < 0) throw p.invalid('Page');
   const token = p.str('PageToken');
-  const decoded = token === undefined ? undefined : decodeToken(token);
+  const decoded = token === undefined ? undefined : decodeToken(token, p.invalid);
   return { page, pageSize, cursor: decoded?.cursor, back: decoded?.back ?? false, offset: page * pageSize };
 }
 
@@ -33,12 +32,12 @@ export function encodeToken(c: Cursor, back = false): string {
   return (back ? 'PB' : 'PA') + Buffer.from(`${c.dateCreated}:${c.sid}`).toString('base64url');
 }
 
-function decodeToken(token: string): { cursor: Cursor; back: boolean } {
+function decodeToken(token: string, invalid: InvalidParam): { cursor: Cursor; back: boolean } {
   const back = token.startsWith('PB');
-  if (!back && !token.startsWith('PA')) throw invalidParam('PageToken');
+  if (!back && !token.startsWith('PA')) throw invalid('PageToken');
   const raw = Buffer.from(token.slice(2), 'base64url').toString('utf8');
   const m = /^(\d{1,16}):([A-Za-z]{2}[0-9a-fA-F]{32})$/.exec(raw);
-  if (!m) throw invalidParam('PageToken');
+  if (!m) throw invalid('PageToken');
   return { cursor: { dateCreated: Number(m[1]), sid: m[2] as string }, back };
 }
 

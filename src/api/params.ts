@@ -1,12 +1,18 @@
-import { invalidParam } from '../domain/errors.js';
+import type { TwilioError } from '../domain/errors.js';
 import { isSid } from '../domain/ids.js';
 
 /** A parsed form body or query string: repeated keys arrive as arrays. */
 export type Form = Record<string, string | string[] | undefined>;
 
-/** Reading PascalCase wire parameters into typed values; every bad value is a 60200 naming it. */
+/** The error for a bad parameter in one API family: verifyInvalidParam (60200) or eventsInvalidParam (20001). */
+export type InvalidParam = (name: string) => TwilioError;
+
+/** Reading PascalCase wire parameters into typed values; every bad value is `invalid` naming it. */
 export class Params {
-  constructor(private readonly form: Form) {}
+  constructor(
+    private readonly form: Form,
+    readonly invalid: InvalidParam,
+  ) {}
 
   /** A repeated scalar takes its first value, as Twilio does. */
   str(name: string): string | undefined {
@@ -14,9 +20,15 @@ export class Params {
     return Array.isArray(v) ? v[0] : v;
   }
 
+  /** Every value of a repeated parameter (Types=…&Types=…). */
+  all(name: string): string[] {
+    const v = this.form[name];
+    return v === undefined ? [] : Array.isArray(v) ? v : [v];
+  }
+
   required(name: string): string {
     const v = this.str(name);
-    if (v === undefined || v === '') throw invalidParam(name);
+    if (v === undefined || v === '') throw this.invalid(name);
     return v;
   }
 
@@ -26,27 +38,27 @@ export class Params {
     const lower = v.toLowerCase();
     if (lower === 'true') return true;
     if (lower === 'false') return false;
-    throw invalidParam(name);
+    throw this.invalid(name);
   }
 
   int(name: string): number | undefined {
     const v = this.str(name);
     if (v === undefined) return undefined;
-    if (!/^-?\d{1,9}$/.test(v)) throw invalidParam(name);
+    if (!/^-?\d{1,9}$/.test(v)) throw this.invalid(name);
     return Number(v);
   }
 
   sid(name: string, prefix: string): string | undefined {
     const v = this.str(name);
     if (v === undefined) return undefined;
-    if (!isSid(v, prefix)) throw invalidParam(name);
+    if (!isSid(v, prefix)) throw this.invalid(name);
     return v;
   }
 
   oneOf<T extends string>(name: string, values: readonly T[]): T | undefined {
     const v = this.str(name);
     if (v === undefined) return undefined;
-    if (!(values as readonly string[]).includes(v)) throw invalidParam(name);
+    if (!(values as readonly string[]).includes(v)) throw this.invalid(name);
     return v as T;
   }
 
@@ -58,12 +70,12 @@ export class Params {
     try {
       parsed = JSON.parse(v);
     } catch {
-      throw invalidParam(name);
+      throw this.invalid(name);
     }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidParam(name);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw this.invalid(name);
     // `\u0000` escapes decode to NUL, which PostgreSQL's jsonb/text reject (a 500 otherwise); deep
     // nesting would overflow the stack of anything that walks the value later.
-    if (!isPlainEnough(parsed)) throw invalidParam(name);
+    if (!isPlainEnough(parsed)) throw this.invalid(name);
     return parsed as Record<string, unknown>;
   }
 }

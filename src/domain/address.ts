@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { invalidParam } from './errors.js';
+import { verifyInvalidParam } from './errors.js';
 
 export interface PhoneInfo {
   e164: string;
@@ -8,9 +8,9 @@ export interface PhoneInfo {
 
 /** Strict E.164 (a leading +) and valid for its country's numbering plan, as Twilio requires. */
 export function parsePhone(value: string, param = 'To'): PhoneInfo {
-  if (!/^\+[1-9]\d{6,14}$/.test(value)) throw invalidParam(param);
+  if (!/^\+[1-9]\d{6,14}$/.test(value)) throw verifyInvalidParam(param);
   const parsed = parsePhoneNumberFromString(value);
-  if (!parsed || !parsed.isValid()) throw invalidParam(param);
+  if (!parsed || !parsed.isValid()) throw verifyInvalidParam(param);
   return { e164: parsed.number, country: parsed.country ?? null };
 }
 
@@ -22,7 +22,7 @@ export function isEmail(value: string): boolean {
 }
 
 export function parseEmail(value: string, param = 'To'): string {
-  if (!isEmail(value)) throw invalidParam(param);
+  if (!isEmail(value)) throw verifyInvalidParam(param);
   return value;
 }
 

@@ -48,16 +48,18 @@ export class TwilioError extends Error {
   }
 }
 
-export const invalidParam = (name: string): TwilioError => new TwilioError(60200, `Invalid parameter: ${name}`);
-
 /**
- * Event Streams (/v1) is not a Verify API, so a bad or missing parameter there is Twilio's generic
- * 20001 rather than Verify's 60200. `detail` says what is wrong when the name alone does not.
+ * A bad or missing parameter has one code per API family: Verify (/v2, and verifyd's own routes)
+ * answers Verify's 60200; Event Streams (/v1) is not a Verify API, so it answers Twilio's generic
+ * 20001. The names carry the family so the two are not mixed up.
  */
-export const invalidParameter = (name: string, detail?: string): TwilioError =>
+export const verifyInvalidParam = (name: string): TwilioError => new TwilioError(60200, `Invalid parameter: ${name}`);
+
+/** Event Streams' bad parameter (20001); `detail` says what is wrong when the name alone does not. */
+export const eventsInvalidParam = (name: string, detail?: string): TwilioError =>
   new TwilioError(20001, detail === undefined ? `Invalid parameter: ${name}` : `Invalid parameter ${name}: ${detail}`);
 
-export const missingParameter = (name: string): TwilioError => new TwilioError(20001, `Missing required parameter ${name}`);
+export const eventsMissingParam = (name: string): TwilioError => new TwilioError(20001, `Missing required parameter ${name}`);
 
 /** Twilio's 404 message names the path without the /v2 prefix. */
 export const notFound = (path: string): TwilioError =>

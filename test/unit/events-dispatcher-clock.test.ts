@@ -45,7 +45,7 @@ test('leases, attempt times, retry times and the auth token cache follow the dis
   const sink = await createSink(deps, acct.sid, {
     description: 'clock',
     sinkType: 'webhook',
-    configuration: JSON.stringify({ destination: receiver.url(), method: 'POST', batch_events: false }),
+    config: { destination: receiver.url(), method: 'POST', batch_events: false },
   });
   const events = testDispatcher(stores, clock, {
     blockedNetworks: 'none',

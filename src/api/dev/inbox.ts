@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { invalidParam } from '../../domain/errors.js';
+import { verifyInvalidParam } from '../../domain/errors.js';
 import { listInboxMessages } from '../../domain/inbox.js';
 import { iso } from '../serialize/time.js';
 import { route, type ApiContext } from '../context.js';
@@ -8,7 +8,7 @@ import { route, type ApiContext } from '../context.js';
 export function inboxRoutes(app: FastifyInstance, ctx: ApiContext): void {
   route(app, ctx, 'GET', '/inbox/messages', async (req, _reply, p) => {
     const limit = p.int('PageSize') ?? 50;
-    if (limit < 1 || limit > 1000) throw invalidParam('PageSize');
+    if (limit < 1 || limit > 1000) throw verifyInvalidParam('PageSize');
     const messages = await listInboxMessages(
       ctx.inbox,
       req.accountSid,

@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
-import { invalidParameter, notFound } from '../../domain/errors.js';
+import { eventsInvalidParam, notFound } from '../../domain/errors.js';
 import { isSid } from '../../domain/ids.js';
 import { pathParam } from '../context.js';
-import { Params, type Form } from '../params.js';
+import { Params } from '../params.js';
 import { pagedEnvelope, readPage } from '../paging.js';
 
 /** The SID in the path; a malformed one names nothing (404), as on the Verify routes. */
@@ -10,12 +10,6 @@ export function sidInPath(req: FastifyRequest, name: string, prefix: string, pat
   const sid = pathParam(req, name);
   if (!isSid(sid, prefix)) throw notFound(path(sid));
   return sid;
-}
-
-/** Every value of a repeated form field (Types=…&Types=…); the body wins over the query, as in route(). */
-export function allValues(req: FastifyRequest, name: string): string[] {
-  const v = (req.body as Form | undefined)?.[name] ?? (req.query as Form | undefined)?.[name];
-  return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
 
 export interface KeyedPage {
@@ -31,7 +25,7 @@ export interface KeyedPage {
  * a subscription's types. The PageToken carries the last key of the previous page.
  */
 export function readKeyedPage(p: Params): KeyedPage {
-  const { page, pageSize, offset } = readPage(new Params({ PageSize: p.str('PageSize'), Page: p.str('Page') }));
+  const { page, pageSize, offset } = readPage(new Params({ PageSize: p.str('PageSize'), Page: p.str('Page') }, p.invalid));
   const token = p.str('PageToken');
   return { page, pageSize, offset, after: token === undefined ? undefined : decodeKey(token) };
 }
@@ -41,7 +35,7 @@ const encodeKey = (key: string): string => 'PT' + Buffer.from(key).toString('bas
 function decodeKey(token: string): string {
   const key = token.startsWith('PT') ? Buffer.from(token.slice(2), 'base64url').toString('utf8') : '';
   // Event types and versions only ever hold these characters.
-  if (!/^[A-Za-z0-9._-]{1,256}$/.test(key)) throw invalidParameter('PageToken');
+  if (!/^[A-Za-z0-9._-]{1,256}$/.test(key)) throw eventsInvalidParam('PageToken');
   return key;
 }
 

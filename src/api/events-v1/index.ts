@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { TwilioError } from '../../domain/errors.js';
+import { eventsInvalidParam } from '../../domain/errors.js';
 import type { ApiContext } from '../context.js';
 import { schemaRoutes } from './schemas.js';
 import { sinkRoutes } from './sinks.js';
@@ -8,21 +8,29 @@ import { subscriptionRoutes } from './subscriptions.js';
 import { eventTypeRoutes } from './types.js';
 
 /**
- * Event Streams (/v1), registered in a scope of its own: the shared helpers (Params, readPage, the
- * NUL check in route()) raise Verify's 60200, which this scope turns into the generic 20001 before
- * the app's error handler answers. Everything else passes through unchanged.
+ * Event Streams (/v1), registered in a scope of its own. It is not a Verify API: the shared
+ * parsers (Params, paging, the NUL check in route()) raise Twilio's generic 20001 here.
  */
 export function eventsV1Routes(ctx: ApiContext) {
+  const v1: ApiContext = {
+    services: ctx.services,
+    verifications: ctx.verifications,
+    attempts: ctx.attempts,
+    events: ctx.events,
+    inbox: ctx.inbox,
+    sna: ctx.sna,
+    routes: ctx.routes,
+    invalidParam: eventsInvalidParam,
+    // Read on use, as the app's: the base URL of a server on port 0 is known only after listen.
+    get baseUrl() {
+      return ctx.baseUrl;
+    },
+  };
   return async (scope: FastifyInstance): Promise<void> => {
-    scope.setErrorHandler((err: unknown) => {
-      // Thrown from an error handler, an error goes on to the parent's handler.
-      if (err instanceof TwilioError && err.code === 60200) throw new TwilioError(20001, err.message);
-      throw err;
-    });
-    sinkRoutes(scope, ctx);
-    subscriptionRoutes(scope, ctx);
-    subscribedEventRoutes(scope, ctx);
-    eventTypeRoutes(scope, ctx);
-    schemaRoutes(scope, ctx);
+    sinkRoutes(scope, v1);
+    subscriptionRoutes(scope, v1);
+    subscribedEventRoutes(scope, v1);
+    eventTypeRoutes(scope, v1);
+    schemaRoutes(scope, v1);
   };
 }

@@ -1,37 +1,27 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { invalidParameter } from '../../domain/errors.js';
-import { SINK_STATUSES, createSink, deleteSink, getSink, listSinks, testSink, updateSink, validateSink } from '../../domain/events/sinks.js';
-import type { SinkStatus } from '../../domain/events/types.js';
+import { createSink, deleteSink, getSink, listSinks, testSink, updateSink, validateSink } from '../../domain/events/sinks.js';
 import { route, type ApiContext } from '../context.js';
 import { envelope, pageQuery, readPage } from '../paging.js';
 import { serializeSink } from '../serialize/sink.js';
 import { sidInPath } from './helpers.js';
+import { readNewSink, readSinkFilter } from './sink-params.js';
 
 export function sinkRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const deps = ctx.events;
   const sidOf = (req: FastifyRequest, rest = '') => sidInPath(req, 'sid', 'DG', (sid) => `/Sinks/${sid}${rest}`);
 
   route(app, ctx, 'POST', '/v1/Sinks', async (req, reply, p) => {
-    const sink = await createSink(deps, req.accountSid, {
-      description: p.str('Description'),
-      sinkType: p.str('SinkType'),
-      configuration: p.str('SinkConfiguration'),
-    });
+    const sink = await createSink(deps, req.accountSid, readNewSink(p));
     return reply.code(201).send(serializeSink(sink, ctx.baseUrl));
   });
 
   route(app, ctx, 'GET', '/v1/Sinks', async (req, _reply, p) => {
     const page = readPage(p);
-    const inUse = p.bool('InUse');
-    const status = p.str('Status');
-    if (status !== undefined && !(SINK_STATUSES as readonly string[]).includes(status)) {
-      throw invalidParameter('Status', `must be one of ${SINK_STATUSES.join(', ')}`);
-    }
-    const filter = { inUse, status: status as SinkStatus | undefined };
+    const filter = readSinkFilter(p);
     const rows = await listSinks(deps, req.accountSid, filter, pageQuery(page));
     return envelope('sinks', ctx.baseUrl, '/v1/Sinks', page, rows, (s) => serializeSink(s, ctx.baseUrl), {
-      InUse: inUse === undefined ? undefined : String(inUse),
-      Status: status,
+      InUse: filter.inUse === undefined ? undefined : String(filter.inUse),
+      Status: filter.status,
     });
   });
 

@@ -9,18 +9,15 @@ import {
 import { route, type ApiContext } from '../context.js';
 import { envelope, pageQuery, readPage } from '../paging.js';
 import { serializeSubscription } from '../serialize/subscription.js';
-import { allValues, sidInPath } from './helpers.js';
+import { sidInPath } from './helpers.js';
+import { readNewSubscription } from './subscription-params.js';
 
 export function subscriptionRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const deps = ctx.events;
   const sidOf = (req: FastifyRequest) => sidInPath(req, 'sid', 'DF', (sid) => `/Subscriptions/${sid}`);
 
   route(app, ctx, 'POST', '/v1/Subscriptions', async (req, reply, p) => {
-    const subscription = await createSubscription(deps, req.accountSid, {
-      description: p.str('Description'),
-      sinkSid: p.str('SinkSid'),
-      types: allValues(req, 'Types'),
-    });
+    const subscription = await createSubscription(deps, req.accountSid, readNewSubscription(p));
     return reply.code(201).send(serializeSubscription(subscription, ctx.baseUrl));
   });
 

@@ -1,4 +1,4 @@
-import { invalidParam } from '../../domain/errors.js';
+import { verifyInvalidParam } from '../../domain/errors.js';
 import type { AttemptFilter, SummaryFilter } from '../../domain/ports.js';
 import type { Params } from '../params.js';
 
@@ -10,19 +10,19 @@ function date(p: Params, name: string): number | undefined {
   if (v === undefined) return undefined;
   const m = ISO_8601.exec(v);
   const t = m ? Date.parse(v) : NaN;
-  if (Number.isNaN(t)) throw invalidParam(name);
+  if (Number.isNaN(t)) throw verifyInvalidParam(name);
   // Date.parse rolls a day past the month's end over (2025-02-30 is taken as 2025-03-02), so a
   // date that does not exist used to filter from another day instead of being refused.
   const day = Number(m?.[3]);
   const calendar = new Date(0);
   calendar.setUTCFullYear(Number(m?.[1]), Number(m?.[2]) - 1, day);
-  if (calendar.getUTCDate() !== day) throw invalidParam(name);
+  if (calendar.getUTCDate() !== day) throw verifyInvalidParam(name);
   return t;
 }
 
 function country(p: Params): string | undefined {
   const v = p.str('Country');
-  if (v !== undefined && !/^[A-Za-z]{2}$/.test(v)) throw invalidParam('Country');
+  if (v !== undefined && !/^[A-Za-z]{2}$/.test(v)) throw verifyInvalidParam('Country');
   return v?.toUpperCase();
 }
 
@@ -52,6 +52,6 @@ export function readAttemptFilter(p: Params): { filter: AttemptFilter; echo: Rec
 export function readSummaryFilter(p: Params): SummaryFilter {
   const prefix = p.str('DestinationPrefix');
   // Digits with an optional leading +: a literal prefix of an E.164 number or an email's start.
-  if (prefix !== undefined && !/^\+?[0-9]{1,15}$/.test(prefix)) throw invalidParam('DestinationPrefix');
+  if (prefix !== undefined && !/^\+?[0-9]{1,15}$/.test(prefix)) throw verifyInvalidParam('DestinationPrefix');
   return { ...common(p), destinationPrefix: prefix };
 }

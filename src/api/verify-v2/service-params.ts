@@ -1,4 +1,4 @@
-import { invalidParam } from '../../domain/errors.js';
+import { verifyInvalidParam } from '../../domain/errors.js';
 import type { ServicePatch } from '../../domain/service/service.js';
 import type { Params } from '../params.js';
 
@@ -46,6 +46,6 @@ export function readServicePatch(p: Params): ServicePatch {
     },
     verifyEventSubscriptionEnabled: p.bool('VerifyEventSubscriptionEnabled'),
   };
-  if (patch.ttsName != null && patch.ttsName.length > 64) throw invalidParam('TtsName');
+  if (patch.ttsName != null && patch.ttsName.length > 64) throw verifyInvalidParam('TtsName');
   return patch;
 }

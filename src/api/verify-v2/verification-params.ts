@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { isEmail } from '../../domain/address.js';
-import { invalidParam } from '../../domain/errors.js';
+import { verifyInvalidParam } from '../../domain/errors.js';
 import { REQUEST_CHANNELS, type StartOptions } from '../../domain/types.js';
 import type { StartInput } from '../../domain/verification/start.js';
 import type { Params } from '../params.js';
@@ -10,7 +10,7 @@ function tags(p: Params): Record<string, string> | null {
   if (!obj) return null;
   const entries = Object.entries(obj);
   const ok = entries.length <= 10 && entries.every(([k, v]) => typeof v === 'string' && k.length <= 128 && v.length <= 128);
-  if (!ok) throw invalidParam('Tags');
+  if (!ok) throw verifyInvalidParam('Tags');
   return obj as Record<string, string>;
 }
 
@@ -19,7 +19,7 @@ function rateLimits(p: Params): Record<string, string> | null {
   if (!obj) return null;
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(obj)) {
-    if (typeof v !== 'string' && typeof v !== 'number') throw invalidParam('RateLimits');
+    if (typeof v !== 'string' && typeof v !== 'number') throw verifyInvalidParam('RateLimits');
     out[k] = String(v);
   }
   return out;
@@ -28,18 +28,18 @@ function rateLimits(p: Params): Record<string, string> | null {
 function channelConfiguration(p: Params): Record<string, unknown> | null {
   const obj = p.jsonObject('ChannelConfiguration');
   if (!obj) return null;
-  if (obj.from !== undefined && (typeof obj.from !== 'string' || !isEmail(obj.from))) throw invalidParam('ChannelConfiguration');
-  if (obj.from_name !== undefined && typeof obj.from_name !== 'string') throw invalidParam('ChannelConfiguration');
-  if (obj.template_id !== undefined && typeof obj.template_id !== 'string') throw invalidParam('ChannelConfiguration');
+  if (obj.from !== undefined && (typeof obj.from !== 'string' || !isEmail(obj.from))) throw verifyInvalidParam('ChannelConfiguration');
+  if (obj.from_name !== undefined && typeof obj.from_name !== 'string') throw verifyInvalidParam('ChannelConfiguration');
+  if (obj.template_id !== undefined && typeof obj.template_id !== 'string') throw verifyInvalidParam('ChannelConfiguration');
   const subs = obj.substitutions;
-  if (subs !== undefined && (subs === null || typeof subs !== 'object' || Array.isArray(subs))) throw invalidParam('ChannelConfiguration');
+  if (subs !== undefined && (subs === null || typeof subs !== 'object' || Array.isArray(subs))) throw verifyInvalidParam('ChannelConfiguration');
   return obj;
 }
 
 function limited(p: Params, name: string, max: number, pattern?: RegExp): string | null {
   const v = p.str(name);
   if (v === undefined) return null;
-  if (v.length === 0 || v.length > max || (pattern && !pattern.test(v))) throw invalidParam(name);
+  if (v.length === 0 || v.length > max || (pattern && !pattern.test(v))) throw verifyInvalidParam(name);
   return v;
 }
 
@@ -47,9 +47,9 @@ function limited(p: Params, name: string, max: number, pattern?: RegExp): string
 export function readStartInput(p: Params): StartInput {
   const to = p.required('To');
   const channel = p.str('Channel');
-  if (channel === undefined || !(REQUEST_CHANNELS as readonly string[]).includes(channel)) throw invalidParam('Channel');
+  if (channel === undefined || !(REQUEST_CHANNELS as readonly string[]).includes(channel)) throw verifyInvalidParam('Channel');
   const deviceIp = p.str('DeviceIp');
-  if (deviceIp !== undefined && isIP(deviceIp) === 0) throw invalidParam('DeviceIp');
+  if (deviceIp !== undefined && isIP(deviceIp) === 0) throw verifyInvalidParam('DeviceIp');
   const options: StartOptions = {
     customFriendlyName: limited(p, 'CustomFriendlyName', 30),
     customMessage: limited(p, 'CustomMessage', 160),

@@ -1,15 +1,24 @@
-import { invalidParameter, missingParameter, notFound } from '../errors.js';
-import { isSid } from '../ids.js';
+import { eventsInvalidParam, eventsMissingParam, notFound } from '../errors.js';
 import { MissingParent, UniqueViolation, type Cursor, type PageQuery } from '../ports.js';
 import { EVENT_TYPES, eventType, schemaVersions } from './catalog.js';
-import { requiredText, type EventDeps } from './sinks.js';
+import type { EventDeps } from './sinks.js';
 import type { SubscribedEvent, Subscription } from './types.js';
 
-export interface SubscriptionInput {
-  description?: string;
-  sinkSid?: string;
-  /** Every value of the repeated Types field, each a JSON object as a string. */
-  types?: string[];
+/** A type a subscription asks for; without a version, the latest. */
+export interface TypeRequest {
+  type: string;
+  schemaVersion?: number;
+}
+
+/** A new subscription as the API parsed it; its description has passed requiredText. */
+export interface NewSubscription {
+  description: string;
+  sinkSid: string;
+  /**
+   * Read once, in order, and possibly parsed while it is read: the first bad entry is the one
+   * reported, whether it is malformed (the caller's check) or names a type verifyd does not emit.
+   */
+  types: Iterable<TypeRequest>;
 }
 
 interface TypeChoice {
@@ -19,16 +28,13 @@ interface TypeChoice {
 
 const subscriptionPath = (sid: string) => `/Subscriptions/${sid}`;
 
-export async function createSubscription(deps: EventDeps, accountSid: string, input: SubscriptionInput): Promise<Subscription> {
-  const description = requiredText('Description', input.description);
-  const sinkSid = input.sinkSid;
-  if (sinkSid === undefined || sinkSid === '') throw missingParameter('SinkSid');
-  if (!isSid(sinkSid, 'DG')) throw invalidParameter('SinkSid', 'must be a Sink SID (DG and 32 hex digits)');
-  const types = readTypes(input.types ?? []);
+export async function createSubscription(deps: EventDeps, accountSid: string, input: NewSubscription): Promise<Subscription> {
+  const { description, sinkSid } = input;
+  const types = checkTypes(input.types);
   // A SinkSid that names nothing is a bad parameter of this request, not a missing resource.
   const sink = await deps.store.getSink(accountSid, sinkSid);
-  if (!sink) throw invalidParameter('SinkSid', 'no sink with this SID in this account');
-  if (sink.status !== 'active') throw invalidParameter('SinkSid', `the sink must be active to be subscribed to (it is ${sink.status})`);
+  if (!sink) throw eventsInvalidParam('SinkSid', 'no sink with this SID in this account');
+  if (sink.status !== 'active') throw eventsInvalidParam('SinkSid', `the sink must be active to be subscribed to (it is ${sink.status})`);
   const now = deps.clock.now().getTime();
   const subscription: Subscription = { sid: deps.ids('DF'), accountSid, sinkSid, description, dateCreated: now, dateUpdated: now };
   try {
@@ -37,7 +43,7 @@ export async function createSubscription(deps: EventDeps, accountSid: string, in
       types.map((t) => ({ subscriptionSid: subscription.sid, accountSid, type: t.type, schemaVersion: t.schemaVersion })),
     );
   } catch (err) {
-    if (err instanceof MissingParent) throw invalidParameter('SinkSid', 'no sink with this SID in this account');
+    if (err instanceof MissingParent) throw eventsInvalidParam('SinkSid', 'no sink with this SID in this account');
     throw err;
   }
   return subscription;
@@ -61,7 +67,7 @@ export function listSubscriptions(
 /** Description is the only field; without it the subscription is returned unchanged. */
 export async function updateSubscription(deps: EventDeps, accountSid: string, sid: string, description: string | undefined): Promise<Subscription> {
   if (description === undefined) return getSubscription(deps, accountSid, sid);
-  if (description.trim() === '') throw invalidParameter('Description', 'must not be empty');
+  if (description.trim() === '') throw eventsInvalidParam('Description', 'must not be empty');
   const updated = await deps.store.updateSubscriptionDescription(accountSid, sid, description, deps.clock.now().getTime());
   if (!updated) throw notFound(subscriptionPath(sid));
   return updated;
@@ -86,7 +92,7 @@ export async function addSubscribedEvent(
   input: { type?: string; schemaVersion?: number },
 ): Promise<{ event: SubscribedEvent; created: boolean }> {
   if (!(await deps.store.getSubscription(accountSid, subscriptionSid))) throw notFound(eventsPath(subscriptionSid));
-  if (input.type === undefined || input.type === '') throw missingParameter('Type');
+  if (input.type === undefined || input.type === '') throw eventsMissingParam('Type');
   const choice = checkType(input.type, input.schemaVersion, { type: 'Type', version: 'SchemaVersion' });
   const event: SubscribedEvent = { subscriptionSid, accountSid, ...choice };
   const put = () => deps.store.putSubscribedEvent(event);
@@ -154,45 +160,25 @@ const KNOWN_TYPES = EVENT_TYPES.map((t) => t.type).join(', ');
 /** The type must be one verifyd emits and the version one its schema has; no version means the latest. */
 function checkType(type: string, version: number | undefined, params: { type: string; version: string }): TypeChoice {
   const info = eventType(type);
-  if (!info) throw invalidParameter(params.type, `unknown event type ${clip(type)}; verifyd emits ${KNOWN_TYPES}`);
+  if (!info) throw eventsInvalidParam(params.type, `unknown event type ${clip(type)}; verifyd emits ${KNOWN_TYPES}`);
   const versions = schemaVersions(info.schemaId).map((v) => v.version);
   const schemaVersion = version ?? Math.max(...versions);
   if (!versions.includes(schemaVersion)) {
-    throw invalidParameter(params.version, `${type} has no schema version ${schemaVersion} (verifyd has ${versions.join(', ')})`);
+    throw eventsInvalidParam(params.version, `${type} has no schema version ${schemaVersion} (verifyd has ${versions.join(', ')})`);
   }
   return { type, schemaVersion };
 }
 
-/** Each value of Types is a JSON object {"type": ..., "schema_version": n} (schema_version optional). */
-function readTypes(values: string[]): TypeChoice[] {
-  if (values.length === 0 || values.every((v) => v === '')) throw missingParameter('Types');
+/** Each type must be one verifyd emits, in a version its schema has, and listed once. */
+function checkTypes(requests: Iterable<TypeRequest>): TypeChoice[] {
   const out: TypeChoice[] = [];
-  for (const raw of values) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      throw invalidParameter('Types', `each value must be a JSON object like {"type": "...", "schema_version": 2}, got ${clip(raw)}`);
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw invalidParameter('Types', `each value must be a JSON object like {"type": "...", "schema_version": 2}, got ${clip(raw)}`);
-    }
-    const obj = parsed as Record<string, unknown>;
-    const extra = Object.keys(obj).find((k) => k !== 'type' && k !== 'schema_version');
-    if (extra !== undefined) throw invalidParameter('Types', `unknown key ${JSON.stringify(extra)} (allowed: type, schema_version)`);
-    if (typeof obj.type !== 'string' || obj.type === '') throw invalidParameter('Types', 'each value needs a "type" string');
-    const choice = checkType(obj.type, readVersion(obj.type, obj.schema_version), { type: 'Types', version: 'Types' });
-    if (out.some((c) => c.type === choice.type)) throw invalidParameter('Types', `${choice.type} is listed more than once`);
+  for (const request of requests) {
+    const choice = checkType(request.type, request.schemaVersion, { type: 'Types', version: 'Types' });
+    if (out.some((c) => c.type === choice.type)) throw eventsInvalidParam('Types', `${choice.type} is listed more than once`);
     out.push(choice);
   }
   return out;
 }
 
-function readVersion(type: string, v: unknown): number | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
-  if (typeof v === 'string' && /^\d{1,9}$/.test(v)) return Number(v);
-  throw invalidParameter('Types', `schema_version of ${type} must be an integer`);
-}
-
-const clip = (s: string): string => JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}…` : s);
+/** Quotes a client's value for an error message, cut short. */
+export const clip = (s: string): string => JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}…` : s);

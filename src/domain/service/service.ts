@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { TwilioError, invalidParam, notFound } from '../errors.js';
+import { TwilioError, verifyInvalidParam, notFound } from '../errors.js';
 import type { IdGenerator } from '../ids.js';
 import type { Cursor, PageQuery, ServiceStore } from '../ports.js';
 import type { Service, ServiceConfig } from '../types.js';
@@ -44,14 +44,14 @@ export function defaultConfig(): ServiceConfig {
  * no more than 4 digits in total (so a phone number cannot hide in it) and no links.
  */
 export function validateFriendlyName(name: string): void {
-  if (name.trim().length === 0) throw invalidParam('FriendlyName');
+  if (name.trim().length === 0) throw verifyInvalidParam('FriendlyName');
   if ([...name].length > 30) throw new TwilioError(60200, 'FriendlyName is too long (max 30 characters)');
-  if (!/^[\p{L}\p{M}\p{N} _-]+$/u.test(name)) throw invalidParam('FriendlyName');
-  if ((name.match(/\p{N}/gu)?.length ?? 0) > 4) throw invalidParam('FriendlyName');
+  if (!/^[\p{L}\p{M}\p{N} _-]+$/u.test(name)) throw verifyInvalidParam('FriendlyName');
+  if ((name.match(/\p{N}/gu)?.length ?? 0) > 4) throw verifyInvalidParam('FriendlyName');
 }
 
 const inRange = (value: number | null | undefined, min: number, max: number, param: string): void => {
-  if (value !== null && value !== undefined && (!Number.isInteger(value) || value < min || value > max)) throw invalidParam(param);
+  if (value !== null && value !== undefined && (!Number.isInteger(value) || value < min || value > max)) throw verifyInvalidParam(param);
 };
 
 /** Merges a patch over a config, validating every range the docs state. */
@@ -75,7 +75,7 @@ function merge(base: unknown, patch: unknown): unknown {
 const missing = (sid: string) => notFound(`/Services/${sid}`);
 
 export async function createService(deps: ServiceDeps, accountSid: string, patch: ServicePatch): Promise<Service> {
-  if (patch.friendlyName === undefined) throw invalidParam('FriendlyName');
+  if (patch.friendlyName === undefined) throw verifyInvalidParam('FriendlyName');
   validateFriendlyName(patch.friendlyName);
   const now = deps.clock.now().getTime();
   const service: Service = {

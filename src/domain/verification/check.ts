@@ -1,4 +1,4 @@
-import { TwilioError, invalidParam, notFound } from '../errors.js';
+import { TwilioError, verifyInvalidParam, notFound } from '../errors.js';
 import { isSid } from '../ids.js';
 import { normalizeTarget } from '../address.js';
 import type { VerificationTx } from '../ports.js';
@@ -44,8 +44,8 @@ const SNA_ERROR = 60510;
  */
 export async function checkVerification(deps: VerificationDeps, service: Service, input: CheckInput): Promise<CheckResult> {
   if (input.to === null && input.verificationSid === null) throw new TwilioError(60221);
-  if (input.verificationSid !== null && !isSid(input.verificationSid, 'VE')) throw invalidParam('VerificationSid');
-  if (input.code !== null && (input.code.length < 4 || input.code.length > 10)) throw invalidParam('Code');
+  if (input.verificationSid !== null && !isSid(input.verificationSid, 'VE')) throw verifyInvalidParam('VerificationSid');
+  if (input.code !== null && (input.code.length < 4 || input.code.length > 10)) throw verifyInvalidParam('Code');
 
   const target = { ...input, to: input.to === null ? null : normalizeTarget(input.to) };
   const outcome = await deps.store.transaction((tx) => evaluate(deps, tx, service, target));
@@ -81,7 +81,7 @@ async function evaluate(deps: VerificationDeps, tx: VerificationTx, service: Ser
     ok = session?.usedAt != null && tokenOk;
     snaErrors = ok || !session ? [] : [{ attemptSid: session.attemptSid, code: session.usedAt == null ? SNA_RESULT_PENDING : SNA_ERROR }];
   } else {
-    if (input.code === null) throw invalidParam('Code');
+    if (input.code === null) throw verifyInvalidParam('Code');
     const codeOk = v.codeHash !== null && deps.keys.matches(v.codeKeyId, v.sid, input.code, v.codeHash);
     // PSD2 dynamic linking: the code authorises only the amount and payee it was sent for.
     const linkOk = v.amount === null || (input.amount === v.amount && input.payee === v.payee);

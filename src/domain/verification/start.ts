@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parseEmail, parsePhone } from '../address.js';
 import { CodeKeyring } from '../code/keys.js';
-import { TwilioError, invalidParam, notFound } from '../errors.js';
+import { TwilioError, verifyInvalidParam, notFound } from '../errors.js';
 import { canonicalLocale, resolveLocale } from '../locale.js';
 import { NO_PRICES, priceFor } from '../prices.js';
 import { MissingParent, UniqueViolation, type VerificationTx } from '../ports.js';
@@ -46,7 +46,7 @@ export async function startVerification(deps: VerificationDeps, service: Service
   const { to, country } = validateTarget(channel, input.to);
   validateFeatures(service, channel, input);
   const requested = input.options.locale;
-  if (requested !== null && canonicalLocale(requested) === undefined) throw invalidParam('Locale');
+  if (requested !== null && canonicalLocale(requested) === undefined) throw verifyInvalidParam('Locale');
   const locale = resolveLocale(requested ?? undefined, country ?? undefined);
 
   const runPlan = () => deps.store.transaction((tx) => plan(deps, tx, service, { ...input, to }, channel, locale, country));
@@ -121,7 +121,7 @@ function validateTarget(channel: DeliveryChannel, to: string): { to: string; cou
 function validateFeatures(service: Service, channel: DeliveryChannel, input: StartInput): void {
   if (input.customCode !== null) {
     if (!service.config.customCodeEnabled) throw new TwilioError(60204);
-    if (input.customCode.length < 4 || input.customCode.length > 10) throw invalidParam('CustomCode');
+    if (input.customCode.length < 4 || input.customCode.length > 10) throw verifyInvalidParam('CustomCode');
   }
   if (service.config.psd2Enabled) {
     if (!input.amount || !input.payee) throw new TwilioError(60206);
@@ -261,7 +261,7 @@ function resendCode(keys: CodeKeyring, v: Verification, customCode: string | nul
     v.codeLength = customCode.length;
     return customCode;
   }
-  if (v.customCode || v.codeSeed === null) throw invalidParam('CustomCode');
+  if (v.customCode || v.codeSeed === null) throw verifyInvalidParam('CustomCode');
   const code = keys.deriveCode(v.codeKeyId, v.codeSeed, v.codeLength);
   if (code !== undefined) return code;
   // The key that issued this code was rotated out: issue a fresh code under the current key.

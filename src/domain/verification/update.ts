@@ -1,4 +1,4 @@
-import { invalidParam, notFound } from '../errors.js';
+import { verifyInvalidParam, notFound } from '../errors.js';
 import { normalizeTarget } from '../address.js';
 import { isSid } from '../ids.js';
 import type { VerificationTx } from '../ports.js';
@@ -19,7 +19,7 @@ export async function updateVerification(
   ref: string,
   status: string,
 ): Promise<Verification> {
-  if (status !== 'approved' && status !== 'canceled') throw invalidParam('Status');
+  if (status !== 'approved' && status !== 'canceled') throw verifyInvalidParam('Status');
   const result = await deps.store.transaction(async (tx) => {
     const now = deps.clock.now().getTime();
     const v = await lockByRef(tx, service, ref);
