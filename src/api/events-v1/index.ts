@@ -11,7 +11,7 @@ import { eventTypeRoutes } from './types.js';
 /**
  * Event Streams (/v1), registered in a scope of its own: the shared helpers (Params, readPage, the
  * NUL check in route()) raise Verify's 60200, which this scope turns into the generic 20001 before
- * the app's error handler answers. Everything else passes through unchanged.
+ * the Twilio API scope's error handler answers. Everything else passes through unchanged.
  */
 export function eventsV1Routes(ctx: ApiContext, blockedNetworks?: BlockedNetworks) {
   return async (scope: FastifyInstance): Promise<void> => {
