@@ -1,18 +1,15 @@
-import formbody from '@fastify/formbody';
-import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
-import type { AccountStore } from '../domain/ports.js';
-import { inboxRoutes } from './dev/inbox.js';
-import { eventsV1Routes } from './events-v1/index.js';
 import { verifyInvalidParam } from '../domain/errors.js';
-import { isSnaPath, snaRoutes } from './dev/sna.js';
+import type { AccountStore } from '../domain/ports.js';
 import type { ApiContext, DomainDeps } from './context.js';
-import { authChecker, registerAuth } from './plugins/auth.js';
-import { RouteTable, clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './plugins/errors.js';
+import { healthScope } from './own/health.js';
+import { inboxScope } from './own/inbox.js';
+import { snaScope } from './own/sna.js';
+import { CredentialRules, accountAuth } from './plugins/auth.js';
+import { RouteTable, clientErrorHandler, frameworkErrorHandler } from './plugins/errors.js';
 import { loggerOptions } from './plugins/logging.js';
-import { servicesRoutes } from './verify-v2/services.js';
-import { attemptRoutes } from './verify-v2/attempts.js';
-import { verificationRoutes } from './verify-v2/verifications.js';
+import { twilioApi } from './twilio-scope.js';
 
 export interface AppDeps extends DomainDeps {
   /** Whom credentials are checked against. */
@@ -25,8 +22,7 @@ export interface AppDeps extends DomainDeps {
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const isPublic = (req: FastifyRequest) => isSnaPath(req.url) || req.url === '/healthz';
-  const checkAuth = authChecker(deps.accounts, isPublic);
+  const credentials = new CredentialRules(accountAuth(deps.accounts));
   const app = Fastify({
     logger: loggerOptions(deps.logLevel, deps.logStream),
     bodyLimit: deps.bodyLimitBytes,
@@ -36,10 +32,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: deps.logLevel !== 'debug' && deps.logLevel !== 'trace' }),
     // URLs the router rejects (bad %-encoding, over-long segment) and HTTP parser errors would
     // otherwise get fastify's own error shape instead of Twilio's error JSON.
-    frameworkErrors: frameworkErrorHandler(checkAuth),
+    frameworkErrors: frameworkErrorHandler(credentials),
     clientErrorHandler,
   });
-  const routes = new RouteTable();
   const ctx: ApiContext = {
     services: deps.services,
     verifications: deps.verifications,
@@ -47,34 +42,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     events: deps.events,
     inbox: deps.inbox,
     sna: deps.sna,
-    routes,
+    routes: new RouteTable(),
     invalidParam: verifyInvalidParam,
     // Read on use: a server bound to port 0 learns its public URL only after listen.
     get baseUrl() {
       return deps.publicBaseUrl;
     },
   };
+  app.decorateRequest('accountSid', '');
 
-  // Only form bodies are accepted: Twilio's API takes no JSON, so a JSON body is a client mistake.
-  app.removeAllContentTypeParsers();
-  await app.register(formbody);
-  registerErrorHandling(app, routes);
-  registerAuth(app, checkAuth);
-  app.addHook('onSend', async (_req, reply) => {
-    // The spec declares CORS headers on every response. Preflight (OPTIONS) is not offered: the API
-    // takes account credentials, which do not belong in a browser.
-    void reply.header('Access-Control-Allow-Origin', '*');
-    void reply.header('Access-Control-Allow-Headers', 'Content-Type, Authorization');
-    void reply.header('Access-Control-Allow-Methods', 'GET, POST, DELETE');
-  });
-
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  servicesRoutes(app, ctx);
-  verificationRoutes(app, ctx);
-  attemptRoutes(app, ctx);
-  inboxRoutes(app, ctx);
-  snaRoutes(app, ctx);
-  // Registered last so the hooks above (auth, CORS headers) apply inside its scope too.
-  await app.register(eventsV1Routes(ctx));
+  // One scope per audience, each with its own credentials, body parsers and error answers; the root
+  // holds none, so a route belongs to exactly one set of rules (docs/architecture.md). Not awaited:
+  // scopes load at ready(), so they inherit any hook a caller adds to the root before listening.
+  void app.register(twilioApi(ctx, credentials));
+  void app.register(inboxScope(ctx, credentials), { prefix: '/inbox' });
+  void app.register(snaScope(ctx, credentials), { prefix: '/sna/' });
+  void app.register(healthScope(ctx, credentials), { prefix: '/healthz' });
+  // Later scopes go beside these with their own prefix and rules: { prefix: '/console' }, { prefix: '/metrics' }.
   return app;
 }

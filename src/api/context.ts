@@ -31,7 +31,7 @@ type Handler = (req: FastifyRequest, reply: FastifyReply, p: Params) => Promise<
 
 /** Registers a route and records its path for 405 answers; params merge query and form body. */
 export function route(app: FastifyInstance, ctx: ApiContext, method: 'GET' | 'POST' | 'DELETE', path: string, handler: Handler): void {
-  ctx.routes.add(path);
+  ctx.routes.add(app.prefix + path);
   app.route({
     method,
     url: path,

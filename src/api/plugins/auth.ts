@@ -72,11 +72,12 @@ export class CredentialCache {
   }
 }
 
-/** Authenticates a request unless it is public; rejects with the 401 TwilioError. */
-export function authChecker(store: AccountStore, isPublic: (req: FastifyRequest) => boolean): (req: FastifyRequest) => Promise<void> {
+export type CredentialCheck = (req: FastifyRequest) => Promise<void>;
+
+/** Authenticates a request as an account (see `authenticate`); rejects with the 401 TwilioError. */
+export function accountAuth(store: AccountStore): CredentialCheck {
   const cache = new CredentialCache();
   return async (request) => {
-    if (isPublic(request)) return;
     const header = request.headers.authorization;
     const cached = header === undefined ? undefined : cache.get(header);
     if (cached !== undefined) {
@@ -88,7 +89,38 @@ export function authChecker(store: AccountStore, isPublic: (req: FastifyRequest)
   };
 }
 
-export function registerAuth(app: FastifyInstance, check: (req: FastifyRequest) => Promise<void>): void {
-  app.decorateRequest('accountSid', '');
-  app.addHook('onRequest', check);
+const failClosed: CredentialCheck = async () => {
+  throw unauthorized();
+};
+
+/**
+ * Each scope's credential rule, by the prefix the scope was registered under. A scope declares its
+ * rule once (`require`): it runs before the scope's routes and its not-found answers. Fastify rejects
+ * some URLs before routing (`frameworkErrors`), so no scope hook runs for them; `ruleFor` finds the
+ * scope's rule the way fastify finds a scope's not-found handler: the longest prefix the path is
+ * equal to or below.
+ */
+export class CredentialRules {
+  private readonly rules = new Map<string, CredentialCheck | null>();
+
+  /** `account`: the Basic-auth check of the Twilio API, for scopes that take account credentials. */
+  constructor(readonly account: CredentialCheck) {}
+
+  /** `check` runs first for every request in `scope`; null: the scope takes no credentials. */
+  require(scope: FastifyInstance, check: CredentialCheck | null): void {
+    if (check) scope.addHook('onRequest', check);
+    this.rules.set(scope.prefix, check);
+  }
+
+  ruleFor(url: string): CredentialCheck | null {
+    const path = url.split('?')[0] ?? '';
+    let best: string | undefined;
+    for (const prefix of this.rules.keys()) {
+      const below = path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
+      if (below && (best === undefined || prefix.length > best.length)) best = prefix;
+    }
+    // Every path is below the Twilio API's prefix (''); should none match, fail closed.
+    if (best === undefined) return failClosed;
+    return this.rules.get(best) ?? null;
+  }
 }

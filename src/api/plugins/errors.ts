@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TwilioError, notFound } from '../../domain/errors.js';
+import type { CredentialRules } from './auth.js';
 
 /** Route patterns known to the app, so an unmatched request can be told 405 rather than 404. */
 export class RouteTable {
@@ -34,30 +35,33 @@ function toTwilioError(err: FastifyError): TwilioError {
 const resourcePath = (url: string): string => (url.split('?')[0] ?? '').replace(/^\/v[12]/, '') || '/';
 
 /** Every failure leaves as Twilio's error JSON; nothing internal (stack, SQL) reaches the client. */
-export function registerErrorHandling(app: FastifyInstance, routes: RouteTable): void {
-  app.setErrorHandler((err: FastifyError, request, reply) => {
-    const twilio = toTwilioError(err);
-    if (twilio.status >= 500) request.log.error({ err }, 'request failed');
-    void reply.code(twilio.status).headers(twilio.headers).send(twilio.toJSON());
-  });
+export function twilioErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const twilio = toTwilioError(err);
+  if (twilio.status >= 500) request.log.error({ err }, 'request failed');
+  void reply.code(twilio.status).headers(twilio.headers).send(twilio.toJSON());
+}
 
-  app.setNotFoundHandler((request, reply) => {
+/** A path no route takes: 405 when some route takes it with another method, 404 otherwise. */
+export function notFoundHandler(routes: RouteTable) {
+  return (request: FastifyRequest, reply: FastifyReply): void => {
     const path = request.url.split('?')[0] ?? '';
     const err = routes.knows(path) ? new TwilioError(20004, `Method ${request.method} not allowed on ${path}`) : notFound(resourcePath(path));
     void reply.code(err.status).send(err.toJSON());
-  });
+  };
 }
 
 /**
  * Fastify's `frameworkErrors` hook: URLs the router rejects before any route or hook runs (bad
  * percent-encoding in the path, a path segment over maxParamLength). Without it fastify answers in
- * its own `{error, code, statusCode}` shape. These requests skip the onRequest auth hook, so the
- * credentials are checked here first: an unauthenticated caller learns nothing but 401.
+ * its own `{error, code, statusCode}` shape. No scope's hooks run for these requests, so the
+ * credential rule of the scope the URL falls under is applied here first: an unauthenticated caller
+ * learns nothing but 401 where that scope takes credentials.
  */
-export function frameworkErrorHandler(checkAuth: (req: FastifyRequest) => Promise<void>) {
+export function frameworkErrorHandler(credentials: CredentialRules) {
   return (err: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
     const answer = (e: TwilioError) => void reply.code(e.status).headers(e.headers).send(e.toJSON());
-    checkAuth(request).then(
+    const check = credentials.ruleFor(request.url);
+    (check ? check(request) : Promise.resolve()).then(
       () => answer(err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? notFound(resourcePath(request.url)) : new TwilioError(400, 'Malformed request')),
       (authErr: unknown) => answer(authErr instanceof TwilioError ? authErr : new TwilioError(20500)),
     );

@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiContext } from './context.js';
+import { eventsV1Routes } from './events-v1/index.js';
+import type { CredentialRules } from './plugins/auth.js';
+import { notFoundHandler } from './plugins/errors.js';
+import { twilioWire } from './plugins/twilio-wire.js';
+import { attemptRoutes } from './verify-v2/attempts.js';
+import { servicesRoutes } from './verify-v2/services.js';
+import { verificationRoutes } from './verify-v2/verifications.js';
+
+/**
+ * The Twilio-compatible API (/v2 Verify, /v1 Event Streams): one scope with Twilio's wire rules and
+ * account credentials on every request. Registered without a prefix, it also answers every path no
+ * other scope claims, as Twilio would: credentials first, then 404, or 405 for a path some route
+ * takes with another method.
+ */
+export function twilioApi(ctx: ApiContext, credentials: CredentialRules) {
+  return async (scope: FastifyInstance): Promise<void> => {
+    await twilioWire(scope);
+    credentials.require(scope, credentials.account);
+    scope.setNotFoundHandler(notFoundHandler(ctx.routes));
+    servicesRoutes(scope, ctx);
+    verificationRoutes(scope, ctx);
+    attemptRoutes(scope, ctx);
+    await scope.register(eventsV1Routes(ctx));
+  };
+}
