@@ -1,4 +1,5 @@
-import { InboxDelivery } from './channels/inbox.js';
+import { INBOX_EVERYWHERE, buildRegistry } from './channels/providers.js';
+import { ProviderSender } from './channels/sender.js';
 import type { Config } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { CodeKeyring } from './domain/code/keys.js';
@@ -36,7 +37,7 @@ export async function compose(config: Config, clock: Clock = systemClock): Promi
   const services: ServiceDeps = { store, clock, ids: newSid };
   const verifications: VerificationDeps = {
     store,
-    delivery: new InboxDelivery(store, clock),
+    sender: new ProviderSender(buildRegistry(INBOX_EVERYWHERE, { store, clock })),
     keys: new CodeKeyring(config.codeKeys),
     clock,
     ids: newSid,

@@ -149,32 +149,3 @@ export interface Store extends EventStore {
   insertInboxMessage(m: InboxMessage): Promise<void>;
   listInboxMessages(accountSid: string, filter: InboxFilter, limit: number): Promise<InboxMessage[]>;
 }
-
-/** What a delivery provider is asked to send; rendering happens in the channel adapter. */
-export interface DeliveryRequest {
-  accountSid: string;
-  serviceSid: string;
-  verificationSid: string;
-  attemptSid: string;
-  channel: 'sms' | 'call' | 'whatsapp' | 'email';
-  to: string;
-  locale: string;
-  code: string;
-  friendlyName: string;
-  doNotShareWarning: boolean;
-  appHash: string | null;
-  amount: string | null;
-  payee: string | null;
-  sendDigits: string | null;
-  ttlMinutes: number;
-  options: Verification['options'];
-}
-
-export interface DeliveryResult {
-  messageStatus: string;
-  errorCode: number | null;
-}
-
-export interface Delivery {
-  deliver(req: DeliveryRequest): Promise<DeliveryResult>;
-}

@@ -12,7 +12,8 @@ import type { FastifyInstance } from 'fastify';
 import twilio from 'twilio';
 import { createAccount, createApiKey } from '../../src/accounts/accounts.js';
 import { buildApp } from '../../src/api/app.js';
-import { InboxDelivery } from '../../src/channels/inbox.js';
+import { INBOX_EVERYWHERE, buildRegistry } from '../../src/channels/providers.js';
+import { ProviderSender } from '../../src/channels/sender.js';
 import { systemClock } from '../../src/domain/clock.js';
 import { CodeKeyring } from '../../src/domain/code/keys.js';
 import { newSid } from '../../src/domain/ids.js';
@@ -38,7 +39,7 @@ before(async () => {
   const { store } = opened;
   const deps: VerificationDeps = {
     store,
-    delivery: new InboxDelivery(store, systemClock),
+    sender: new ProviderSender(buildRegistry(INBOX_EVERYWHERE, { store, clock: systemClock })),
     keys: new CodeKeyring([{ id: 'test', secret: Buffer.alloc(32, 7) }]),
     clock: systemClock,
     ids: newSid,

@@ -5,10 +5,15 @@
 import type { AddressInfo } from 'node:net';
 import { test, type TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import twilio from 'twilio';
 import { createAccount, createApiKey } from '../../src/accounts/accounts.js';
 import { buildApp } from '../../src/api/app.js';
-import { InboxDelivery } from '../../src/channels/inbox.js';
+import { InboxProvider } from '../../src/channels/inbox.js';
+import type { Provider } from '../../src/channels/provider.js';
+import { INBOX_EVERYWHERE } from '../../src/channels/providers.js';
+import { ProviderRegistry, type Routes } from '../../src/channels/registry.js';
+import { ProviderSender } from '../../src/channels/sender.js';
 import { ManualClock, systemClock, type Clock } from '../../src/domain/clock.js';
 import { CodeKeyring } from '../../src/domain/code/keys.js';
 import { newSid } from '../../src/domain/ids.js';
@@ -77,6 +82,15 @@ export interface ServerOptions {
   dispatcher?: TestDispatcherOptions;
   /** EVENTS_WEBHOOK_BLOCKED_NETWORKS for both the API and the dispatcher (verifyd's default when absent). */
   blockedNetworks?: string;
+  /** Providers beside the inbox, and the routes that send to them instead (every channel to the inbox when absent). */
+  providers?: TestProviders;
+  /** Where the app logs, at `info` (silent when absent). */
+  logStream?: DestinationStream;
+}
+
+export interface TestProviders {
+  providers: Provider[];
+  routes: Routes;
 }
 
 export interface TestDispatcherOptions extends Partial<DispatcherOptions> {
@@ -139,7 +153,9 @@ async function serve(store: KyselyStore, location: StorageConfig, cleanup: () =>
   const clock = opts.clock ?? systemClock;
   const deps: VerificationDeps = {
     store,
-    delivery: new InboxDelivery(store, clock),
+    sender: new ProviderSender(
+      new ProviderRegistry([new InboxProvider(store, clock), ...(opts.providers?.providers ?? [])], { ...INBOX_EVERYWHERE.routes, ...opts.providers?.routes }),
+    ),
     keys: new CodeKeyring([{ id: 'test', secret: Buffer.alloc(32, 1) }]),
     clock,
     ids: newSid,
@@ -156,7 +172,8 @@ async function serve(store: KyselyStore, location: StorageConfig, cleanup: () =>
       return base.url;
     },
     bodyLimitBytes: 65_536,
-    logLevel: 'silent',
+    logLevel: opts.logStream ? 'info' : 'silent',
+    logStream: opts.logStream,
     attemptsRatePerMinute: opts.attemptsRatePerMinute,
     webhookBlockedNetworks: opts.blockedNetworks === undefined ? undefined : new BlockedNetworks(opts.blockedNetworks),
   });
@@ -217,6 +234,8 @@ export interface OnEachBackendOptions {
   prices?: PriceTable;
   dispatcher?: TestDispatcherOptions;
   blockedNetworks?: string;
+  providers?: TestProviders;
+  logStream?: DestinationStream;
 }
 
 /**
@@ -246,6 +265,8 @@ export function onEachBackend(
         prices: opts.prices,
         dispatcher: opts.dispatcher,
         blockedNetworks: opts.blockedNetworks,
+        providers: opts.providers,
+        logStream: opts.logStream,
       });
       if ('skip' in server) {
         t.skip(server.skip);
