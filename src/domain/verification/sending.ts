@@ -62,7 +62,8 @@ export interface SendFailure {
 
 export function sendFailure(request: SendRequest, err: unknown): SendFailure {
   const mask = (s: string) => s.replaceAll(request.code, '[code]');
-  const e = err instanceof Error ? err : new Error(String(err));
+  // Something thrown that is not an Error has no stack worth showing.
+  const e: { name: string; message: string; stack?: string } = err instanceof Error ? err : { name: 'Error', message: String(err) };
   return {
     attemptSid: request.attemptSid,
     channel: request.channel,
