@@ -6,7 +6,7 @@ import { parseEmail, parsePhone } from '../address.js';
 import { CodeKeyring } from '../code/keys.js';
 import { TwilioError, invalidParam } from '../errors.js';
 import { canonicalLocale, resolveLocale } from '../locale.js';
-import type { DeliveryChannel, RequestChannel, SendAttempt, Service, StartOptions, Verification } from '../types.js';
+import type { VerificationChannel, RequestChannel, SendAttempt, Service, StartOptions, Verification } from '../types.js';
 import type { CodeChannel, SendRequest } from './sending.js';
 
 export interface StartInput {
@@ -20,7 +20,7 @@ export interface StartInput {
 
 /** A start's request checked against its service, before anything is stored. */
 export interface PreparedStart {
-  channel: DeliveryChannel;
+  channel: VerificationChannel;
   /** The destination in canonical form (E.164, or the email address as parsed). */
   to: string;
   country: string | null;
@@ -37,19 +37,19 @@ export function prepareStart(service: Service, input: StartInput): PreparedStart
   return { channel, to, country, locale: resolveLocale(requested ?? undefined, country ?? undefined) };
 }
 
-function resolveChannel(input: StartInput): DeliveryChannel {
+function resolveChannel(input: StartInput): VerificationChannel {
   if (input.channel !== 'auto') return input.channel;
   // Without a device IP there is no network to authenticate silently, so SMS is the only choice.
   return input.options.deviceIp ? 'sna' : 'sms';
 }
 
-function validateTarget(channel: DeliveryChannel, to: string): { to: string; country: string | null } {
+function validateTarget(channel: VerificationChannel, to: string): { to: string; country: string | null } {
   if (channel === 'email') return { to: parseEmail(to), country: null };
   const phone = parsePhone(to);
   return { to: phone.e164, country: phone.country };
 }
 
-function validateFeatures(service: Service, channel: DeliveryChannel, input: StartInput): void {
+function validateFeatures(service: Service, channel: VerificationChannel, input: StartInput): void {
   if (input.customCode !== null) {
     if (!service.config.customCodeEnabled) throw new TwilioError(60204);
     if (input.customCode.length < 4 || input.customCode.length > 10) throw invalidParam('CustomCode');

@@ -3,7 +3,7 @@ import { CodeKeyring } from '../code/keys.js';
 import { TwilioError, notFound } from '../errors.js';
 import { NO_PRICES, priceFor } from '../prices.js';
 import { MissingParent, UniqueViolation, type VerificationTx } from '../ports.js';
-import type { DeliveryChannel, SendAttempt, Service, Verification } from '../types.js';
+import type { VerificationChannel, SendAttempt, Service, Verification } from '../types.js';
 import type { VerificationDeps } from './deps.js';
 import { SEND_FAILED_UNKNOWN, sendFailure, type SendFailure, type SendOutcome } from './sending.js';
 import { prepareStart, resendCode, sendRequest, type StartInput } from './start-plan.js';
@@ -90,7 +90,7 @@ async function plan(
   tx: VerificationTx,
   service: Service,
   input: StartInput,
-  channel: DeliveryChannel,
+  channel: VerificationChannel,
   locale: string,
   country: string | null,
 ): Promise<Planned> {
