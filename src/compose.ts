@@ -1,9 +1,11 @@
-import { InboxDelivery } from './channels/inbox.js';
+import { INBOX_EVERYWHERE, buildRegistry } from './channels/providers.js';
+import { ProviderSender } from './channels/sender.js';
 import type { Config } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { CodeKeyring } from './domain/code/keys.js';
 import { newSid } from './domain/ids.js';
 import type { DomainDeps } from './api/context.js';
+import type { CodeSender } from './domain/verification/sending.js';
 import { AuthTokens } from './events/auth-tokens.js';
 import { Dispatcher } from './events/dispatcher.js';
 import { KinesisSender } from './events/senders/kinesis.js';
@@ -38,12 +40,17 @@ export async function compose(config: Config, clock: Clock = systemClock): Promi
 }
 
 /** Each use-case family with the stores it uses and nothing more. */
-export function composeDomain(stores: Stores, config: DomainSettings, clock: Clock): DomainDeps {
+export function composeDomain(
+  stores: Stores,
+  config: DomainSettings,
+  clock: Clock,
+  sender: CodeSender = new ProviderSender(buildRegistry(INBOX_EVERYWHERE, { store: stores.inbox, clock })),
+): DomainDeps {
   return {
     services: { store: stores.services, clock, ids: newSid },
     verifications: {
       store: stores.verifications,
-      delivery: new InboxDelivery(stores.inbox, clock),
+      sender,
       keys: new CodeKeyring(config.codeKeys),
       clock,
       ids: newSid,

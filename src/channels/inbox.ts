@@ -1,31 +1,24 @@
 import type { Clock } from '../domain/clock.js';
-import type { Delivery, DeliveryRequest, DeliveryResult, InboxStore } from '../domain/ports.js';
-import { render } from './render/index.js';
+import type { InboxStore } from '../domain/ports.js';
+import type { SendOutcome, SendRequest } from '../domain/verification/sending.js';
+import type { Provider } from './provider.js';
+import type { Rendering } from './render/index.js';
 
 /**
- * The development provider: renders the message a user would receive and keeps it, so tests and
- * developers read codes from GET /inbox/messages instead of a phone. It is a delivery target, not
- * the verification store: verifications themselves keep only keyed hashes of their codes.
+ * The development provider: keeps the message a user would receive, so tests and developers read
+ * codes from GET /inbox/messages instead of a phone. It is a carrier, not the verification store:
+ * verifications themselves keep only keyed hashes of their codes.
  */
-export class InboxDelivery implements Delivery {
+export class InboxProvider implements Provider {
+  readonly channels = ['sms', 'call', 'whatsapp', 'email'] as const;
+
   constructor(
     private readonly store: InboxStore,
     private readonly clock: Clock,
+    readonly name = 'inbox',
   ) {}
 
-  async deliver(req: DeliveryRequest): Promise<DeliveryResult> {
-    const message = render({
-      channel: req.channel,
-      locale: req.locale,
-      friendlyName: req.friendlyName,
-      code: req.code,
-      doNotShareWarning: req.doNotShareWarning,
-      appHash: req.appHash,
-      amount: req.amount,
-      payee: req.payee,
-      sendDigits: req.sendDigits,
-      ttlMinutes: req.ttlMinutes,
-    });
+  async send(req: SendRequest, message: Rendering): Promise<SendOutcome> {
     const body = message.sendDigits ? `${message.body}\n[send digits: ${message.sendDigits}]` : message.body;
     await this.store.insertInboxMessage({
       accountSid: req.accountSid,
@@ -40,6 +33,6 @@ export class InboxDelivery implements Delivery {
       code: req.code,
       dateCreated: this.clock.now().getTime(),
     });
-    return { messageStatus: 'delivered', errorCode: null };
+    return { status: 'delivered' };
   }
 }

@@ -2,8 +2,6 @@
  * The domain's ports, one per aggregate (ports/*.ts, events/ports.ts): each consumer takes only
  * the ones it uses. This file gathers them for imports; the storage adapters live in src/storage/.
  */
-import type { Verification } from './types.js';
-
 export type { Cursor, PageQuery } from './ports/paging.js';
 export { MissingParent, UniqueViolation } from './ports/violations.js';
 export type { AccountStore } from './ports/accounts.js';
@@ -14,32 +12,3 @@ export type { ApiThrottleStore } from './ports/api-throttle.js';
 export type { SnaStore } from './ports/sna.js';
 export type { InboxFilter, InboxStore } from './ports/inbox.js';
 export type { OutboxStore, OutboxTx, Settlement, SinkStore } from './events/ports.js';
-
-/** What a delivery provider is asked to send; rendering happens in the channel adapter. */
-export interface DeliveryRequest {
-  accountSid: string;
-  serviceSid: string;
-  verificationSid: string;
-  attemptSid: string;
-  channel: 'sms' | 'call' | 'whatsapp' | 'email';
-  to: string;
-  locale: string;
-  code: string;
-  friendlyName: string;
-  doNotShareWarning: boolean;
-  appHash: string | null;
-  amount: string | null;
-  payee: string | null;
-  sendDigits: string | null;
-  ttlMinutes: number;
-  options: Verification['options'];
-}
-
-export interface DeliveryResult {
-  messageStatus: string;
-  errorCode: number | null;
-}
-
-export interface Delivery {
-  deliver(req: DeliveryRequest): Promise<DeliveryResult>;
-}

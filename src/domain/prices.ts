@@ -1,4 +1,4 @@
-import type { DeliveryChannel, Price } from './types.js';
+import type { VerificationChannel, Price } from './types.js';
 
 /**
  * What an attempt costs, set when the attempt is made: a per-country price for the channel, else
@@ -7,13 +7,13 @@ import type { DeliveryChannel, Price } from './types.js';
  */
 export interface PriceTable {
   currency: string;
-  default: Partial<Record<DeliveryChannel, string>>;
-  countries: Record<string, Partial<Record<DeliveryChannel, string>>>;
+  default: Partial<Record<VerificationChannel, string>>;
+  countries: Record<string, Partial<Record<VerificationChannel, string>>>;
 }
 
 export const NO_PRICES: PriceTable = { currency: 'usd', default: {}, countries: {} };
 
-export function priceFor(table: PriceTable, channel: DeliveryChannel, country: string | null): Price | null {
+export function priceFor(table: PriceTable, channel: VerificationChannel, country: string | null): Price | null {
   const value = (country !== null ? table.countries[country]?.[channel] : undefined) ?? table.default[channel];
   return value === undefined ? null : { value, currency: table.currency };
 }
@@ -30,13 +30,13 @@ export function parsePriceTable(json: string): PriceTable {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new Error('must be a JSON object with currency, default and countries');
   const unknownKey = Object.keys(raw).find((k) => !['currency', 'default', 'countries'].includes(k));
   if (unknownKey !== undefined) throw new Error(`${unknownKey} is not one of currency, default, countries`);
-  const prices = (where: string, v: unknown): Partial<Record<DeliveryChannel, string>> => {
+  const prices = (where: string, v: unknown): Partial<Record<VerificationChannel, string>> => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${where} must be an object of channel: "price"`);
     for (const [channel, price] of Object.entries(v)) {
       if (!CHANNELS.has(channel)) throw new Error(`${where}.${channel} is not a channel`);
       if (typeof price !== 'string' || !DECIMAL.test(price)) throw new Error(`${where}.${channel} must be a decimal string like "0.0079"`);
     }
-    return v as Partial<Record<DeliveryChannel, string>>;
+    return v as Partial<Record<VerificationChannel, string>>;
   };
   const table = raw as Record<string, unknown>;
   const currency = table.currency ?? 'usd';

@@ -47,9 +47,10 @@ export interface Service {
   dateUpdated: number;
 }
 
-export const DELIVERY_CHANNELS = ['sms', 'call', 'whatsapp', 'email', 'sna'] as const;
-export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
-export const REQUEST_CHANNELS = [...DELIVERY_CHANNELS, 'auto'] as const;
+/** Twilio's verification_enum_channel: the channel of a verification and of each of its attempts. */
+export const VERIFICATION_CHANNELS = ['sms', 'call', 'whatsapp', 'email', 'sna'] as const;
+export type VerificationChannel = (typeof VERIFICATION_CHANNELS)[number];
+export const REQUEST_CHANNELS = [...VERIFICATION_CHANNELS, 'auto'] as const;
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
 
 export type VerificationStatus = 'pending' | 'approved' | 'canceled' | 'expired' | 'max_attempts_reached';
@@ -77,7 +78,7 @@ export interface Verification {
   serviceSid: string;
   to: string;
   /** The channel of the latest send. */
-  channel: DeliveryChannel;
+  channel: VerificationChannel;
   status: VerificationStatus;
   codeLength: number;
   codeKeyId: string;
@@ -102,7 +103,7 @@ export interface SendAttempt {
   verificationSid: string;
   accountSid: string;
   serviceSid: string;
-  channel: DeliveryChannel;
+  channel: VerificationChannel;
   to: string;
   locale: string;
   country: string | null;
@@ -166,7 +167,7 @@ export interface InboxMessage {
   verificationSid: string;
   attemptSid: string;
   to: string;
-  channel: DeliveryChannel;
+  channel: VerificationChannel;
   locale: string;
   subject: string | null;
   body: string;

@@ -5,9 +5,15 @@
 import type { AddressInfo } from 'node:net';
 import { test, type TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import twilio from 'twilio';
 import { createAccount, createApiKey } from '../../src/accounts/accounts.js';
 import { buildApp } from '../../src/api/app.js';
+import { InboxProvider } from '../../src/channels/inbox.js';
+import type { Provider } from '../../src/channels/provider.js';
+import { INBOX_EVERYWHERE } from '../../src/channels/providers.js';
+import { ProviderRegistry, type Routes } from '../../src/channels/registry.js';
+import { ProviderSender } from '../../src/channels/sender.js';
 import { ManualClock, systemClock, type Clock } from '../../src/domain/clock.js';
 import { composeDomain } from '../../src/compose.js';
 import { NO_PRICES, type PriceTable } from '../../src/domain/prices.js';
@@ -76,6 +82,15 @@ export interface ServerOptions {
   dispatcher?: TestDispatcherOptions;
   /** EVENTS_WEBHOOK_BLOCKED_NETWORKS for both the API and the dispatcher (verifyd's default when absent). */
   blockedNetworks?: string;
+  /** Providers beside the inbox, and the routes that send to them instead (every channel to the inbox when absent). */
+  providers?: TestProviders;
+  /** Where the app logs, at `info` (silent when absent). */
+  logStream?: DestinationStream;
+}
+
+export interface TestProviders {
+  providers: Provider[];
+  routes: Routes;
 }
 
 export interface TestDispatcherOptions extends Partial<DispatcherOptions> {
@@ -135,6 +150,9 @@ export async function startServer(backend: BackendName = 'sqlite', opts: ServerO
 
 async function serve(stores: Stores, location: StorageConfig, cleanup: () => Promise<void>, opts: ServerOptions): Promise<TestServer> {
   const clock = opts.clock ?? systemClock;
+  const sender = new ProviderSender(
+    new ProviderRegistry([new InboxProvider(stores.inbox, clock), ...(opts.providers?.providers ?? [])], { ...INBOX_EVERYWHERE.routes, ...opts.providers?.routes }),
+  );
   const domain = composeDomain(
     stores,
     {
@@ -146,6 +164,7 @@ async function serve(stores: Stores, location: StorageConfig, cleanup: () => Pro
       events: { webhookBlockedNetworks: new BlockedNetworks(opts.blockedNetworks ?? DEFAULT_BLOCKED_NETWORKS) },
     },
     clock,
+    sender,
   );
   const deps = domain.verifications;
   // The port is known only after listen; URLs are built from a base that is filled in right after.
@@ -157,7 +176,8 @@ async function serve(stores: Stores, location: StorageConfig, cleanup: () => Pro
       return base.url;
     },
     bodyLimitBytes: 65_536,
-    logLevel: 'silent',
+    logLevel: opts.logStream ? 'info' : 'silent',
+    logStream: opts.logStream,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const events = opts.dispatcher ? testDispatcher(stores, clock, { blockedNetworks: opts.blockedNetworks, ...opts.dispatcher }) : undefined;
@@ -216,6 +236,8 @@ export interface OnEachBackendOptions {
   prices?: PriceTable;
   dispatcher?: TestDispatcherOptions;
   blockedNetworks?: string;
+  providers?: TestProviders;
+  logStream?: DestinationStream;
 }
 
 /**
@@ -245,6 +267,8 @@ export function onEachBackend(
         prices: opts.prices,
         dispatcher: opts.dispatcher,
         blockedNetworks: opts.blockedNetworks,
+        providers: opts.providers,
+        logStream: opts.logStream,
       });
       if ('skip' in server) {
         t.skip(server.skip);

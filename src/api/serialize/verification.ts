@@ -1,12 +1,12 @@
 import type { CheckResult } from '../../domain/verification/check.js';
-import type { DeliveryChannel, SendAttempt, Verification } from '../../domain/types.js';
+import type { VerificationChannel, SendAttempt, Verification } from '../../domain/types.js';
 import { iso } from './time.js';
 
 /**
  * send_code_attempts[].channel follows the spec examples, which upper-case the classic channels
  * ("SMS", "EMAIL", "CALL") and keep "whatsapp" and "sna" lower-case (docs/wire-decisions.md).
  */
-const ATTEMPT_CHANNEL: Record<DeliveryChannel, string> = { sms: 'SMS', email: 'EMAIL', call: 'CALL', whatsapp: 'whatsapp', sna: 'sna' };
+const ATTEMPT_CHANNEL: Record<VerificationChannel, string> = { sms: 'SMS', email: 'EMAIL', call: 'CALL', whatsapp: 'whatsapp', sna: 'sna' };
 
 export function serializeVerification(
   v: Verification,

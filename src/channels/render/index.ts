@@ -1,7 +1,8 @@
 import { canonicalLocale } from '../../domain/locale.js';
+import type { CodeChannel } from '../../domain/verification/sending.js';
 import { EN, TEMPLATES, type Template } from './templates.js';
 
-export type RenderChannel = 'sms' | 'call' | 'whatsapp' | 'email';
+export type RenderChannel = CodeChannel;
 
 export interface RenderInput {
   channel: RenderChannel;
@@ -16,7 +17,8 @@ export interface RenderInput {
   ttlMinutes: number;
 }
 
-export interface RenderedMessage {
+/** verifyd's own wording of a message; `sendDigits` are the DTMF tones a call plays first. */
+export interface Rendering {
   subject: string | null;
   body: string;
   sendDigits: string | null;
@@ -45,7 +47,7 @@ function spell(code: string): string {
   return Array.from(code).join(', ');
 }
 
-export function render(input: RenderInput): RenderedMessage {
+export function render(input: RenderInput): Rendering {
   const t = templateFor(input.locale);
   const psd2 = Boolean(input.amount && input.payee);
   const vars = {

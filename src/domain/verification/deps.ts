@@ -1,13 +1,15 @@
 import type { Clock } from '../clock.js';
 import type { CodeKeyring } from '../code/keys.js';
 import type { IdGenerator } from '../ids.js';
-import type { Delivery, VerificationStore } from '../ports.js';
+import type { VerificationStore } from '../ports.js';
 import type { PriceTable } from '../prices.js';
+import type { CodeSender } from './sending.js';
 
 /** Everything the verification use cases need, and nothing more. */
 export interface VerificationDeps {
   store: VerificationStore;
-  delivery: Delivery;
+  /** Sends codes after a start commits (src/channels routes them to providers). */
+  sender: CodeSender;
   keys: CodeKeyring;
   clock: Clock;
   ids: IdGenerator;

@@ -1,35 +1,30 @@
 import { createHash } from 'node:crypto';
-import { parseEmail, parsePhone } from '../address.js';
 import { CodeKeyring } from '../code/keys.js';
-import { TwilioError, verifyInvalidParam, notFound } from '../errors.js';
-import { canonicalLocale, resolveLocale } from '../locale.js';
+import { TwilioError, notFound } from '../errors.js';
 import { NO_PRICES, priceFor } from '../prices.js';
 import { MissingParent, UniqueViolation, type VerificationTx } from '../ports.js';
-import type { DeliveryChannel, RequestChannel, SendAttempt, Service, StartOptions, Verification } from '../types.js';
+import type { VerificationChannel, SendAttempt, Service, Verification } from '../types.js';
 import type { VerificationDeps } from './deps.js';
+import { SEND_FAILED_UNKNOWN, sendFailure, type SendFailure, type SendOutcome } from './sending.js';
+import { prepareStart, resendCode, sendRequest, type StartInput } from './start-plan.js';
 import { MAX_CHECK_ATTEMPTS, MAX_SEND_ATTEMPTS } from './state.js';
 import { isLapsed, transition } from './transition.js';
 import { publishStatus } from '../events/publish.js';
 
-export interface StartInput {
-  to: string;
-  channel: RequestChannel;
-  customCode: string | null;
-  amount: string | null;
-  payee: string | null;
-  options: StartOptions;
-}
+export type { StartInput } from './start-plan.js';
 
 export interface StartResult {
   verification: Verification;
   sends: SendAttempt[];
   snaUrl: string | null;
+  /** Why the code could not be sent (the start stands, its attempt says `failed`); for the log. */
+  sendFailure: SendFailure | null;
 }
 
 interface Planned {
   verification: Verification;
   attempt: SendAttempt;
-  /** Plain code for delivery only; never stored. */
+  /** Plain code for sending only; never stored. */
   code: string | null;
   snaUrl: string | null;
 }
@@ -39,15 +34,11 @@ const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex
 /**
  * Starts a verification, or sends again for a pending one with the same `To` (same VE sid, same
  * code, one more entry in send_code_attempts). The verification and its send attempt commit
- * together; delivery happens after the commit and its outcome is recorded on the attempt.
+ * together; the code is sent after the commit and the outcome is recorded on the attempt. A send
+ * that fails does not undo the start: the attempt records the failure.
  */
 export async function startVerification(deps: VerificationDeps, service: Service, input: StartInput): Promise<StartResult> {
-  const channel = resolveChannel(input);
-  const { to, country } = validateTarget(channel, input.to);
-  validateFeatures(service, channel, input);
-  const requested = input.options.locale;
-  if (requested !== null && canonicalLocale(requested) === undefined) throw verifyInvalidParam('Locale');
-  const locale = resolveLocale(requested ?? undefined, country ?? undefined);
+  const { channel, to, country, locale } = prepareStart(service, input);
 
   const runPlan = () => deps.store.transaction((tx) => plan(deps, tx, service, { ...input, to }, channel, locale, country));
   try {
@@ -59,7 +50,7 @@ export async function startVerification(deps: VerificationDeps, service: Service
       if (!(err instanceof UniqueViolation)) throw err;
       planned = await runPlan();
     }
-    return await deliver(deps, service, planned, { ...input, to }, channel, locale);
+    return await send(deps, service, planned, input);
   } catch (err) {
     // The service was deleted while this start ran, before or after its commit.
     if (err instanceof MissingParent) throw notFound(`/Services/${service.sid}/Verifications`);
@@ -67,66 +58,31 @@ export async function startVerification(deps: VerificationDeps, service: Service
   }
 }
 
-async function deliver(
-  deps: VerificationDeps,
-  service: Service,
-  planned: Planned,
-  input: StartInput,
-  channel: DeliveryChannel,
-  locale: string,
-): Promise<StartResult> {
+async function send(deps: VerificationDeps, service: Service, planned: Planned, input: StartInput): Promise<StartResult> {
   const { verification, attempt, code } = planned;
-  const to = input.to;
+  const channel = attempt.channel;
+  let failure: SendFailure | null = null;
   if (channel !== 'sna' && code !== null) {
-    const result = await deps.delivery.deliver({
-      accountSid: verification.accountSid,
-      serviceSid: verification.serviceSid,
-      verificationSid: verification.sid,
-      attemptSid: attempt.sid,
-      channel,
-      to,
-      locale,
-      code,
-      friendlyName: input.options.customFriendlyName ?? service.friendlyName,
-      doNotShareWarning: service.config.doNotShareWarningEnabled,
-      appHash: input.options.appHash,
-      amount: verification.amount,
-      payee: verification.payee,
-      sendDigits: input.options.sendDigits,
-      ttlMinutes: Math.round(deps.ttlMs / 60_000),
-      options: input.options,
-    });
+    const request = sendRequest(service, { verification, attempt, channel, code }, input.options, deps.ttlMs);
+    let outcome: SendOutcome;
+    try {
+      outcome = await deps.sender.send(request);
+    } catch (err) {
+      // A deletion racing the start is reported as the deletion, as before the send.
+      if (err instanceof MissingParent) throw err;
+      failure = sendFailure(request, err);
+      outcome = { status: 'failed' };
+    }
+    const failed = outcome.status === 'failed' || outcome.status === 'undelivered';
+    const errorCode = outcome.errorCode ?? (failed ? SEND_FAILED_UNKNOWN : null);
     const at = deps.clock.now().getTime();
-    await deps.store.updateSendStatus(attempt.sid, result.messageStatus, result.errorCode, at);
-    Object.assign(attempt, { messageStatus: result.messageStatus, errorCode: result.errorCode, dateUpdated: at });
+    await deps.store.updateSendStatus(attempt.sid, outcome.status, errorCode, at);
+    Object.assign(attempt, { messageStatus: outcome.status, errorCode, dateUpdated: at });
   }
   // A first send is the only attempt; a resend lists them all (and notices a deletion meanwhile).
   const sends = verification.sendCount === 1 ? [attempt] : await deps.store.listSends(verification.sid);
   if (!sends.some((s) => s.sid === attempt.sid)) throw new MissingParent('verification deleted during start');
-  return { verification, sends, snaUrl: planned.snaUrl };
-}
-
-function resolveChannel(input: StartInput): DeliveryChannel {
-  if (input.channel !== 'auto') return input.channel;
-  // Without a device IP there is no network to authenticate silently, so SMS is the only choice.
-  return input.options.deviceIp ? 'sna' : 'sms';
-}
-
-function validateTarget(channel: DeliveryChannel, to: string): { to: string; country: string | null } {
-  if (channel === 'email') return { to: parseEmail(to), country: null };
-  const phone = parsePhone(to);
-  return { to: phone.e164, country: phone.country };
-}
-
-function validateFeatures(service: Service, channel: DeliveryChannel, input: StartInput): void {
-  if (input.customCode !== null) {
-    if (!service.config.customCodeEnabled) throw new TwilioError(60204);
-    if (input.customCode.length < 4 || input.customCode.length > 10) throw verifyInvalidParam('CustomCode');
-  }
-  if (service.config.psd2Enabled) {
-    if (!input.amount || !input.payee) throw new TwilioError(60206);
-    if (channel === 'call') throw new TwilioError(60214);
-  }
+  return { verification, sends, snaUrl: planned.snaUrl, sendFailure: failure };
 }
 
 async function plan(
@@ -134,7 +90,7 @@ async function plan(
   tx: VerificationTx,
   service: Service,
   input: StartInput,
-  channel: DeliveryChannel,
+  channel: VerificationChannel,
   locale: string,
   country: string | null,
 ): Promise<Planned> {
@@ -246,30 +202,6 @@ async function plan(
     snaUrl = `${deps.snaBaseUrl}/sna/${token}`;
   }
   return { verification: v, attempt, code, snaUrl };
-}
-
-/**
- * The same code goes out again. A custom code belongs to the caller, so a resend of a custom-code
- * verification must bring it (and may replace it); a generated code is derived again from its seed.
- */
-function resendCode(keys: CodeKeyring, v: Verification, customCode: string | null): string {
-  if (customCode !== null) {
-    v.codeKeyId = keys.current.id;
-    v.codeSeed = null;
-    v.codeHash = keys.hash(v.codeKeyId, v.sid, customCode)!;
-    v.customCode = true;
-    v.codeLength = customCode.length;
-    return customCode;
-  }
-  if (v.customCode || v.codeSeed === null) throw verifyInvalidParam('CustomCode');
-  const code = keys.deriveCode(v.codeKeyId, v.codeSeed, v.codeLength);
-  if (code !== undefined) return code;
-  // The key that issued this code was rotated out: issue a fresh code under the current key.
-  v.codeKeyId = keys.current.id;
-  v.codeSeed = CodeKeyring.newSeed();
-  const fresh = keys.deriveCode(v.codeKeyId, v.codeSeed, v.codeLength)!;
-  v.codeHash = keys.hash(v.codeKeyId, v.sid, fresh)!;
-  return fresh;
 }
 
 export const snaTokenHash = sha256;

@@ -1,0 +1,36 @@
+import type { Clock } from '../domain/clock.js';
+import type { InboxStore } from '../domain/ports.js';
+import { InboxProvider } from './inbox.js';
+import type { Provider } from './provider.js';
+import { ProviderRegistry, type Routes } from './registry.js';
+
+/** A provider as configuration names it; each type adds its own settings beside `name` and `type`. */
+export type ProviderSpec = { name: string; type: 'inbox' };
+
+export interface ProvidersConfig {
+  providers: readonly ProviderSpec[];
+  routes: Routes;
+}
+
+/** The one configuration there is today: every channel goes to the inbox. */
+export const INBOX_EVERYWHERE: ProvidersConfig = {
+  providers: [{ name: 'inbox', type: 'inbox' }],
+  routes: { sms: { default: ['inbox'] }, call: { default: ['inbox'] }, whatsapp: { default: ['inbox'] }, email: { default: ['inbox'] } },
+};
+
+/** What providers may be built with. */
+export interface ProviderContext {
+  store: InboxStore;
+  clock: Clock;
+}
+
+export function buildRegistry(config: ProvidersConfig, ctx: ProviderContext): ProviderRegistry {
+  return new ProviderRegistry(config.providers.map((spec) => buildProvider(spec, ctx)), config.routes);
+}
+
+function buildProvider(spec: ProviderSpec, ctx: ProviderContext): Provider {
+  switch (spec.type) {
+    case 'inbox':
+      return new InboxProvider(ctx.store, ctx.clock, spec.name);
+  }
+}
