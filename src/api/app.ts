@@ -21,10 +21,10 @@ export interface AppDeps {
   publicBaseUrl: string;
   bodyLimitBytes: number;
   logLevel: string;
-  /** Requests per minute per account to /v2/Attempts* (default 100, as Twilio). */
-  attemptsRatePerMinute?: number;
-  /** Networks webhook sinks may not name (DEFAULT_BLOCKED_NETWORKS when absent). */
-  webhookBlockedNetworks?: BlockedNetworks;
+  /** Requests per minute per account to /v2/Attempts* (ATTEMPTS_RATE_LIMIT_PER_MINUTE). */
+  attemptsRatePerMinute: number;
+  /** Networks webhook sinks may not name (EVENTS_WEBHOOK_BLOCKED_NETWORKS). */
+  webhookBlockedNetworks: BlockedNetworks;
   /** Where log lines go instead of stdout (tests capture the log through it). */
   logStream?: DestinationStream;
 }
@@ -71,7 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/healthz', async () => ({ status: 'ok' }));
   servicesRoutes(app, ctx);
   verificationRoutes(app, ctx);
-  attemptRoutes(app, ctx, { store: deps.services.store, clock: deps.services.clock, ratePerMinute: deps.attemptsRatePerMinute ?? 100 });
+  attemptRoutes(app, ctx, { store: deps.services.store, clock: deps.services.clock, ratePerMinute: deps.attemptsRatePerMinute });
   inboxRoutes(app, ctx);
   snaRoutes(app, ctx);
   // Registered last so the hooks above (auth, CORS headers) apply inside its scope too.

@@ -3,6 +3,7 @@ import type { Settlement } from '../domain/events/ports.js';
 import { retryAt, type RetryPolicy } from '../domain/events/retry.js';
 import type { ClaimedDelivery, DeliveryOutcome, KinesisSinkConfig, WebhookSinkConfig } from '../domain/events/types.js';
 import type { Store } from '../domain/ports.js';
+import type { Log } from '../log.js';
 import { KINESIS_MAX_RECORDS, type KinesisSender } from './kinesis.js';
 import type { WebhookSender } from './webhook.js';
 
@@ -26,6 +27,8 @@ export interface DispatcherOptions {
   /** A claim lasts this long; longer than any one send, so only a crashed dispatcher's claims lapse. */
   leaseMs: number;
   webhookTimeoutMs: number;
+  /** Bounds a PutRecords call (webhookTimeoutMs bounds a webhook request). */
+  kinesisTimeoutMs: number;
   retry: RetryPolicy;
   /**
    * After a wake-up, how long to let further commits gather before claiming: one claim (a write
@@ -33,11 +36,6 @@ export interface DispatcherOptions {
    * most this much lag.
    */
   lingerMs: number;
-}
-
-export interface DispatcherLog {
-  error(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
 }
 
 const TOKEN_TTL_MS = 30_000;
@@ -77,7 +75,7 @@ export class Dispatcher {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly senders: Senders,
-    private readonly log: DispatcherLog,
+    private readonly log: Pick<Log, 'error' | 'warn'>,
     private readonly opts: DispatcherOptions,
   ) {}
 
@@ -213,10 +211,11 @@ export class Dispatcher {
     // Nothing is sent that could still be under way when the lease ends and another dispatcher may
     // claim it: the request is cut short at the lease (less a margin), or not started at all.
     const budget = chunk[0]!.leaseUntil - attemptedAt - LEASE_MARGIN_MS;
-    if (budget < Math.min(this.opts.webhookTimeoutMs, 1_000)) return this.release(chunk);
+    const timeoutMs = sink.sinkType === 'kinesis' ? this.opts.kinesisTimeoutMs : this.opts.webhookTimeoutMs;
+    if (budget < Math.min(timeoutMs, 1_000)) return this.release(chunk);
     let outcomes: DeliveryOutcome[];
     try {
-      outcomes = await this.deliver(sink, chunk, token, Math.min(this.opts.webhookTimeoutMs, budget));
+      outcomes = await this.deliver(sink, chunk, token, Math.min(timeoutMs, budget));
     } catch (err) {
       // A sender that throws (rather than reporting a failed outcome) still counts as a failed
       // attempt: the delivery is retried and given up like any other, not left to lapse forever.

@@ -4,9 +4,6 @@ import { BLOCKED, literalRefusal, type BlockedNetworks } from '../domain/events/
 import type { CloudEvent, DeliveryOutcome, WebhookSinkConfig } from '../domain/events/types.js';
 import { signJsonRequest } from './signature.js';
 
-/** Twilio: "The maximum timeout for a webhook Sink response is 5 seconds". */
-export const WEBHOOK_TIMEOUT_MS = 5_000;
-
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 /** Every address a host name resolves to. */
@@ -56,7 +53,7 @@ export class WebhookSender {
    * and signed: the receiver never sees them in its request URL. Any 2xx is an acknowledgement;
    * anything else, a timeout, a network error or a blocked address is a failure.
    */
-  async post(config: WebhookSinkConfig, events: CloudEvent[], authToken: string, timeoutMs: number = WEBHOOK_TIMEOUT_MS): Promise<DeliveryOutcome> {
+  async post(config: WebhookSinkConfig, events: CloudEvent[], authToken: string, timeoutMs: number): Promise<DeliveryOutcome> {
     const started = performance.now();
     const elapsed = () => performance.now() - started;
     const target = new URL(config.destination);

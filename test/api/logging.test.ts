@@ -11,14 +11,9 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import twilio from 'twilio';
 import { createAccount, createApiKey } from '../../src/accounts/accounts.js';
-import { buildApp } from '../../src/api/app.js';
-import { InboxDelivery } from '../../src/channels/inbox.js';
 import { systemClock } from '../../src/domain/clock.js';
-import { CodeKeyring } from '../../src/domain/code/keys.js';
-import { newSid } from '../../src/domain/ids.js';
-import type { VerificationDeps } from '../../src/domain/verification/deps.js';
 import { sqliteStore, type OpenedStore } from '../support/databases.js';
-import { LocalRequestClient } from '../support/server.js';
+import { composeForTest, LocalRequestClient } from '../support/server.js';
 
 const lines: string[] = [];
 const capture = new Writable({
@@ -30,41 +25,24 @@ const capture = new Writable({
 const logText = () => lines.join('\n');
 
 let opened: OpenedStore;
+let composed: Awaited<ReturnType<typeof composeForTest>>;
 let app: FastifyInstance;
 let base: string;
 
 before(async () => {
   opened = await sqliteStore();
   const { store } = opened;
-  const deps: VerificationDeps = {
-    store,
-    delivery: new InboxDelivery(store, systemClock),
-    keys: new CodeKeyring([{ id: 'test', secret: Buffer.alloc(32, 7) }]),
-    clock: systemClock,
-    ids: newSid,
-    ttlMs: 600_000,
-    snaBaseUrl: '',
-  };
-  const url = { base: '' };
-  app = await buildApp({
-    services: { store, clock: systemClock, ids: newSid },
-    verifications: deps,
-    get publicBaseUrl() {
-      return url.base;
-    },
-    bodyLimitBytes: 65_536,
-    logLevel: 'debug',
-    logStream: capture,
-  });
+  composed = await composeForTest({}, { LOG_LEVEL: 'debug' }, { store, logStream: capture });
+  app = composed.app;
   // For the 500 test: authentication needs the store, so it is closed only after auth has passed.
   app.addHook('preHandler', async (req) => {
     if (req.headers['x-break-store'] === '1') await store.close();
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
-  base = url.base = deps.snaBaseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  base = composed.config.publicBaseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 });
 after(async () => {
-  await app.close();
+  await composed.close();
   await opened.cleanup().catch(() => undefined); // the store may already be closed by the 500 test
 });
 

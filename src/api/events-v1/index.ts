@@ -13,7 +13,7 @@ import { eventTypeRoutes } from './types.js';
  * NUL check in route()) raise Verify's 60200, which this scope turns into the generic 20001 before
  * the app's error handler answers. Everything else passes through unchanged.
  */
-export function eventsV1Routes(ctx: ApiContext, blockedNetworks?: BlockedNetworks) {
+export function eventsV1Routes(ctx: ApiContext, blockedNetworks: BlockedNetworks) {
   return async (scope: FastifyInstance): Promise<void> => {
     scope.setErrorHandler((err: unknown) => {
       // Thrown from an error handler, an error goes on to the parent's handler.

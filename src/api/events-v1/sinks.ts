@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { invalidParameter } from '../../domain/errors.js';
-import { SINK_STATUSES, type EventDeps, createSink, deleteSink, getSink, listSinks, testSink, updateSink, validateSink } from '../../domain/events/sinks.js';
+import { SINK_STATUSES, type SinkDeps, createSink, deleteSink, getSink, listSinks, testSink, updateSink, validateSink } from '../../domain/events/sinks.js';
 import type { BlockedNetworks } from '../../domain/events/networks.js';
 import type { SinkStatus } from '../../domain/events/types.js';
 import { route, type ApiContext } from '../context.js';
@@ -8,8 +8,8 @@ import { envelope, pageQuery, readPage } from '../paging.js';
 import { serializeSink } from '../serialize/sink.js';
 import { sidInPath } from './helpers.js';
 
-export function sinkRoutes(app: FastifyInstance, ctx: ApiContext, blockedNetworks?: BlockedNetworks): void {
-  const deps: EventDeps = { ...ctx.services, blockedNetworks };
+export function sinkRoutes(app: FastifyInstance, ctx: ApiContext, blockedNetworks: BlockedNetworks): void {
+  const deps: SinkDeps = { ...ctx.services, blockedNetworks };
   const sidOf = (req: FastifyRequest, rest = '') => sidInPath(req, 'sid', 'DG', (sid) => `/Sinks/${sid}${rest}`);
 
   route(app, ctx, 'POST', '/v1/Sinks', async (req, reply, p) => {

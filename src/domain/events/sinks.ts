@@ -4,7 +4,7 @@ import type { IdGenerator } from '../ids.js';
 import { MissingParent, type Cursor, type PageQuery } from '../ports.js';
 import { TEST_EVENT_TYPE } from './catalog.js';
 import { testEvent } from './cloudevent.js';
-import { BlockedNetworks, DEFAULT_BLOCKED_NETWORKS, literalRefusal } from './networks.js';
+import { literalRefusal, type BlockedNetworks } from './networks.js';
 import type { EventStore } from './ports.js';
 import type { KinesisSinkConfig, OutboxEvent, Sink, SinkConfig, SinkStatus, SinkType, WebhookSinkConfig } from './types.js';
 
@@ -13,11 +13,12 @@ export interface EventDeps {
   store: EventStore;
   clock: Clock;
   ids: IdGenerator;
-  /** Where webhooks are never sent (DEFAULT_BLOCKED_NETWORKS when absent). */
-  blockedNetworks?: BlockedNetworks;
 }
 
-const DEFAULT_BLOCKED = new BlockedNetworks(DEFAULT_BLOCKED_NETWORKS);
+/** Creating a webhook sink also needs where webhooks are never sent (EVENTS_WEBHOOK_BLOCKED_NETWORKS). */
+export interface SinkDeps extends EventDeps {
+  blockedNetworks: BlockedNetworks;
+}
 
 export const SINK_STATUSES: readonly SinkStatus[] = ['initialized', 'validating', 'active', 'failed'];
 
@@ -39,11 +40,11 @@ export function requiredText(name: string, value: string | undefined): string {
 
 const sinkPath = (sid: string) => `/Sinks/${sid}`;
 
-export async function createSink(deps: EventDeps, accountSid: string, input: SinkInput): Promise<Sink> {
+export async function createSink(deps: SinkDeps, accountSid: string, input: SinkInput): Promise<Sink> {
   const description = requiredText('Description', input.description);
   const sinkType = readSinkType(input.sinkType);
   const config = readSinkConfiguration(sinkType, input.configuration);
-  if (sinkType === 'webhook') refuseBlockedAddress(deps.blockedNetworks ?? DEFAULT_BLOCKED, (config as WebhookSinkConfig).destination);
+  if (sinkType === 'webhook') refuseBlockedAddress(deps.blockedNetworks, (config as WebhookSinkConfig).destination);
   const now = deps.clock.now().getTime();
   // Twilio's current docs: sinks need no validation and are active from the start.
   const sink: Sink = { sid: deps.ids('DG'), accountSid, description, sinkType, config, status: 'active', dateCreated: now, dateUpdated: now };
