@@ -177,14 +177,13 @@ async function serve(location: Record<string, string | undefined>, opts: ServerO
   await app.listen({ host: '127.0.0.1', port: 0 });
   c.dispatcher?.start();
   // The port is known only after listen; the app and SNA URLs read the base on use.
-  const base = { url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
-  config.publicBaseUrl = base.url;
+  const baseUrl = (config.publicBaseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
 
   const clientFor = (user: string, pass: string, accountSid?: string) =>
-    twilio(user, pass, { accountSid, httpClient: new LocalRequestClient(base.url), autoRetry: false });
+    twilio(user, pass, { accountSid, httpClient: new LocalRequestClient(baseUrl), autoRetry: false });
 
   const server: TestServer = {
-    baseUrl: base.url,
+    baseUrl,
     store,
     app,
     deps: c.verifications,
@@ -200,7 +199,7 @@ async function serve(location: Record<string, string | undefined>, opts: ServerO
     fetch(path, init = {}) {
       const headers = new Headers(init.headers);
       if (init.auth) headers.set('authorization', `Basic ${Buffer.from(`${init.auth.user}:${init.auth.pass}`).toString('base64')}`);
-      return fetch(base.url + path, { ...init, headers });
+      return fetch(baseUrl + path, { ...init, headers });
     },
     async latestMessage(acct, to) {
       const res = await server.fetch(`/inbox/messages?To=${encodeURIComponent(to)}&PageSize=1`, { auth: { user: acct.sid, pass: acct.authToken } });
