@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createAccount, createApiKey } from './accounts/accounts.js';
+import { ensureCodeKeys } from './config/code-key.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { systemClock } from './domain/clock.js';
 import { isSid } from './domain/ids.js';
@@ -18,7 +19,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const config = loadConfig();
+  // Generates the local code key too, as the server would: the CLI may be what runs first.
+  const config = ensureCodeKeys(loadConfig());
   const stores = await openStores({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, poolSize: 1 });
   try {
     if (resource === 'account') {

@@ -1,43 +1,83 @@
+import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
+import { buildApp } from './api/app.js';
+import type { DomainDeps } from './api/context.js';
 import { INBOX_EVERYWHERE, buildRegistry } from './channels/providers.js';
 import { ProviderSender } from './channels/sender.js';
 import type { Config } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { CodeKeyring } from './domain/code/keys.js';
 import { newSid } from './domain/ids.js';
-import type { DomainDeps } from './api/context.js';
 import type { CodeSender } from './domain/verification/sending.js';
 import { AuthTokens } from './events/auth-tokens.js';
 import { Dispatcher } from './events/dispatcher.js';
 import { KinesisSender } from './events/senders/kinesis.js';
-import { WEBHOOK_TIMEOUT_MS, WebhookSender } from './events/senders/webhook.js';
+import { WebhookSender } from './events/senders/webhook.js';
+import type { Log } from './log.js';
 import { openStores } from './storage/open.js';
 import type { Stores } from './storage/stores.js';
 
-/** What delivering events needs: the stores and a sender per sink type. */
-export interface EventsComposition {
-  stores: Stores;
-  clock: Clock;
+/** What the composition takes from elsewhere than the config: tests hand in their own. */
+export interface Overrides {
+  clock?: Clock;
+  /** Open stores, used (and left open) instead of opening the configured database. */
+  stores?: Stores;
+  /** Where the app's log lines go instead of stdout. */
+  logStream?: DestinationStream;
+  /** Kinesis credentials instead of the AWS SDK's default chain. */
+  kinesisCredentials?: { accessKeyId: string; secretAccessKey: string };
+  /** How codes leave verifyd, instead of the providers the config names (tests' stand-in carriers). */
+  sender?: (stores: Stores, clock: Clock) => CodeSender;
+}
+
+/** The senders, one per sink type. */
+export interface Senders {
   kinesis: KinesisSender;
   webhook: WebhookSender;
 }
 
-export interface Composition extends EventsComposition, DomainDeps {}
-
-export interface Log {
-  error(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
+/** What delivering events needs: the stores and a sender per sink type. */
+export interface EventsComposition extends Senders {
+  stores: Stores;
+  clock: Clock;
 }
 
-/** The settings the use cases read (tests hand in their own). */
+export interface Composition extends EventsComposition, DomainDeps {
+  app: FastifyInstance;
+  /** Built (not started) when EVENTS_DISPATCHER is on. */
+  dispatcher: Dispatcher | undefined;
+  /** Closes the app, then the dispatcher, the senders and the stores it opened. */
+  close(): Promise<void>;
+}
+
+/** The one place that knows every concrete adapter: the whole server, ready to listen. */
+export async function compose(config: Config, overrides: Overrides = {}): Promise<Composition> {
+  const events = await composeEvents(config, overrides);
+  const { stores, clock } = events;
+  const domain = composeDomain(stores, config, clock, overrides.sender?.(stores, clock));
+  const app = await buildApp({
+    ...domain,
+    accounts: stores.accounts,
+    get publicBaseUrl() {
+      return config.publicBaseUrl;
+    },
+    bodyLimitBytes: config.bodyLimitBytes,
+    logLevel: config.logLevel,
+    logStream: overrides.logStream,
+  });
+  const dispatcher = config.events.dispatcher ? composeDispatcher(events, config, app.log) : undefined;
+  const close = async () => {
+    await app.close();
+    await dispatcher?.stop();
+    await events.close();
+  };
+  return { ...events, ...domain, app, dispatcher, close };
+}
+
+/** The settings the use cases read. */
 export type DomainSettings = Pick<Config, 'codeKeys' | 'verificationTtlMs' | 'publicBaseUrl' | 'prices' | 'attemptsRatePerMinute'> & {
   events: Pick<Config['events'], 'webhookBlockedNetworks'>;
 };
-
-/** The one place that knows every concrete adapter. */
-export async function compose(config: Config, clock: Clock = systemClock): Promise<Composition> {
-  const events = await composeEvents(config, clock);
-  return { ...events, ...composeDomain(events.stores, config, clock) };
-}
 
 /** Each use-case family with the stores it uses and nothing more. */
 export function composeDomain(
@@ -55,7 +95,10 @@ export function composeDomain(
       clock,
       ids: newSid,
       ttlMs: config.verificationTtlMs,
-      snaBaseUrl: config.publicBaseUrl,
+      // Read on use, as the app's: a server bound to port 0 (the tests') learns its URL after listen.
+      get snaBaseUrl() {
+        return config.publicBaseUrl;
+      },
       prices: config.prices,
     },
     attempts: { store: stores.attempts, throttle: stores.apiThrottle, clock, ratePerMinute: config.attemptsRatePerMinute },
@@ -65,31 +108,48 @@ export function composeDomain(
   };
 }
 
-/** The store and the senders alone, for a process that only delivers events (no code keys needed). */
-export async function composeEvents(config: Config, clock: Clock = systemClock): Promise<EventsComposition> {
-  const stores = await openStores({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, poolSize: config.dbPoolSize });
+/** The stores and the senders alone, for a process that only delivers events (no code keys needed). */
+export async function composeEvents(config: Config, overrides: Overrides = {}): Promise<EventsComposition & { close(): Promise<void> }> {
+  const clock = overrides.clock ?? systemClock;
+  const stores = overrides.stores ?? (await openStores({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, poolSize: config.dbPoolSize }));
+  const senders = composeSenders(config, stores, clock, overrides);
+  const close = async () => {
+    await senders.close();
+    if (!overrides.stores) await stores.close();
+  };
+  return { stores, clock, ...senders, close };
+}
+
+export function composeSenders(config: Config, stores: Stores, clock: Clock, overrides: Overrides = {}): Senders & { close(): Promise<void> } {
   const kinesis = new KinesisSender({
     endpoint: config.events.kinesisEndpoint ?? undefined,
     region: config.events.kinesisRegion ?? undefined,
     assumeRole: config.events.kinesisAssumeRole,
     stsEndpoint: config.events.kinesisStsEndpoint ?? undefined,
-    timeoutMs: WEBHOOK_TIMEOUT_MS,
+    timeoutMs: config.events.kinesisTimeoutMs,
+    ...overrides.kinesisCredentials,
   });
   const webhook = new WebhookSender(config.events.webhookBlockedNetworks, new AuthTokens(stores.accounts, clock));
-  return { stores, clock, kinesis, webhook };
+  const close = async () => {
+    kinesis.close();
+    await webhook.close();
+  };
+  return { kinesis, webhook, close };
 }
 
-/** A dispatcher over the composed store, woken by this process's own commits to the outbox. */
-export function composeDispatcher(c: EventsComposition, config: Config, log: Log): Dispatcher {
+/** A dispatcher over the composed outbox, woken by this process's own commits to it. */
+export function composeDispatcher(c: EventsComposition, config: Config, log: Pick<Log, 'error' | 'warn'>): Dispatcher {
+  const e = config.events;
   const dispatcher = new Dispatcher(c.stores.outbox, c.clock, { webhook: c.webhook, kinesis: c.kinesis }, log, {
-    batchSize: 100,
-    maxInFlight: 1000,
-    perSinkConcurrency: config.events.sinkConcurrency,
-    lingerMs: config.events.lingerMs,
-    pollMs: config.events.pollMs,
-    leaseMs: config.events.leaseMs,
-    webhookTimeoutMs: WEBHOOK_TIMEOUT_MS,
-    retry: { baseMs: config.events.retryBaseMs, capMs: 10 * 60_000, windowMs: config.events.retryWindowMs },
+    batchSize: e.batchSize,
+    maxInFlight: e.maxInFlight,
+    perSinkConcurrency: e.sinkConcurrency,
+    lingerMs: e.lingerMs,
+    pollMs: e.pollMs,
+    leaseMs: e.leaseMs,
+    webhookTimeoutMs: e.webhookTimeoutMs,
+    kinesisTimeoutMs: e.kinesisTimeoutMs,
+    retry: { baseMs: e.retryBaseMs, capMs: e.retryCapMs, windowMs: e.retryWindowMs },
   });
   c.stores.onEventsCommitted(() => dispatcher.wake());
   return dispatcher;

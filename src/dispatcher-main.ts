@@ -18,9 +18,7 @@ async function main(): Promise<void> {
   log.info({ store: c.stores.dialect.name, pollMs: config.events.pollMs }, 'verifyd event dispatcher running');
   closeOnSignals(log, async () => {
     await dispatcher.stop();
-    c.kinesis.close();
-    await c.webhook.close();
-    await c.stores.close();
+    await c.close();
   });
 }
 

@@ -1,20 +1,14 @@
 import { bootstrapAccount } from './accounts/accounts.js';
-import { buildApp } from './api/app.js';
-import { compose, composeDispatcher } from './compose.js';
+import { ensureCodeKeys } from './config/code-key.js';
+import { compose } from './compose.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { closeOnSignals } from './shutdown.js';
 import { startExpirySweep, startRetention } from './sweep.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = ensureCodeKeys(loadConfig());
   const c = await compose(config);
-  const app = await buildApp({
-    ...c,
-    accounts: c.stores.accounts,
-    publicBaseUrl: config.publicBaseUrl,
-    bodyLimitBytes: config.bodyLimitBytes,
-    logLevel: config.logLevel,
-  });
+  const { app } = c;
 
   const created = await bootstrapAccount(c.stores.accounts, c.clock, { accountSid: config.bootstrapAccountSid, authToken: config.bootstrapAuthToken });
   if (created) {
@@ -27,19 +21,14 @@ async function main(): Promise<void> {
 
   const sweep = startExpirySweep(c.stores.verifications, c.clock, config.expirySweepMs, app.log);
   const retention = startRetention(c.stores, c.clock, config.attemptRetentionMs, 60_000, app.log);
-  const dispatcher = config.events.dispatcher ? composeDispatcher(c, config, app.log) : undefined;
-  dispatcher?.start();
+  c.dispatcher?.start();
   await app.listen({ host: config.host, port: config.port });
   app.log.info({ store: c.stores.dialect.name, publicBaseUrl: config.publicBaseUrl }, 'verifyd listening');
 
   closeOnSignals(app.log, async () => {
     sweep.stop();
     retention.stop();
-    await app.close();
-    await dispatcher?.stop();
-    c.kinesis.close();
-    await c.webhook.close();
-    await c.stores.close();
+    await c.close();
   });
 }
 

@@ -1,5 +1,7 @@
+import type { Log } from './log.js';
+
 /** On SIGINT or SIGTERM, runs `close` once (finishing work under way) and exits. */
-export function closeOnSignals(log: { info(obj: object, msg: string): void }, close: () => Promise<void>): void {
+export function closeOnSignals(log: Pick<Log, 'info'>, close: () => Promise<void>): void {
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;

@@ -1,16 +1,13 @@
 import type { Clock } from './domain/clock.js';
 import type { ApiThrottleStore, AttemptStore, OutboxStore, VerificationStore } from './domain/ports.js';
 import { expireDue } from './domain/verification/expire.js';
-
-interface Log {
-  error(obj: object, msg: string): void;
-}
+import type { Log } from './log.js';
 
 /**
  * Expires pending verifications whose validity ended without anyone asking. Every node runs it;
  * the store's guarded updates (SKIP LOCKED on PostgreSQL) make concurrent sweeps harmless.
  */
-export function startExpirySweep(store: VerificationStore, clock: Clock, everyMs: number, log: Log): { stop(): void; runOnce(): Promise<number> } {
+export function startExpirySweep(store: VerificationStore, clock: Clock, everyMs: number, log: Pick<Log, 'error'>): { stop(): void; runOnce(): Promise<number> } {
   let running = false;
   const runOnce = async (): Promise<number> => {
     if (running) return 0;
@@ -48,7 +45,7 @@ export interface RetentionStores {
  * history and inbox messages), are kept for the retention period only; old rate-limit windows go
  * too. Idempotent, so every node may run it.
  */
-export function startRetention(stores: RetentionStores, clock: Clock, retentionMs: number, everyMs: number, log: Log): { stop(): void; runOnce(): Promise<number> } {
+export function startRetention(stores: RetentionStores, clock: Clock, retentionMs: number, everyMs: number, log: Pick<Log, 'error'>): { stop(): void; runOnce(): Promise<number> } {
   const runOnce = async (): Promise<number> => {
     const now = clock.now().getTime();
     let total = 0;

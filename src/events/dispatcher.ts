@@ -4,6 +4,7 @@ import { retryAt, type RetryPolicy } from '../domain/events/retry.js';
 import type { ClaimedDelivery, DeliveryOutcome, Sink, SinkType } from '../domain/events/types.js';
 import type { OutboxStore } from '../domain/ports.js';
 import type { SinkSender, SinkSenders } from './senders/sender.js';
+import type { Log } from '../log.js';
 
 export interface DispatcherOptions {
   /** Deliveries claimed per round. */
@@ -17,6 +18,8 @@ export interface DispatcherOptions {
   /** A claim lasts this long; longer than any one send, so only a crashed dispatcher's claims lapse. */
   leaseMs: number;
   webhookTimeoutMs: number;
+  /** Bounds a PutRecords call (webhookTimeoutMs bounds a webhook request). */
+  kinesisTimeoutMs: number;
   retry: RetryPolicy;
   /**
    * After a wake-up, how long to let further commits gather before claiming: one claim (a write
@@ -24,11 +27,6 @@ export interface DispatcherOptions {
    * most this much lag.
    */
   lingerMs: number;
-}
-
-export interface DispatcherLog {
-  error(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
 }
 
 /** Room left at the end of a lease for recording the outcome, and for clocks a little apart. */
@@ -66,7 +64,7 @@ export class Dispatcher {
     private readonly store: OutboxStore,
     private readonly clock: Clock,
     private readonly senders: SinkSenders,
-    private readonly log: DispatcherLog,
+    private readonly log: Pick<Log, 'error' | 'warn'>,
     private readonly opts: DispatcherOptions,
   ) {}
 
@@ -199,10 +197,11 @@ export class Dispatcher {
     // Nothing is sent that could still be under way when the lease ends and another dispatcher may
     // claim it: the request is cut short at the lease (less a margin), or not started at all.
     const budget = chunk[0]!.leaseUntil - attemptedAt - LEASE_MARGIN_MS;
-    if (budget < Math.min(this.opts.webhookTimeoutMs, 1_000)) return this.release(chunk);
+    const timeoutMs = this.timeouts()[sink.sinkType];
+    if (budget < Math.min(timeoutMs, 1_000)) return this.release(chunk);
     let outcomes: DeliveryOutcome[];
     try {
-      outcomes = await this.senderFor(sink).send(sink, chunk.map((d) => d.event), Math.min(this.opts.webhookTimeoutMs, budget));
+      outcomes = await this.senderFor(sink).send(sink, chunk.map((d) => d.event), Math.min(timeoutMs, budget));
     } catch (err) {
       // A sender that throws (rather than reporting a failed outcome) still counts as a failed
       // attempt: the delivery is retried and given up like any other, not left to lapse forever.
@@ -219,6 +218,11 @@ export class Dispatcher {
       return { delivery: d, attempt: { ...outcome, deliveryId: d.id, sinkSid: sink.sid, attemptedAt }, retryAt: retry };
     });
     await this.settle(items);
+  }
+
+  /** How long one request may take, per sink type. */
+  private timeouts(): Record<SinkType, number> {
+    return { webhook: this.opts.webhookTimeoutMs, kinesis: this.opts.kinesisTimeoutMs };
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { iso } from '../../src/api/serialize/time.js';
-import { parsePriceTable } from '../../src/domain/prices.js';
+import { parsePriceTable } from '../../src/config/prices.js';
 import { startExpirySweep } from '../../src/sweep.js';
 import { hasError, sid } from '../support/assertions.js';
 import { onEachBackend, setup, type Account, type TestServer } from '../support/server.js';

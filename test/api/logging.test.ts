@@ -11,13 +11,9 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import twilio from 'twilio';
 import { createAccount, createApiKey } from '../../src/accounts/accounts.js';
-import { buildApp } from '../../src/api/app.js';
-import { composeDomain } from '../../src/compose.js';
 import { systemClock } from '../../src/domain/clock.js';
-import { DEFAULT_BLOCKED_NETWORKS, BlockedNetworks } from '../../src/domain/events/networks.js';
-import { NO_PRICES } from '../../src/domain/prices.js';
 import { sqliteStore, type OpenedStore } from '../support/databases.js';
-import { LocalRequestClient } from '../support/server.js';
+import { composeForTest, LocalRequestClient } from '../support/server.js';
 
 const lines: string[] = [];
 const capture = new Writable({
@@ -29,45 +25,24 @@ const capture = new Writable({
 const logText = () => lines.join('\n');
 
 let opened: OpenedStore;
+let composed: Awaited<ReturnType<typeof composeForTest>>;
 let app: FastifyInstance;
 let base: string;
 
 before(async () => {
   opened = await sqliteStore();
   const { stores } = opened;
-  const domain = composeDomain(
-    stores,
-    {
-      codeKeys: [{ id: 'test', secret: Buffer.alloc(32, 7) }],
-      verificationTtlMs: 600_000,
-      publicBaseUrl: '',
-      prices: NO_PRICES,
-      attemptsRatePerMinute: 100,
-      events: { webhookBlockedNetworks: new BlockedNetworks(DEFAULT_BLOCKED_NETWORKS) },
-    },
-    systemClock,
-  );
-  const deps = domain.verifications;
-  const url = { base: '' };
-  app = await buildApp({
-    ...domain,
-    accounts: stores.accounts,
-    get publicBaseUrl() {
-      return url.base;
-    },
-    bodyLimitBytes: 65_536,
-    logLevel: 'debug',
-    logStream: capture,
-  });
+  composed = await composeForTest({}, { LOG_LEVEL: 'debug' }, { stores, logStream: capture });
+  app = composed.app;
   // For the 500 test: authentication needs the store, so it is closed only after auth has passed.
   app.addHook('preHandler', async (req) => {
     if (req.headers['x-break-store'] === '1') await stores.close();
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
-  base = url.base = deps.snaBaseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  base = composed.config.publicBaseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 });
 after(async () => {
-  await app.close();
+  await composed.close();
   await opened.cleanup().catch(() => undefined); // the store may already be closed by the 500 test
 });
 

@@ -8,23 +8,19 @@ import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import twilio from 'twilio';
 import { createAccount, createApiKey } from '../../src/accounts/accounts.js';
-import { buildApp } from '../../src/api/app.js';
+import { compose, composeDispatcher, composeSenders, type Composition } from '../../src/compose.js';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import { ManualClock, systemClock, type Clock } from '../../src/domain/clock.js';
+import type { PriceTable } from '../../src/domain/prices.js';
+import type { VerificationDeps } from '../../src/domain/verification/deps.js';
 import { InboxProvider } from '../../src/channels/inbox.js';
 import type { Provider } from '../../src/channels/provider.js';
 import { INBOX_EVERYWHERE } from '../../src/channels/providers.js';
 import { ProviderRegistry, type Routes } from '../../src/channels/registry.js';
 import { ProviderSender } from '../../src/channels/sender.js';
-import { ManualClock, systemClock, type Clock } from '../../src/domain/clock.js';
-import { composeDomain } from '../../src/compose.js';
-import { NO_PRICES, type PriceTable } from '../../src/domain/prices.js';
-import type { VerificationDeps } from '../../src/domain/verification/deps.js';
-import { openStores, type StorageConfig } from '../../src/storage/open.js';
 import type { Stores } from '../../src/storage/stores.js';
-import { AuthTokens } from '../../src/events/auth-tokens.js';
-import { Dispatcher, type DispatcherOptions } from '../../src/events/dispatcher.js';
-import { KinesisSender } from '../../src/events/senders/kinesis.js';
-import { WEBHOOK_TIMEOUT_MS, WebhookSender } from '../../src/events/senders/webhook.js';
-import { BlockedNetworks, DEFAULT_BLOCKED_NETWORKS } from '../../src/domain/events/networks.js';
+import type { Dispatcher, DispatcherOptions } from '../../src/events/dispatcher.js';
+import type { KinesisSender } from '../../src/events/senders/kinesis.js';
 import { BACKENDS, postgresStore, sqliteStore, type BackendName } from './databases.js';
 
 export type TwilioClient = ReturnType<typeof twilio>;
@@ -74,7 +70,7 @@ export interface TestServer {
 export interface ServerOptions {
   clock?: Clock;
   ttlMs?: number;
-  /** ATTEMPTS_RATE_LIMIT_PER_MINUTE (verifyd's default, 100, when absent). */
+  /** ATTEMPTS_RATE_LIMIT_PER_MINUTE (verifyd's default when absent). */
   attemptsRatePerMinute?: number;
   /** The price table set on attempts (none when absent). */
   prices?: PriceTable;
@@ -98,21 +94,66 @@ export interface TestDispatcherOptions extends Partial<DispatcherOptions> {
   kinesisEndpoint?: string;
   /** KINESIS_STS_ENDPOINT; with it, Kinesis sinks are written as their role (KINESIS_ASSUME_ROLE=on). */
   stsEndpoint?: string;
-  /** EVENTS_WEBHOOK_BLOCKED_NETWORKS (verifyd's default when absent). */
+  /** EVENTS_WEBHOOK_BLOCKED_NETWORKS for a dispatcher of its own (testDispatcher). */
   blockedNetworks?: string;
 }
 
-/** Fast enough for tests: quick polls and retries, and a short retry window. */
-export const TEST_DISPATCHER: DispatcherOptions = {
-  batchSize: 100,
-  maxInFlight: 1000,
-  perSinkConcurrency: 16,
-  lingerMs: 5,
-  pollMs: 50,
-  leaseMs: 30_000,
-  webhookTimeoutMs: WEBHOOK_TIMEOUT_MS,
-  retry: { baseMs: 50, capMs: 500, windowMs: 60_000 },
+/** What every test server runs with: a fixed code key, no log, and a dispatcher fast enough for tests. */
+const TEST_ENV: Record<string, string> = {
+  CODE_KEYS: `test:${'t'.repeat(32)}`,
+  LOG_LEVEL: 'silent',
+  EVENTS_DISPATCHER: 'off',
+  EVENTS_SINK_CONCURRENCY: '16',
+  EVENTS_LINGER_MS: '5',
+  EVENTS_POLL_MS: '50',
+  EVENTS_LEASE_SECONDS: '30',
+  EVENTS_RETRY_BASE_MS: '50',
+  EVENTS_RETRY_WINDOW_SECONDS: '60',
 };
+
+/**
+ * A Config read by verifyd's own schema from TEST_ENV and `env`, with the dispatcher settings that
+ * no variable sets (or not to the millisecond) taken from `dispatcher`.
+ */
+export function testConfig(env: Record<string, string | undefined> = {}, dispatcher: Partial<DispatcherOptions> = {}): Config {
+  const config = loadConfig({ ...TEST_ENV, ...env });
+  const e = config.events;
+  const d = { ...dispatcher, retry: { baseMs: e.retryBaseMs, capMs: 500, windowMs: e.retryWindowMs, ...dispatcher.retry } };
+  config.events = {
+    ...e,
+    batchSize: d.batchSize ?? e.batchSize,
+    maxInFlight: d.maxInFlight ?? e.maxInFlight,
+    sinkConcurrency: d.perSinkConcurrency ?? e.sinkConcurrency,
+    lingerMs: d.lingerMs ?? e.lingerMs,
+    pollMs: d.pollMs ?? e.pollMs,
+    leaseMs: d.leaseMs ?? e.leaseMs,
+    webhookTimeoutMs: d.webhookTimeoutMs ?? e.webhookTimeoutMs,
+    // A test's webhookTimeoutMs bounds the Kinesis and STS calls too.
+    kinesisTimeoutMs: d.kinesisTimeoutMs ?? d.webhookTimeoutMs ?? e.kinesisTimeoutMs,
+    retryBaseMs: d.retry.baseMs,
+    retryCapMs: d.retry.capMs,
+    retryWindowMs: d.retry.windowMs,
+  };
+  return config;
+}
+
+/** The variables ServerOptions stand for. */
+function serverEnv(opts: ServerOptions): Record<string, string | undefined> {
+  const d = opts.dispatcher;
+  return {
+    VERIFICATION_TTL_SECONDS: opts.ttlMs === undefined ? undefined : String(opts.ttlMs / 1000),
+    ATTEMPTS_RATE_LIMIT_PER_MINUTE: opts.attemptsRatePerMinute === undefined ? undefined : String(opts.attemptsRatePerMinute),
+    PRICE_TABLE: opts.prices === undefined ? undefined : JSON.stringify(opts.prices),
+    EVENTS_WEBHOOK_BLOCKED_NETWORKS: opts.blockedNetworks,
+    EVENTS_DISPATCHER: d ? 'on' : 'off',
+    KINESIS_ENDPOINT: d?.kinesisEndpoint,
+    KINESIS_ASSUME_ROLE: d?.stsEndpoint === undefined ? 'off' : 'on',
+    KINESIS_STS_ENDPOINT: d?.stsEndpoint,
+  };
+}
+
+/** kinesalite and the test STS take any credentials; the AWS SDK's chain would find none. */
+const KINESIS_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 /** A dispatcher over `stores` on `clock`, woken by their commits; the caller starts and stops it. */
 export function testDispatcher(
@@ -120,80 +161,54 @@ export function testDispatcher(
   clock: Clock,
   opts: TestDispatcherOptions = {},
 ): { dispatcher: Dispatcher; kinesis: KinesisSender; close(): Promise<void> } {
-  const { kinesisEndpoint, stsEndpoint, blockedNetworks, ...rest } = opts;
-  const webhook = new WebhookSender(new BlockedNetworks(blockedNetworks ?? DEFAULT_BLOCKED_NETWORKS), new AuthTokens(stores.accounts, clock));
-  const kinesis = new KinesisSender({
-    endpoint: kinesisEndpoint,
-    assumeRole: stsEndpoint !== undefined,
-    stsEndpoint,
-    accessKeyId: 'test',
-    secretAccessKey: 'test',
-    timeoutMs: rest.webhookTimeoutMs ?? WEBHOOK_TIMEOUT_MS,
-  });
+  const config = testConfig(serverEnv({ dispatcher: opts, blockedNetworks: opts.blockedNetworks }), opts);
+  const senders = composeSenders(config, stores, clock, { kinesisCredentials: KINESIS_CREDENTIALS });
   const silent = { error: () => undefined, warn: () => undefined };
-  const dispatcher = new Dispatcher(stores.outbox, clock, { webhook, kinesis }, silent, { ...TEST_DISPATCHER, ...rest });
-  stores.onEventsCommitted(() => dispatcher.wake());
-  const close = async () => {
-    kinesis.close();
-    await webhook.close();
-  };
-  return { dispatcher, kinesis, close };
+  const dispatcher = composeDispatcher({ stores, clock, ...senders }, config, silent);
+  return { dispatcher, kinesis: senders.kinesis, close: senders.close };
+}
+
+/**
+ * verifyd composed by src/compose.ts, as `npm start` composes it: `env` (beside ServerOptions) for
+ * its config, open `stores` when given (they are then left open), and log lines to `logStream`.
+ */
+export async function composeForTest(opts: ServerOptions, env: Record<string, string | undefined>, over: { stores?: Stores; logStream?: DestinationStream } = {}): Promise<Composition & { config: Config }> {
+  const config = testConfig({ ...serverEnv(opts), ...(over.logStream ? { LOG_LEVEL: 'info' } : {}), ...env }, opts.dispatcher);
+  const c = await compose(config, { ...over, clock: opts.clock ?? systemClock, kinesisCredentials: KINESIS_CREDENTIALS, sender: opts.providers && testSender(opts.providers) });
+  return { ...c, config };
+}
+
+/** The inbox beside the test's providers, routed as the test says (the inbox for every channel it leaves out). */
+function testSender(p: TestProviders) {
+  return (stores: Stores, clock: Clock) =>
+    new ProviderSender(new ProviderRegistry([new InboxProvider(stores.inbox, clock), ...p.providers], { ...INBOX_EVERYWHERE.routes, ...p.routes }));
 }
 
 export async function startServer(backend: BackendName = 'sqlite', opts: ServerOptions = {}): Promise<TestServer | { skip: string }> {
   const opened = backend === 'sqlite' ? await sqliteStore() : await postgresStore();
   if ('skip' in opened) return opened;
-  const location: StorageConfig =
-    'url' in opened ? { databaseUrl: opened.url, sqlitePath: '', poolSize: 10 } : { databaseUrl: null, sqlitePath: opened.path, poolSize: 1 };
-  return serve(opened.stores, location, opened.cleanup, opts);
+  const location = 'url' in opened ? { DATABASE_URL: opened.url } : { SQLITE_PATH: opened.path };
+  return serve(location, opts, opened);
 }
 
-async function serve(stores: Stores, location: StorageConfig, cleanup: () => Promise<void>, opts: ServerOptions): Promise<TestServer> {
-  const clock = opts.clock ?? systemClock;
-  const sender = new ProviderSender(
-    new ProviderRegistry([new InboxProvider(stores.inbox, clock), ...(opts.providers?.providers ?? [])], { ...INBOX_EVERYWHERE.routes, ...opts.providers?.routes }),
-  );
-  const domain = composeDomain(
-    stores,
-    {
-      codeKeys: [{ id: 'test', secret: Buffer.alloc(32, 1) }],
-      verificationTtlMs: opts.ttlMs ?? 600_000,
-      publicBaseUrl: '',
-      prices: opts.prices ?? NO_PRICES,
-      attemptsRatePerMinute: opts.attemptsRatePerMinute ?? 100,
-      events: { webhookBlockedNetworks: new BlockedNetworks(opts.blockedNetworks ?? DEFAULT_BLOCKED_NETWORKS) },
-    },
-    clock,
-    sender,
-  );
-  const deps = domain.verifications;
-  // The port is known only after listen; URLs are built from a base that is filled in right after.
-  const base = { url: '' };
-  const app = await buildApp({
-    ...domain,
-    accounts: stores.accounts,
-    get publicBaseUrl() {
-      return base.url;
-    },
-    bodyLimitBytes: 65_536,
-    logLevel: opts.logStream ? 'info' : 'silent',
-    logStream: opts.logStream,
-  });
+/** A server on the database at `location`, over `opened` (left to `opened.cleanup`) or a store of its own. */
+async function serve(location: Record<string, string | undefined>, opts: ServerOptions, opened?: { stores: Stores; cleanup(): Promise<void> }): Promise<TestServer> {
+  const c = await composeForTest(opts, location, { stores: opened?.stores, logStream: opts.logStream });
+  const { app, stores, clock, config } = c;
   await app.listen({ host: '127.0.0.1', port: 0 });
-  const events = opts.dispatcher ? testDispatcher(stores, clock, { blockedNetworks: opts.blockedNetworks, ...opts.dispatcher }) : undefined;
-  events?.dispatcher.start();
-  base.url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  deps.snaBaseUrl = base.url;
+  c.dispatcher?.start();
+  // The port is known only after listen; the app and SNA URLs read the base on use.
+  const baseUrl = (config.publicBaseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
 
   const clientFor = (user: string, pass: string, accountSid?: string) =>
-    twilio(user, pass, { accountSid, httpClient: new LocalRequestClient(base.url), autoRetry: false });
+    twilio(user, pass, { accountSid, httpClient: new LocalRequestClient(baseUrl), autoRetry: false });
 
   const server: TestServer = {
-    baseUrl: base.url,
+    baseUrl,
     stores,
     app,
-    deps,
-    dispatcher: events?.dispatcher,
+    deps: c.verifications,
+    dispatcher: c.dispatcher,
     async account() {
       const a = await createAccount(stores.accounts, clock);
       return { sid: a.sid, authToken: a.authToken, client: clientFor(a.sid, a.authToken) };
@@ -205,7 +220,7 @@ async function serve(stores: Stores, location: StorageConfig, cleanup: () => Pro
     fetch(path, init = {}) {
       const headers = new Headers(init.headers);
       if (init.auth) headers.set('authorization', `Basic ${Buffer.from(`${init.auth.user}:${init.auth.pass}`).toString('base64')}`);
-      return fetch(base.url + path, { ...init, headers });
+      return fetch(baseUrl + path, { ...init, headers });
     },
     async latestMessage(acct, to) {
       const res = await server.fetch(`/inbox/messages?To=${encodeURIComponent(to)}&PageSize=1`, { auth: { user: acct.sid, pass: acct.authToken } });
@@ -214,15 +229,12 @@ async function serve(stores: Stores, location: StorageConfig, cleanup: () => Pro
       if (!m) throw new Error(`no inbox message for ${to}`);
       return m;
     },
-    async sibling(overrides = {}) {
-      const other = await openStores(location);
-      return serve(other, location, () => other.close(), { ...opts, ...overrides });
+    sibling(overrides = {}) {
+      return serve(location, { ...opts, ...overrides });
     },
     async close() {
-      await app.close();
-      await events?.dispatcher.stop();
-      await events?.close();
-      await cleanup();
+      await c.close();
+      await opened?.cleanup();
     },
   };
   return server;

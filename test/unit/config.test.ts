@@ -1,10 +1,14 @@
-/** loadConfig over plain env objects: defaults, every bad key, several problems reported at once. */
+/**
+ * loadConfig over plain env objects: defaults, every bad key, several problems reported at once;
+ * and ensureCodeKeys, the start-up step that generates the local code key.
+ */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
+import { ensureCodeKeys } from '../../src/config/code-key.js';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
 
 const dirs: string[] = [];
@@ -18,10 +22,13 @@ after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 const KEY = 'k1:' + 'a'.repeat(64);
 const PG = 'postgres://u@127.0.0.1:5432/db';
 
+/** What the server starts with: the config, then the start-up step. */
+const load = (env: Record<string, string>) => ensureCodeKeys(loadConfig(env));
+
 /** The problems a ConfigError lists, one per line. */
 function problems(env: Record<string, string>): string[] {
   try {
-    loadConfig(env);
+    load(env);
   } catch (err) {
     assert.ok(err instanceof ConfigError, `a ConfigError, not ${String(err)}`);
     const [head, ...rest] = err.message.split('\n');
@@ -52,14 +59,14 @@ test('defaults', () => {
 
 test('without CODE_KEYS the SQLite setup generates one key beside the database and keeps it', () => {
   const dir = tmp();
-  const first = loadConfig({ SQLITE_PATH: join(dir, 'sub', 'v.db') });
+  const first = load({ SQLITE_PATH: join(dir, 'sub', 'v.db') });
   const file = join(dir, 'sub', 'code-key');
   assert.ok(existsSync(file));
   assert.equal(statSync(file).mode & 0o777, 0o600);
   assert.equal(first.codeKeys.length, 1);
   assert.equal(first.codeKeys[0]?.id, 'local');
   assert.ok((first.codeKeys[0]?.secret.length ?? 0) >= 32);
-  const again = loadConfig({ SQLITE_PATH: join(dir, 'sub', 'v.db') });
+  const again = load({ SQLITE_PATH: join(dir, 'sub', 'v.db') });
   assert.deepEqual(again.codeKeys, first.codeKeys);
   assert.equal(readFileSync(file, 'utf8').trim().length, 64);
   // A truncated key file is reported, not silently used.
@@ -67,12 +74,25 @@ test('without CODE_KEYS the SQLite setup generates one key beside the database a
   assert.match(problems({ SQLITE_PATH: join(dir, 'sub', 'v.db') }).join('\n'), /shorter than 32 bytes/);
 });
 
+test('loadConfig writes nothing: the start-up step (ensureCodeKeys) writes the key file', () => {
+  const dir = tmp();
+  const config = loadConfig({ SQLITE_PATH: join(dir, 'sub', 'v.db') });
+  assert.deepEqual(config.codeKeys, []);
+  assert.equal(config.codeKeyFile, join(dir, 'sub', 'code-key'));
+  assert.equal(existsSync(join(dir, 'sub')), false, 'nothing written');
+  assert.equal(ensureCodeKeys(config).codeKeys[0]?.id, 'local');
+  assert.ok(existsSync(join(dir, 'sub', 'code-key')));
+  // With CODE_KEYS, or with PostgreSQL, there is no key file to keep.
+  assert.equal(loadConfig({ SQLITE_PATH: join(dir, 'v.db'), CODE_KEYS: KEY }).codeKeyFile, null);
+  assert.equal(loadConfig({ DATABASE_URL: PG, CODE_KEYS: KEY }).codeKeyFile, null);
+});
+
 test('processes generating the local key at the same moment all end up with the same key', async () => {
   // A server and the CLI (or two servers) may start together on a fresh data directory.
   const path = join(tmp(), 'fresh', 'v.db');
   // Each process loads the module, then spins until a common instant, so the calls really overlap.
   const at = Date.now() + 4000;
-  const script = `import('./src/config/config.ts').then((m) => { while (Date.now() < ${at}); process.stdout.write(m.loadConfig({ SQLITE_PATH: ${JSON.stringify(path)} }).codeKeys[0].secret.toString('hex')); })`;
+  const script = `Promise.all([import('./src/config/config.ts'), import('./src/config/code-key.ts')]).then(([m, k]) => { while (Date.now() < ${at}); process.stdout.write(k.ensureCodeKeys(m.loadConfig({ SQLITE_PATH: ${JSON.stringify(path)} })).codeKeys[0].secret.toString('hex')); })`;
   const one = () =>
     new Promise<string>((res, rej) =>
       execFile(process.execPath, ['--import', 'tsx', '-e', script], { cwd: resolve(import.meta.dirname, '../..') }, (err, out, stderr) => (err ? rej(new Error(stderr)) : res(out))),
@@ -116,6 +136,11 @@ test('event delivery settings: defaults and explicit values', () => {
   assert.deepEqual(
     [d.dispatcher, d.pollMs, d.lingerMs, d.sinkConcurrency, d.leaseMs, d.retryBaseMs, d.retryWindowMs, d.kinesisEndpoint, d.kinesisRegion, d.kinesisAssumeRole, d.kinesisStsEndpoint],
     [true, 1000, 10, 64, 60_000, 1000, 4 * 3600_000, null, null, false, null],
+  );
+  // Settings no variable changes: the dispatcher's sizes, the send timeouts, the backoff's cap.
+  assert.deepEqual(
+    [d.batchSize, d.maxInFlight, d.webhookTimeoutMs, d.kinesisTimeoutMs, d.retryCapMs],
+    [100, 1000, 5000, 5000, 600_000],
   );
   const e = loadConfig({
     ...base,
@@ -203,7 +228,7 @@ test('several problems are listed at once', () => {
 
 test('empty strings mean "unset"', () => {
   const dir = tmp();
-  const c = loadConfig({ SQLITE_PATH: join(dir, 'v.db'), PORT: '', HOST: '', DATABASE_URL: '', CODE_KEYS: '', LOG_LEVEL: '', TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '' });
+  const c = load({ SQLITE_PATH: join(dir, 'v.db'), PORT: '', HOST: '', DATABASE_URL: '', CODE_KEYS: '', LOG_LEVEL: '', TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '' });
   assert.equal(c.port, 4000);
   assert.equal(c.host, '127.0.0.1');
   assert.equal(c.databaseUrl, null);

@@ -1,7 +1,8 @@
 /** PRICE_TABLE: parsePriceTable's validation (each error names the bad entry) and priceFor's precedence. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { NO_PRICES, parsePriceTable, priceFor } from '../../src/domain/prices.js';
+import { parsePriceTable } from '../../src/config/prices.js';
+import { NO_PRICES, priceFor } from '../../src/domain/prices.js';
 
 const throwsWith = (json: string, message: string | RegExp) =>
   assert.throws(() => parsePriceTable(json), (err: Error) => {

@@ -4,7 +4,7 @@ import type { IdGenerator } from '../ids.js';
 import { MissingParent, type Cursor, type PageQuery } from '../ports.js';
 import { TEST_EVENT_TYPE } from './catalog.js';
 import { testEvent } from './cloudevent.js';
-import { BlockedNetworks, DEFAULT_BLOCKED_NETWORKS, literalRefusal } from './networks.js';
+import { literalRefusal, type BlockedNetworks } from './networks.js';
 import type { OutboxStore, SinkStore } from './ports.js';
 import type { KinesisSinkConfig, OutboxEvent, Sink, SinkStatus, WebhookSinkConfig } from './types.js';
 
@@ -15,11 +15,9 @@ export interface EventDeps {
   outbox: Pick<OutboxStore, 'enqueueEvent' | 'findTestEvent'>;
   clock: Clock;
   ids: IdGenerator;
-  /** Where webhooks are never sent (DEFAULT_BLOCKED_NETWORKS when absent). */
-  blockedNetworks?: BlockedNetworks;
+  /** Where webhooks are never sent (EVENTS_WEBHOOK_BLOCKED_NETWORKS). */
+  blockedNetworks: BlockedNetworks;
 }
-
-const DEFAULT_BLOCKED = new BlockedNetworks(DEFAULT_BLOCKED_NETWORKS);
 
 export const SINK_STATUSES: readonly SinkStatus[] = ['initialized', 'validating', 'active', 'failed'];
 
@@ -43,7 +41,7 @@ const sinkPath = (sid: string) => `/Sinks/${sid}`;
 
 export async function createSink(deps: EventDeps, accountSid: string, input: NewSink): Promise<Sink> {
   const { description, sinkType, config } = input;
-  if (input.sinkType === 'webhook') refuseBlockedAddress(deps.blockedNetworks ?? DEFAULT_BLOCKED, input.config.destination);
+  if (input.sinkType === 'webhook') refuseBlockedAddress(deps.blockedNetworks, input.config.destination);
   const now = deps.clock.now().getTime();
   // Twilio's current docs: sinks need no validation and are active from the start.
   const sink: Sink = { sid: deps.ids('DG'), accountSid, description, sinkType, config, status: 'active', dateCreated: now, dateUpdated: now };

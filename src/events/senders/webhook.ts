@@ -6,9 +6,6 @@ import type { AuthTokens } from '../auth-tokens.js';
 import { signJsonRequest } from '../signature.js';
 import type { SinkOf, SinkSender } from './sender.js';
 
-/** Twilio: "The maximum timeout for a webhook Sink response is 5 seconds". */
-export const WEBHOOK_TIMEOUT_MS = 5_000;
-
 /** Events per request for sinks with batch_events. */
 export const WEBHOOK_BATCH = 100;
 
@@ -76,7 +73,7 @@ export class WebhookSender implements SinkSender<'webhook'> {
    * and signed: the receiver never sees them in its request URL. Any 2xx is an acknowledgement;
    * anything else, a timeout, a network error or a blocked address is a failure.
    */
-  async post(config: WebhookSinkConfig, events: CloudEvent[], authToken: string, timeoutMs: number = WEBHOOK_TIMEOUT_MS): Promise<DeliveryOutcome> {
+  async post(config: WebhookSinkConfig, events: CloudEvent[], authToken: string, timeoutMs: number): Promise<DeliveryOutcome> {
     const started = performance.now();
     const elapsed = () => performance.now() - started;
     const target = new URL(config.destination);

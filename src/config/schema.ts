@@ -1,0 +1,212 @@
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { parseCodeKeys, type CodeKey } from '../domain/code/keys.js';
+import { BlockedNetworks, DEFAULT_BLOCKED_NETWORKS } from '../domain/events/networks.js';
+import { NO_PRICES } from '../domain/prices.js';
+import type { Config } from './config.js';
+import { readPriceTable } from './prices.js';
+
+/**
+ * The one place that knows every environment variable, its default and its limits (README's
+ * Configuration table is tested against ENV). A bad value is reported and replaced by the default
+ * (`continue: true`), so the rules across variables still run and every problem is listed at once.
+ */
+
+type Ctx = z.RefinementCtx;
+
+/** `key` (the issue's path) is put before `message` when the problems are listed. */
+function problem(ctx: Ctx, message: string, params?: { detail: true }): void {
+  ctx.addIssue({ code: 'custom', message, continue: true, params });
+}
+
+/** An error from another module's parser, listed as `KEY: its message`. */
+function detail(ctx: Ctx, err: unknown): void {
+  problem(ctx, (err as Error).message, { detail: true });
+}
+
+/** A variable's value; unset and empty are the same. */
+const value = () => z.string().optional().transform((v) => (v === '' ? undefined : v));
+
+/** A variable with a default; `read` turns the text into the value, reporting what is wrong. */
+function withDefault<T>(def: string, read: (v: string, ctx: Ctx) => T) {
+  return value()
+    .transform((v, ctx) => read(v ?? def, ctx))
+    .meta({ default: def });
+}
+
+const text = (def: string) => withDefault(def, (v) => v);
+
+function int(def: number, min: number, max: number) {
+  return withDefault(String(def), (raw, ctx) => {
+    // Decimal digits only: Number() alone would also take "0x50", "1e3" or " 80 ".
+    const n = /^-?\d+$/.test(raw) ? Number(raw) : NaN;
+    if (Number.isInteger(n) && n >= min && n <= max) return n;
+    problem(ctx, `must be an integer between ${min} and ${max} (got ${JSON.stringify(raw)})`);
+    return def;
+  });
+}
+
+const onOff = (def: 'on' | 'off') =>
+  withDefault(def, (v, ctx) => {
+    if (v !== 'on' && v !== 'off') problem(ctx, `must be on or off (got ${JSON.stringify(v)})`);
+    return v === 'on';
+  });
+
+const httpUrl = () =>
+  value().transform((v, ctx) => {
+    if (v !== undefined && !(/^https?:\/\//.test(v) && URL.canParse(v))) problem(ctx, 'must be an http:// or https:// URL');
+    return v ?? null;
+  });
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export const ENV = z.object({
+  HOST: text('127.0.0.1'),
+  PORT: int(4000, 0, 65535),
+  // Derived from HOST and PORT when unset (see publicBaseUrl below).
+  PUBLIC_BASE_URL: value().meta({ default: 'http://HOST:PORT' }),
+  DATABASE_URL: value().transform((v, ctx) => {
+    if (v !== undefined && !/^postgres(ql)?:\/\//.test(v)) problem(ctx, 'must start with postgres:// or postgresql://');
+    return v ?? null;
+  }),
+  SQLITE_PATH: text('./data/verifyd.db'),
+  DB_POOL_SIZE: int(10, 1, 200),
+  // null when unset; a bad value is [] (given, but no usable key), so it is not also "required".
+  CODE_KEYS: value().transform((v, ctx): CodeKey[] | null => {
+    if (v === undefined) return null;
+    try {
+      return parseCodeKeys(v);
+    } catch (err) {
+      detail(ctx, err);
+      return [];
+    }
+  }),
+  TWILIO_ACCOUNT_SID: value().transform((v, ctx) => {
+    if (v !== undefined && !/^AC[0-9a-fA-F]{32}$/.test(v)) problem(ctx, 'must be AC followed by 32 hex characters');
+    return v ?? null;
+  }),
+  TWILIO_AUTH_TOKEN: value().transform((v) => v ?? null),
+  VERIFICATION_TTL_SECONDS: int(600, 60, 86_400),
+  EXPIRY_SWEEP_SECONDS: int(5, 1, 3600),
+  BODY_LIMIT_BYTES: int(65_536, 1024, 10 * 1024 * 1024),
+  // Checked here: pino would otherwise throw "unknown level" from buildApp, after the store opened.
+  LOG_LEVEL: withDefault('info', (v, ctx) => {
+    if (!LOG_LEVELS.includes(v)) problem(ctx, `must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(v)})`);
+    return v;
+  }),
+  ATTEMPTS_RATE_LIMIT_PER_MINUTE: int(100, 1, 1_000_000),
+  ATTEMPT_RETENTION_DAYS: int(30, 1, 3650),
+  EVENTS_DISPATCHER: onOff('on'),
+  EVENTS_POLL_MS: int(1000, 10, 60_000),
+  EVENTS_LINGER_MS: int(10, 0, 1000),
+  EVENTS_SINK_CONCURRENCY: int(64, 1, 1000),
+  // Longer than the 5-second send timeouts: only a crashed dispatcher's claims lapse.
+  EVENTS_LEASE_SECONDS: int(60, 6, 3600),
+  EVENTS_RETRY_BASE_MS: int(1000, 10, 600_000),
+  EVENTS_RETRY_WINDOW_SECONDS: int(4 * 3600, 1, 7 * 86_400),
+  EVENTS_WEBHOOK_BLOCKED_NETWORKS: withDefault(DEFAULT_BLOCKED_NETWORKS, (spec, ctx) => {
+    try {
+      return new BlockedNetworks(spec);
+    } catch (err) {
+      problem(ctx, (err as Error).message);
+      return new BlockedNetworks(DEFAULT_BLOCKED_NETWORKS);
+    }
+  }),
+  KINESIS_ENDPOINT: httpUrl(),
+  KINESIS_REGION: value().transform((v) => v ?? null),
+  KINESIS_ASSUME_ROLE: onOff('off'),
+  KINESIS_STS_ENDPOINT: httpUrl(),
+  PRICE_TABLE: value().transform((v, ctx) => {
+    if (v === undefined) return NO_PRICES;
+    try {
+      return readPriceTable(v);
+    } catch (err) {
+      detail(ctx, err);
+      return NO_PRICES;
+    }
+  }),
+});
+
+type Env = z.output<typeof ENV>;
+
+/** PUBLIC_BASE_URL, or one derived from HOST and PORT; undefined when it is not a URL. */
+function publicBaseUrl(env: Env): string | undefined {
+  const url = env.PUBLIC_BASE_URL ?? `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT}`;
+  return URL.canParse(url) ? new URL(url).toString().replace(/\/$/, '') : undefined;
+}
+
+export interface SchemaOptions {
+  /** false for processes that never hash or check a code: CODE_KEYS is then not required. */
+  needsCodeKeys: boolean;
+}
+
+/** Rules across variables; each issue's message is the whole line. */
+function acrossVariables(env: Env, ctx: Ctx, opts: SchemaOptions): void {
+  if (publicBaseUrl(env) === undefined) ctx.addIssue({ code: 'custom', message: `PUBLIC_BASE_URL is not a URL (got ${JSON.stringify(env.PUBLIC_BASE_URL)})` });
+  if (opts.needsCodeKeys && env.CODE_KEYS === null && env.DATABASE_URL !== null) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'CODE_KEYS is required with DATABASE_URL: every node must hash codes with the same key (e.g. CODE_KEYS=k1:$(openssl rand -hex 32))',
+    });
+  }
+  if ((env.TWILIO_ACCOUNT_SID === null) !== (env.TWILIO_AUTH_TOKEN === null)) {
+    ctx.addIssue({ code: 'custom', message: 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN go together' });
+  }
+  if (env.KINESIS_STS_ENDPOINT !== null && !env.KINESIS_ASSUME_ROLE) {
+    ctx.addIssue({ code: 'custom', message: 'KINESIS_STS_ENDPOINT is only used with KINESIS_ASSUME_ROLE=on' });
+  }
+}
+
+/** Settings no variable changes: the dispatcher's sizes, the send timeouts and the backoff's cap. */
+const DISPATCH = {
+  batchSize: 100,
+  maxInFlight: 1000,
+  // Twilio: "The maximum timeout for a webhook Sink response is 5 seconds".
+  webhookTimeoutMs: 5_000,
+  kinesisTimeoutMs: 5_000,
+  retryCapMs: 10 * 60_000,
+};
+
+function toConfig(env: Env): Config {
+  const sqlitePath = resolve(env.SQLITE_PATH);
+  return {
+    host: env.HOST,
+    port: env.PORT,
+    publicBaseUrl: publicBaseUrl(env)!,
+    databaseUrl: env.DATABASE_URL,
+    sqlitePath,
+    dbPoolSize: env.DB_POOL_SIZE,
+    codeKeys: env.CODE_KEYS ?? [],
+    // With the embedded store and no CODE_KEYS, a key is kept beside the database (ensureCodeKeys).
+    codeKeyFile: env.CODE_KEYS === null && env.DATABASE_URL === null ? resolve(dirname(sqlitePath), 'code-key') : null,
+    verificationTtlMs: env.VERIFICATION_TTL_SECONDS * 1000,
+    expirySweepMs: env.EXPIRY_SWEEP_SECONDS * 1000,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    logLevel: env.LOG_LEVEL,
+    attemptsRatePerMinute: env.ATTEMPTS_RATE_LIMIT_PER_MINUTE,
+    attemptRetentionMs: env.ATTEMPT_RETENTION_DAYS * 86_400_000,
+    prices: env.PRICE_TABLE,
+    bootstrapAccountSid: env.TWILIO_ACCOUNT_SID,
+    bootstrapAuthToken: env.TWILIO_AUTH_TOKEN,
+    events: {
+      dispatcher: env.EVENTS_DISPATCHER,
+      pollMs: env.EVENTS_POLL_MS,
+      lingerMs: env.EVENTS_LINGER_MS,
+      sinkConcurrency: env.EVENTS_SINK_CONCURRENCY,
+      leaseMs: env.EVENTS_LEASE_SECONDS * 1000,
+      retryBaseMs: env.EVENTS_RETRY_BASE_MS,
+      retryWindowMs: env.EVENTS_RETRY_WINDOW_SECONDS * 1000,
+      ...DISPATCH,
+      kinesisEndpoint: env.KINESIS_ENDPOINT,
+      kinesisRegion: env.KINESIS_REGION,
+      kinesisAssumeRole: env.KINESIS_ASSUME_ROLE,
+      kinesisStsEndpoint: env.KINESIS_STS_ENDPOINT,
+      webhookBlockedNetworks: env.EVENTS_WEBHOOK_BLOCKED_NETWORKS,
+    },
+  };
+}
+
+/** The environment in, the Config out (or every problem as issues). */
+export function configSchema(opts: SchemaOptions) {
+  return ENV.superRefine((env, ctx) => acrossVariables(env, ctx, opts)).transform(toConfig);
+}
