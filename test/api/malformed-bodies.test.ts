@@ -24,7 +24,6 @@ before(async () => {
 });
 after(() => server.close());
 
-const auth = () => ({ user: acct.sid, pass: acct.authToken });
 const send = (method: string, path: string, init: Init = {}) => sentinel.send(method, path, init);
 const form = (body: string, extra: Init = {}): Init => ({ body, headers: { 'content-type': FORM }, ...extra });
 const snapshot = () => sentinel.snapshot();

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { eventsInvalidParam, eventsMissingParam, notFound } from '../errors.js';
 import type { IdGenerator } from '../ids.js';
-import { MissingParent, type Cursor, type PageQuery } from '../ports.js';
+import { MissingParent, type PageQuery } from '../ports.js';
 import { TEST_EVENT_TYPE } from './catalog.js';
 import { testEvent } from './cloudevent.js';
 import { literalRefusal, type BlockedNetworks } from './networks.js';

@@ -1,5 +1,5 @@
 import { eventsInvalidParam, eventsMissingParam, notFound } from '../errors.js';
-import { MissingParent, UniqueViolation, type Cursor, type PageQuery } from '../ports.js';
+import { MissingParent, UniqueViolation, type PageQuery } from '../ports.js';
 import { EVENT_TYPES, eventType, schemaVersions } from './catalog.js';
 import type { EventDeps } from './sinks.js';
 import type { SubscribedEvent, Subscription } from './types.js';

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { TwilioError, verifyInvalidParam, notFound } from '../errors.js';
 import type { IdGenerator } from '../ids.js';
-import type { Cursor, PageQuery, ServiceStore } from '../ports.js';
+import type { PageQuery, ServiceStore } from '../ports.js';
 import type { Service, ServiceConfig } from '../types.js';
 
 export interface ServiceDeps {
