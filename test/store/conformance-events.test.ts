@@ -1,5 +1,5 @@
 /**
- * Store conformance, part 4: Event Streams. Sinks and subscriptions (filters, cascades, account
+ * Store conformance for SinkStore and OutboxStore. Sinks and subscriptions (filters, cascades, account
  * scope), the outbox written inside a verification transaction, and the delivery side: leased
  * claims, settlement guarded by the claim token, the concurrency of claims, and the purge.
  */

@@ -1,4 +1,4 @@
-/** Store conformance, part 3: SNA sessions (single use) and the test inbox, on both backends. */
+/** Store conformance for SnaStore (single use) and InboxStore, on both backends. */
 import assert from 'node:assert/strict';
 import { newSid } from '../../src/domain/ids.js';
 import type { InboxMessage } from '../../src/domain/types.js';

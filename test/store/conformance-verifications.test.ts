@@ -1,5 +1,5 @@
 /**
- * Store conformance, part 2: verification transactions, the one-pending-per-To index, locking
+ * Store conformance for VerificationStore: verification transactions, the one-pending-per-To index, locking
  * reads, child-row listings and the expiry sweep, on SQLite and PostgreSQL alike.
  */
 import assert from 'node:assert/strict';

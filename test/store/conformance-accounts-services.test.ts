@@ -1,7 +1,7 @@
 /**
- * Store conformance, part 1: accounts, API keys and services. The same assertions run against
- * SQLite and PostgreSQL so the two dialects cannot drift apart. Parts 2 and 3 are
- * conformance-verifications.test.ts and conformance-sna-inbox.test.ts.
+ * Store conformance for AccountStore and ServiceStore. The same assertions run against SQLite and
+ * PostgreSQL so the two dialects cannot drift apart; each port has its conformance-*.test.ts
+ * (verifications, attempts and the API throttle, SNA and inbox, sinks and the outbox).
  */
 import assert from 'node:assert/strict';
 import { newSid } from '../../src/domain/ids.js';
