@@ -19,15 +19,33 @@ function unauthorized(): TwilioError {
   return new TwilioError(20003, 'Authenticate', { headers: { 'WWW-Authenticate': 'Basic realm="verifyd"' } });
 }
 
+/** Far above any real credential (a 34-character SID and a secret, in base64): longer is refused unread. */
+export const MAX_AUTHORIZATION_LENGTH = 1024;
+
+/**
+ * The credentials of `Basic <token>` (the scheme name in any case, RFC 9110 §11.1; spaces around the
+ * token), or undefined. One pass over the header: the regular expression it replaces backtracked
+ * quadratically on a run of spaces followed by a tab, a CPU denial of service before any credential
+ * was checked.
+ */
+export function basicToken(header: string): string | undefined {
+  if (header.length < 6 || header.slice(0, 5).toLowerCase() !== 'basic' || header[5] !== ' ') return undefined;
+  let start = 6;
+  while (header[start] === ' ') start++;
+  let end = start;
+  while (end < header.length && !/\s/.test(header[end]!)) end++;
+  for (let rest = end; rest < header.length; rest++) if (header[rest] !== ' ') return undefined;
+  return header.slice(start, end);
+}
+
 /**
  * HTTP Basic with an Account SID + Auth Token, or an API key SID + secret (the SDK's
  * `twilio(apiKey, apiSecret, { accountSid })`). Resolves the account every route is scoped to.
  */
 export async function authenticate(store: AccountStore, header: string | undefined): Promise<string> {
-  // The auth scheme name is case-insensitive (RFC 9110 §11.1), so `basic` is accepted too.
-  const m = header === undefined ? null : /^Basic +(\S*) *$/i.exec(header);
-  if (!m) throw unauthorized();
-  const decoded = Buffer.from(m[1] ?? '', 'base64').toString('utf8');
+  const token = header === undefined || header.length > MAX_AUTHORIZATION_LENGTH ? undefined : basicToken(header);
+  if (token === undefined) throw unauthorized();
+  const decoded = Buffer.from(token, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) throw unauthorized();
   const user = decoded.slice(0, colon);
