@@ -12,7 +12,7 @@ const CHANNELS = new Set(['sms', 'call', 'whatsapp', 'email', 'sna']);
 
 /** Parses and validates PRICE_TABLE JSON; throws an Error naming the first bad entry. */
 export function parsePriceTable(json: string): PriceTable {
-  const raw = JSON.parse(json) as unknown;
+  const raw = parseJson(json);
   // Not an object: `null` used to crash on `raw.currency` (a TypeError, not a message naming the
   // problem) and `[]`, `5` or `"x"` were taken for an empty table. An unknown key (a typo such as
   // "defaults") used to be ignored silently, leaving every price null.
@@ -38,4 +38,17 @@ export function parsePriceTable(json: string): PriceTable {
     countries[cc] = prices(`countries.${cc}`, v);
   }
   return { currency: currency.toLowerCase(), default: prices('default', table.default ?? {}), countries };
+}
+
+/**
+ * JSON.parse's own message quotes the text around the error, and PRICE_TABLE=@path may name a file
+ * that holds other things than prices: say where the JSON breaks, never what it says.
+ */
+function parseJson(json: string): unknown {
+  try {
+    return JSON.parse(json) as unknown;
+  } catch (err) {
+    const at = /position (\d+)/.exec((err as Error).message)?.[1];
+    throw new SyntaxError(at === undefined ? 'is not valid JSON' : `is not valid JSON (at character ${at})`);
+  }
 }

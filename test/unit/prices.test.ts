@@ -103,3 +103,29 @@ test('priceFor: the empty table prices nothing', () => {
     assert.equal(priceFor(NO_PRICES, ch, null), null);
   }
 });
+
+test('PRICE_TABLE that is not JSON is reported by position, never by quoting it (the file may hold secrets)', async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { loadConfig, ConfigError } = await import('../../src/config/config.js');
+  const secret = 'hunter2-not-for-logs';
+  assert.throws(() => parsePriceTable(`{"currency": ${secret}}`), (err: Error) => {
+    assert.doesNotMatch(err.message, /hunter2/);
+    assert.match(err.message, /^is not valid JSON/);
+    return true;
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'verifyd-prices-'));
+  try {
+    const file = join(dir, 'prices.json');
+    writeFileSync(file, `AWS_SECRET_ACCESS_KEY=${secret}\n`);
+    assert.throws(() => loadConfig({ SQLITE_PATH: join(dir, 'db'), CODE_KEYS: `k:${'x'.repeat(32)}`, PRICE_TABLE: `@${file}` }), (err: Error) => {
+      assert.ok(err instanceof ConfigError, String(err));
+      assert.match(err.message, /PRICE_TABLE/);
+      assert.doesNotMatch(err.message, /hunter2|AWS_SECRET/);
+      return true;
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
