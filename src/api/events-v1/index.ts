@@ -12,20 +12,9 @@ import { eventTypeRoutes } from './types.js';
  * parsers (Params, paging, the NUL check in route()) raise Twilio's generic 20001 here.
  */
 export function eventsV1Routes(ctx: ApiContext) {
-  const v1: ApiContext = {
-    services: ctx.services,
-    verifications: ctx.verifications,
-    attempts: ctx.attempts,
-    events: ctx.events,
-    inbox: ctx.inbox,
-    sna: ctx.sna,
-    routes: ctx.routes,
-    invalidParam: eventsInvalidParam,
-    // Read on use, as the app's: the base URL of a server on port 0 is known only after listen.
-    get baseUrl() {
-      return ctx.baseUrl;
-    },
-  };
+  // The app's context with Event Streams' error: everything else (the base URL getter included,
+  // read on use since a server on port 0 learns it after listen) comes from `ctx` itself.
+  const v1: ApiContext = Object.create(ctx, { invalidParam: { value: eventsInvalidParam } });
   return async (scope: FastifyInstance): Promise<void> => {
     sinkRoutes(scope, v1);
     subscriptionRoutes(scope, v1);
