@@ -71,7 +71,6 @@ onEachBackend('start verification', async (t, server) => {
       to: US,
       channel: 'sms',
       customFriendlyName: 'Acme Login',
-      customMessage: 'Hello',
       sendDigits: '1234#',
       locale: 'en',
       customCode: '24680',

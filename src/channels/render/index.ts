@@ -47,14 +47,23 @@ function spell(code: string): string {
   return Array.from(code).join(', ');
 }
 
+/**
+ * Amount and Payee are the caller's free text (PSD2): control, line-break and bidi-override
+ * characters are dropped before they reach a message, so they cannot break a line or a header, or
+ * make the text read in another order than it is written.
+ */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '');
+}
+
 export function render(input: RenderInput): Rendering {
   const t = templateFor(input.locale);
   const psd2 = Boolean(input.amount && input.payee);
   const vars = {
     name: input.friendlyName,
     code: input.code,
-    amount: input.amount ?? '',
-    payee: input.payee ?? '',
+    amount: printable(input.amount ?? ''),
+    payee: printable(input.payee ?? ''),
     minutes: String(input.ttlMinutes),
   };
   const sentence = pick(t, psd2 ? 'psd2' : 'sms');

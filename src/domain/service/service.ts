@@ -43,11 +43,12 @@ export function defaultConfig(): ServiceConfig {
  * Twilio's rules: up to 30 characters of letters, numbers, spaces, dashes and underscores, with
  * no more than 4 digits in total (so a phone number cannot hide in it) and no links.
  */
-export function validateFriendlyName(name: string): void {
-  if (name.trim().length === 0) throw verifyInvalidParam('FriendlyName');
-  if ([...name].length > 30) throw new TwilioError(60200, 'FriendlyName is too long (max 30 characters)');
-  if (!/^[\p{L}\p{M}\p{N} _-]+$/u.test(name)) throw verifyInvalidParam('FriendlyName');
-  if ((name.match(/\p{N}/gu)?.length ?? 0) > 4) throw verifyInvalidParam('FriendlyName');
+/** A service's name, or a start's CustomFriendlyName: it is written into messages (and mail headers). */
+export function validateFriendlyName(name: string, param = 'FriendlyName'): void {
+  if (name.trim().length === 0) throw verifyInvalidParam(param);
+  if ([...name].length > 30) throw new TwilioError(60200, `${param} is too long (max 30 characters)`);
+  if (!/^[\p{L}\p{M}\p{N} _-]+$/u.test(name)) throw verifyInvalidParam(param);
+  if ((name.match(/\p{N}/gu)?.length ?? 0) > 4) throw verifyInvalidParam(param);
 }
 
 const inRange = (value: number | null | undefined, min: number, max: number, param: string): void => {

@@ -4,6 +4,7 @@
  */
 import { parseEmail, parsePhone } from '../address.js';
 import { CodeKeyring } from '../code/keys.js';
+import { validateFriendlyName } from '../service/service.js';
 import { TwilioError, verifyInvalidParam } from '../errors.js';
 import { canonicalLocale, resolveLocale } from '../locale.js';
 import type { VerificationChannel, RequestChannel, SendAttempt, Service, StartOptions, Verification } from '../types.js';
@@ -50,6 +51,10 @@ function validateTarget(channel: VerificationChannel, to: string): { to: string;
 }
 
 function validateFeatures(service: Service, channel: VerificationChannel, input: StartInput): void {
+  if (input.options.customMessage !== null) throw new TwilioError(60243);
+  // It replaces the service's name in the message, so it follows the same rules: no line breaks,
+  // control or bidi characters can reach a rendered message or a mail header through it.
+  if (input.options.customFriendlyName !== null) validateFriendlyName(input.options.customFriendlyName, 'CustomFriendlyName');
   if (input.customCode !== null) {
     if (!service.config.customCodeEnabled) throw new TwilioError(60204);
     if (input.customCode.length < 4 || input.customCode.length > 10) throw verifyInvalidParam('CustomCode');
