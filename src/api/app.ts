@@ -7,7 +7,7 @@ import { healthScope } from './own/health.js';
 import { inboxScope } from './own/inbox.js';
 import { snaScope } from './own/sna.js';
 import { CredentialRules, accountAuth } from './plugins/auth.js';
-import { RouteTable, clientErrorHandler, frameworkErrorHandler } from './plugins/errors.js';
+import { RouteTable, clientErrorHandler, expectationFailed, frameworkErrorHandler } from './plugins/errors.js';
 import { loggerOptions } from './plugins/logging.js';
 import { twilioApi } from './twilio-scope.js';
 
@@ -50,6 +50,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   };
   app.decorateRequest('accountSid', '');
+  app.server.on('checkExpectation', expectationFailed);
 
   // One scope per audience, each with its own credentials, body parsers and error answers; the root
   // holds none, so a route belongs to exactly one set of rules (docs/architecture.md). Not awaited:

@@ -1,7 +1,9 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { TwilioError, notFound } from '../../domain/errors.js';
 import type { CredentialRules } from './auth.js';
+import { CORS_HEADERS } from './cors.js';
 
 /** Route patterns known to the app, so an unmatched request can be told 405 rather than 404. */
 export class RouteTable {
@@ -59,7 +61,8 @@ export function notFoundHandler(routes: RouteTable) {
  */
 export function frameworkErrorHandler(credentials: CredentialRules) {
   return (err: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
-    const answer = (e: TwilioError) => void reply.code(e.status).headers(e.headers).send(e.toJSON());
+    // Answered before any scope ran, so the scope's CORS hook never sees it: set here, as every answer has them.
+    const answer = (e: TwilioError) => void reply.code(e.status).headers({ ...CORS_HEADERS, ...e.headers }).send(e.toJSON());
     const check = credentials.ruleFor(request.url);
     (check ? check(request) : Promise.resolve()).then(
       () => answer(err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? notFound(resourcePath(request.url)) : new TwilioError(400, 'Malformed request')),
@@ -89,4 +92,14 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
     );
   }
   socket.destroy(err);
+}
+
+/**
+ * An `Expect` other than 100-continue: Node would answer a bare 417 before the request reaches
+ * fastify. It gets Twilio's error JSON instead (the generic code 400 with HTTP 417, like 415).
+ */
+export function expectationFailed(_req: IncomingMessage, res: ServerResponse): void {
+  const body = JSON.stringify(new TwilioError(400, 'Expectation failed', { status: 417 }).toJSON());
+  res.writeHead(417, { ...CORS_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
 }

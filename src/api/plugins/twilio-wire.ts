@@ -1,5 +1,6 @@
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CORS_HEADERS } from './cors.js';
 import { twilioErrorHandler } from './errors.js';
 
 /**
@@ -15,9 +16,6 @@ export async function twilioWire(scope: FastifyInstance): Promise<void> {
   scope.addHook('onSend', corsHeaders);
 }
 
-// Preflight (OPTIONS) is not offered: the API takes account credentials, which do not belong in a browser.
 async function corsHeaders(_req: FastifyRequest, reply: FastifyReply): Promise<void> {
-  void reply.header('Access-Control-Allow-Origin', '*');
-  void reply.header('Access-Control-Allow-Headers', 'Content-Type, Authorization');
-  void reply.header('Access-Control-Allow-Methods', 'GET, POST, DELETE');
+  void reply.headers(CORS_HEADERS);
 }
