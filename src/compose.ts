@@ -8,6 +8,7 @@ import type { Config } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { CodeKeyring } from './domain/code/keys.js';
 import { newSid } from './domain/ids.js';
+import { normalizeEmailDestinations } from './domain/verification/normalize-destinations.js';
 import type { CodeSender } from './domain/verification/sending.js';
 import { AuthTokens } from './events/auth-tokens.js';
 import { Dispatcher } from './events/dispatcher.js';
@@ -54,6 +55,8 @@ export interface Composition extends EventsComposition, DomainDeps {
 export async function compose(config: Config, overrides: Overrides = {}): Promise<Composition> {
   const events = await composeEvents(config, overrides);
   const { stores, clock } = events;
+  // After the stores' migrations: settles what migration 006 left to the domain.
+  await normalizeEmailDestinations(stores.verifications, clock);
   const domain = composeDomain(stores, config, clock, overrides.sender?.(stores, clock));
   const app = await buildApp({
     ...domain,

@@ -21,17 +21,30 @@ export function isEmail(value: string): boolean {
   return EMAIL.test(value);
 }
 
+/** A valid address in the form it is stored, compared and echoed in (see foldEmail). */
 export function parseEmail(value: string, param = 'To'): string {
   if (!isEmail(value)) throw verifyInvalidParam(param);
-  return value;
+  return foldEmail(value);
+}
+
+/**
+ * One address, one destination: mailbox providers deliver Victim@Example.com and
+ * victim@example.com to the same mailbox, so the lockout and the one-pending rule must not tell
+ * them apart. Only A-Z are folded: the domain is ASCII (EMAIL), and for the rare non-ASCII local
+ * part there is no case rule providers agree on. ASCII folding is also exactly what SQLite's
+ * lower() does, so the stored rows' migration folds the same way (docs/wire-decisions.md).
+ */
+export function foldEmail(value: string): string {
+  return value.replace(/[A-Z]+/g, (s) => s.toLowerCase());
 }
 
 /**
  * The form a destination was stored in, for lookups by `To`: phone numbers as libphonenumber's
- * E.164 (a start with +4407911123456 is stored as +447911123456), anything else as given.
+ * E.164 (a start with +4407911123456 is stored as +447911123456), e-mail addresses folded to
+ * lower case, anything else as given.
  */
 export function normalizeTarget(value: string): string {
-  if (value.includes('@')) return value;
+  if (value.includes('@')) return foldEmail(value);
   try {
     return parsePhone(value).e164;
   } catch {

@@ -137,7 +137,8 @@ export interface CheckRecord {
   dateCreated: number;
 }
 
-export type StatusCause = 'start' | 'check' | 'update' | 'expiry' | 'resend';
+/** `normalize`: a start-up step settled case variants of one e-mail address (normalize-destinations.ts). */
+export type StatusCause = 'start' | 'check' | 'update' | 'expiry' | 'resend' | 'normalize';
 
 export interface StatusChange {
   verificationSid: string;

@@ -73,6 +73,10 @@ export async function sendsOf(db: Db, verificationSid: string): Promise<SendAtte
   return rows.map(sendFromRow);
 }
 
+export async function setSendsDestination(db: Db, verificationSid: string, to: string): Promise<void> {
+  await db.updateTable('verification_sends').set({ to_addr: to }).where('verification_sid', '=', verificationSid).execute();
+}
+
 export async function updateSendStatus(db: Db, sid: string, messageStatus: string, errorCode: number | null, at: number): Promise<void> {
   await db.updateTable('verification_sends').set({ message_status: messageStatus, error_code: errorCode, date_updated: at }).where('sid', '=', sid).execute();
 }

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { InboxFilter, InboxStore } from '../domain/ports/inbox.js';
 import type { InboxMessage } from '../domain/types.js';
-import { num } from './dialect.js';
+import { num, type Db } from './dialect.js';
 import type { Database, InboxTable } from './schema.js';
 import { translateViolations } from './violations.js';
 
@@ -19,6 +19,10 @@ const inboxFromRow = (r: Selectable<InboxTable>): InboxMessage => ({
   code: r.code,
   dateCreated: num(r.date_created),
 });
+
+export async function setInboxDestination(db: Db, verificationSid: string, to: string): Promise<void> {
+  await db.updateTable('inbox_messages').set({ to_addr: to }).where('verification_sid', '=', verificationSid).execute();
+}
 
 export class SqlInboxStore implements InboxStore {
   constructor(private readonly db: Kysely<Database>) {}

@@ -18,10 +18,15 @@ export interface StorageConfig {
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openStores(cfg: StorageConfig): Promise<Stores> {
-  const stores = cfg.databaseUrl ? openPostgres(cfg.databaseUrl, cfg.poolSize) : openSqlite(cfg.sqlitePath);
+  const stores = connectStores(cfg);
   await stores.migrate();
   await stores.optimize();
   return stores;
+}
+
+/** Opens the configured database as it is (the migration tests start from an older schema). */
+export function connectStores(cfg: StorageConfig): Stores {
+  return cfg.databaseUrl ? openPostgres(cfg.databaseUrl, cfg.poolSize) : openSqlite(cfg.sqlitePath);
 }
 
 function openPostgres(url: string, poolSize: number): Stores {

@@ -49,14 +49,15 @@ export class Stores {
     this.eventsCommitted.listen(fn);
   }
 
-  async migrate(): Promise<void> {
+  /** Up to the latest migration, or up to and including `target` (a migration's name). */
+  async migrate(target?: string): Promise<void> {
     const migrator = new Migrator({
       db: this.db,
       provider: migrationProvider(this.dialect.name),
       migrationTableName: 'verifyd_migrations',
       migrationLockTableName: 'verifyd_migrations_lock',
     });
-    const { error } = await migrator.migrateToLatest();
+    const { error } = await (target === undefined ? migrator.migrateToLatest() : migrator.migrateTo(target));
     if (error) throw error;
   }
 

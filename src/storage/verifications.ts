@@ -1,9 +1,11 @@
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { OutboxEvent } from '../domain/events/types.js';
 import type { VerificationStore, VerificationTx } from '../domain/ports/verifications.js';
 import type { AttemptStatus, CheckRecord, SendAttempt, Service, SnaSession, StatusChange, Verification } from '../domain/types.js';
-import { insertSend, sendsOf, setAttemptOutcome, updateSendStatus } from './attempts.js';
+import { insertSend, sendsOf, setAttemptOutcome, setSendsDestination, updateSendStatus } from './attempts.js';
 import { PENDING, num, type Db, type SqlDialect } from './dialect.js';
+import { foldSql, unfoldedEmailSql } from './fold.js';
+import { setInboxDestination } from './inbox.js';
 import { insertEvent, subscribedSinks, type CommitSignal } from './outbox.js';
 import type { Database, VerificationsTable } from './schema.js';
 import { serviceBySid } from './services.js';
@@ -136,6 +138,8 @@ export class SqlVerificationStore implements VerificationStore {
   }
 }
 
+type PendingQuery = SelectQueryBuilder<Database, 'verifications', Selectable<VerificationsTable>>;
+
 /** One transaction over a verification and everything written with it (see VerificationTx). */
 class SqlVerificationTx implements VerificationTx {
   wroteEvents = false;
@@ -161,6 +165,26 @@ class SqlVerificationTx implements VerificationTx {
 
   lockPendingByTo(serviceSid: string, to: string): Promise<Verification | undefined> {
     return pendingByTo(this.trx, serviceSid, to, this.dialect.rowLocks);
+  }
+
+  lockUnfoldedPending(): Promise<Verification[]> {
+    return this.lockPending((q) => q.where(sql.raw<boolean>(unfoldedEmailSql(this.dialect.name, 'to_addr'))));
+  }
+
+  lockPendingCaseVariants(serviceSid: string, folded: string): Promise<Verification[]> {
+    return this.lockPending((q) => q.where('service_sid', '=', serviceSid).where(sql<boolean>`${sql.raw(foldSql(this.dialect.name, 'to_addr'))} = ${folded}`));
+  }
+
+  private async lockPending(narrow: (q: PendingQuery) => PendingQuery): Promise<Verification[]> {
+    let q = narrow(this.trx.selectFrom('verifications').selectAll().where('status', '=', PENDING)).orderBy('date_created').orderBy('sid');
+    if (this.dialect.rowLocks) q = q.forUpdate();
+    return (await q.execute()).map(verificationFromRow);
+  }
+
+  async setDestination(verificationSid: string, to: string): Promise<void> {
+    await this.trx.updateTable('verifications').set({ to_addr: to }).where('sid', '=', verificationSid).execute();
+    await setSendsDestination(this.trx, verificationSid, to);
+    await setInboxDestination(this.trx, verificationSid, to);
   }
 
   async lockedOutUntil(serviceSid: string, to: string, now: number): Promise<number | undefined> {

@@ -2,7 +2,7 @@
 import type { StatusCause, VerificationStatus } from '../../src/domain/types.js';
 
 export const STATUSES: VerificationStatus[] = ['pending', 'approved', 'canceled', 'expired', 'max_attempts_reached'];
-export const CAUSES: StatusCause[] = ['start', 'check', 'update', 'expiry', 'resend'];
+export const CAUSES: StatusCause[] = ['start', 'check', 'update', 'expiry', 'resend', 'normalize'];
 
 export interface Triple {
   from: VerificationStatus;

@@ -49,7 +49,7 @@ test('channel: as asked; auto is sna with a DeviceIp and sms without', () => {
 
 test('destination: phones become E.164 with their country, emails stay as given; bad ones are 60200 To', () => {
   assert.deepEqual(prepareStart(svc(), input({ to: '+4407400123456' })), { channel: 'sms', to: '+447400123456', country: 'GB', locale: 'en-GB' });
-  assert.deepEqual(prepareStart(svc(), input({ channel: 'email', to: 'Ann@Example.com' })), { channel: 'email', to: 'Ann@Example.com', country: null, locale: 'en' });
+  assert.deepEqual(prepareStart(svc(), input({ channel: 'email', to: 'Ann@Example.com' })), { channel: 'email', to: 'ann@example.com', country: null, locale: 'en' });
   const badTo = { code: 60200, message: 'Invalid parameter: To' };
   assert.deepEqual(refusal(() => prepareStart(svc(), input({ to: '15017122661' }))), badTo);
   assert.deepEqual(refusal(() => prepareStart(svc(), input({ to: '+1555' }))), badTo);

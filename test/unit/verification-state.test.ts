@@ -15,6 +15,7 @@ const ALLOWED = new Set([
   'pending -> approved (check)',
   'pending -> approved (update)',
   'pending -> canceled (update)',
+  'pending -> canceled (normalize)',
   'pending -> expired (expiry)',
   'pending -> expired (start)',
   'pending -> expired (check)',
@@ -24,7 +25,7 @@ const ALLOWED = new Set([
 
 test('exactly the listed transitions are allowed; every other triple is refused', () => {
   const all = triples();
-  assert.equal(all.length, 125);
+  assert.equal(all.length, 150);
   for (const t of all) assert.equal(canTransition(t.from, t.to, t.cause), ALLOWED.has(label(t)), label(t));
   assert.equal(all.filter((t) => canTransition(t.from, t.to, t.cause)).length, ALLOWED.size);
 });
@@ -40,9 +41,9 @@ test('pending never goes back to pending, and a resend changes no status', () =>
   for (const to of STATUSES) assert.equal(canTransition('pending', to, 'resend'), false, to);
 });
 
-test('only a check runs out of attempts; only an update cancels', () => {
+test('only a check runs out of attempts; only an update or the start-up e-mail normalisation cancels', () => {
   for (const cause of CAUSES) {
     assert.equal(canTransition('pending', 'max_attempts_reached', cause), cause === 'check', cause);
-    assert.equal(canTransition('pending', 'canceled', cause), cause === 'update', cause);
+    assert.equal(canTransition('pending', 'canceled', cause), cause === 'update' || cause === 'normalize', cause);
   }
 });

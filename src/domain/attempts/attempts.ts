@@ -1,3 +1,4 @@
+import { normalizeTarget } from '../address.js';
 import type { Clock } from '../clock.js';
 import { TwilioError, notFound } from '../errors.js';
 import type { ApiThrottleStore, AttemptFilter, AttemptStore, PageQuery, SummaryFilter } from '../ports.js';
@@ -33,8 +34,10 @@ export async function fetchAttempt(deps: AttemptsDeps, accountSid: string, sid: 
   return attempt;
 }
 
+/** `filter.to` is looked up in the form start stored it (E.164, e-mail folded to lower case). */
 export function listAttempts(deps: AttemptsDeps, accountSid: string, filter: AttemptFilter, page: PageQuery) {
-  return deps.store.listAttempts(accountSid, filter, page);
+  const to = filter.to === undefined ? undefined : normalizeTarget(filter.to);
+  return deps.store.listAttempts(accountSid, { ...filter, to }, page);
 }
 
 export interface AttemptSummary {

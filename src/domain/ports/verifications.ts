@@ -12,6 +12,12 @@ export interface VerificationTx extends OutboxTx {
   /** Pending verifications whose validity ended by `now`, oldest first; rows other transactions hold are skipped. */
   lockDue(now: number, limit: number): Promise<Verification[]>;
   lockPendingByTo(serviceSid: string, to: string): Promise<Verification | undefined>;
+  /** Pending verifications whose e-mail To has an upper-case letter (stored so before it was folded), oldest first. */
+  lockUnfoldedPending(): Promise<Verification[]>;
+  /** The service's pending verifications whose To folds (address.ts foldEmail) to `folded`, oldest first. */
+  lockPendingCaseVariants(serviceSid: string, folded: string): Promise<Verification[]>;
+  /** Rewrites the To of a verification and of everything stored under it (its sends, its inbox messages). */
+  setDestination(verificationSid: string, to: string): Promise<void>;
   /** When a verification for this To ran out of check attempts and is still within its validity: its end. */
   lockedOutUntil(serviceSid: string, to: string, now: number): Promise<number | undefined>;
   insertVerification(v: Verification): Promise<void>;

@@ -7,7 +7,7 @@ import type { StatusCause, VerificationStatus } from '../types.js';
 const TRANSITIONS: Record<VerificationStatus, Partial<Record<VerificationStatus, readonly StatusCause[]>>> = {
   pending: {
     approved: ['check', 'update'],
-    canceled: ['update'],
+    canceled: ['update', 'normalize'],
     expired: ['expiry', 'start', 'check', 'update'],
     max_attempts_reached: ['check'],
   },

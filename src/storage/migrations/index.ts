@@ -4,6 +4,7 @@ import { attemptsSchema } from './002-attempts.js';
 import { lockoutAndRetentionSchema } from './003-lockout-and-retention.js';
 import { summaryCoveringSchema } from './004-summary-covering.js';
 import { eventStreamsSchema } from './005-event-streams.js';
+import { foldEmailCaseSchema } from './006-fold-email-case.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, (d: Dialect) => string[]> = {
   '003-lockout-and-retention': lockoutAndRetentionSchema,
   '004-summary-covering': summaryCoveringSchema,
   '005-event-streams': eventStreamsSchema,
+  '006-fold-email-case': foldEmailCaseSchema,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
