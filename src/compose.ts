@@ -62,6 +62,7 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
       return config.publicBaseUrl;
     },
     bodyLimitBytes: config.bodyLimitBytes,
+    corsAllowedOrigins: config.corsAllowedOrigins,
     logLevel: config.logLevel,
     logStream: overrides.logStream,
   });
