@@ -65,6 +65,7 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
       return config.publicBaseUrl;
     },
     bodyLimitBytes: config.bodyLimitBytes,
+    corsAllowedOrigins: config.corsAllowedOrigins,
     logLevel: config.logLevel,
     logStream: overrides.logStream,
   });
@@ -105,7 +106,14 @@ export function composeDomain(
       prices: config.prices,
     },
     attempts: { store: stores.attempts, throttle: stores.apiThrottle, clock, ratePerMinute: config.attemptsRatePerMinute },
-    events: { store: stores.sinks, outbox: stores.outbox, clock, ids: newSid, blockedNetworks: config.events.webhookBlockedNetworks },
+    events: {
+      store: stores.sinks,
+      outbox: stores.outbox,
+      clock,
+      ids: newSid,
+      blockedNetworks: config.events.webhookBlockedNetworks,
+      throttle: stores.apiThrottle,
+    },
     inbox: { store: stores.inbox },
     sna: { store: stores.sna, clock },
   };

@@ -7,6 +7,7 @@ import { healthScope } from './own/health.js';
 import { inboxScope } from './own/inbox.js';
 import { snaScope } from './own/sna.js';
 import { CredentialRules, accountAuth } from './plugins/auth.js';
+import { CorsPolicy } from './plugins/cors.js';
 import { RouteTable, clientErrorHandler, expectationFailed, frameworkErrorHandler } from './plugins/errors.js';
 import { loggerOptions } from './plugins/logging.js';
 import { twilioApi } from './twilio-scope.js';
@@ -17,12 +18,16 @@ export interface AppDeps extends DomainDeps {
   publicBaseUrl: string;
   bodyLimitBytes: number;
   logLevel: string;
+  /** Browser origins allowed to use the API (CORS_ALLOWED_ORIGINS); requests from others are refused. */
+  corsAllowedOrigins: readonly string[];
   /** Where log lines go instead of stdout (tests capture the log through it). */
   logStream?: DestinationStream;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const credentials = new CredentialRules(accountAuth(deps.accounts));
+  const cors = new CorsPolicy(deps.corsAllowedOrigins);
+  // Wherever account credentials are taken, a request from another site is refused before they are read.
+  const credentials = new CredentialRules(cors.guard(accountAuth(deps.accounts)));
   const app = Fastify({
     logger: loggerOptions(deps.logLevel, deps.logStream),
     bodyLimit: deps.bodyLimitBytes,
@@ -32,7 +37,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: deps.logLevel !== 'debug' && deps.logLevel !== 'trace' }),
     // URLs the router rejects (bad %-encoding, over-long segment) and HTTP parser errors would
     // otherwise get fastify's own error shape instead of Twilio's error JSON.
-    frameworkErrors: frameworkErrorHandler(credentials),
+    frameworkErrors: frameworkErrorHandler(credentials, cors),
     clientErrorHandler,
   });
   const ctx: ApiContext = {
@@ -43,6 +48,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     inbox: deps.inbox,
     sna: deps.sna,
     routes: new RouteTable(),
+    cors,
     invalidParam: verifyInvalidParam,
     // Read on use: a server bound to port 0 learns its public URL only after listen.
     get baseUrl() {
@@ -50,7 +56,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   };
   app.decorateRequest('accountSid', '');
-  app.server.on('checkExpectation', expectationFailed);
+  app.server.on('checkExpectation', expectationFailed(cors));
 
   // One scope per audience, each with its own credentials, body parsers and error answers; the root
   // holds none, so a route belongs to exactly one set of rules (docs/architecture.md). Not awaited:

@@ -5,6 +5,7 @@ import type { InboxDeps } from '../domain/inbox.js';
 import type { ServiceDeps } from '../domain/service/service.js';
 import type { VerificationDeps } from '../domain/verification/deps.js';
 import type { SnaDeps } from '../domain/verification/sna.js';
+import type { CorsPolicy } from './plugins/cors.js';
 import type { RouteTable } from './plugins/errors.js';
 import { notFound } from '../domain/errors.js';
 import { Params, type Form, type InvalidParam } from './params.js';
@@ -23,6 +24,8 @@ export interface DomainDeps {
 export interface ApiContext extends DomainDeps {
   baseUrl: string;
   routes: RouteTable;
+  /** Which browser origins may use the API (CORS_ALLOWED_ORIGINS). */
+  cors: CorsPolicy;
   /** This API family's bad-parameter error: Params, paging and route()'s NUL check raise it. */
   invalidParam: InvalidParam;
 }

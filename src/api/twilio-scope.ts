@@ -16,7 +16,7 @@ import { verificationRoutes } from './verify-v2/verifications.js';
  */
 export function twilioApi(ctx: ApiContext, credentials: CredentialRules) {
   return async (scope: FastifyInstance): Promise<void> => {
-    await twilioWire(scope);
+    await twilioWire(scope, ctx.cors);
     credentials.require(scope, credentials.account);
     scope.setNotFoundHandler(notFoundHandler(ctx.routes));
     servicesRoutes(scope, ctx);

@@ -18,6 +18,8 @@ export interface Config {
   verificationTtlMs: number;
   expirySweepMs: number;
   bodyLimitBytes: number;
+  /** Browser origins allowed to call the API (CORS_ALLOWED_ORIGINS), normalised by URL; empty: none. */
+  corsAllowedOrigins: string[];
   logLevel: string;
   attemptsRatePerMinute: number;
   attemptRetentionMs: number;

@@ -89,6 +89,16 @@ export const ENV = z.object({
   VERIFICATION_TTL_SECONDS: int(600, 60, 86_400),
   EXPIRY_SWEEP_SECONDS: int(5, 1, 3600),
   BODY_LIMIT_BYTES: int(65_536, 1024, 10 * 1024 * 1024),
+  // Unset: no browser page may call the API (a request with any Origin is refused).
+  CORS_ALLOWED_ORIGINS: value().transform((v, ctx) => {
+    const origins = (v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const bare = (o: string) => /^https?:\/\/[^/?#@\s]+$/i.test(o) && URL.canParse(o);
+    for (const o of origins.filter((o) => !bare(o))) {
+      problem(ctx, `must be comma-separated origins like https://console.example.com, without path (got ${JSON.stringify(o)})`);
+    }
+    // As browsers write an Origin: lower-case host, no default port.
+    return origins.filter(bare).map((o) => new URL(o).origin);
+  }),
   // Checked here: pino would otherwise throw "unknown level" from buildApp, after the store opened.
   LOG_LEVEL: withDefault('info', (v, ctx) => {
     if (!LOG_LEVELS.includes(v)) problem(ctx, `must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(v)})`);
@@ -182,6 +192,7 @@ function toConfig(env: Env): Config {
     verificationTtlMs: env.VERIFICATION_TTL_SECONDS * 1000,
     expirySweepMs: env.EXPIRY_SWEEP_SECONDS * 1000,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
     logLevel: env.LOG_LEVEL,
     attemptsRatePerMinute: env.ATTEMPTS_RATE_LIMIT_PER_MINUTE,
     attemptRetentionMs: env.ATTEMPT_RETENTION_DAYS * 86_400_000,

@@ -8,6 +8,7 @@ export const ERROR_CATALOG = {
   20001: { status: 400, message: 'Invalid parameter' },
   20003: { status: 401, message: 'Authenticate' },
   20004: { status: 405, message: 'Method not allowed' },
+  20403: { status: 403, message: 'Forbidden' },
   20404: { status: 404, message: 'The requested resource was not found' },
   20413: { status: 413, message: 'Request entity too large' },
   20429: { status: 429, message: 'Too many requests' },

@@ -30,6 +30,9 @@ onEachBackend('webhook sinks under the default blocked networks', async (t, serv
       'http://0xa9.0xfe.0xa9.0xfe/',
       'http://[::ffff:169.254.169.254]/',
       'http://[fd00:ec2::254]/',
+      'http://[64:ff9b::a9fe:a9fe]/', // NAT64, IPv4-compatible and 6to4 spellings of 169.254.169.254
+      'http://[::169.254.169.254]/',
+      'http://[2002:a9fe:a9fe::]/',
       'http://100.100.100.200/latest/meta-data/',
       'http://[fe80::1]:8080/',
       'http://0.0.0.0:8080/',
@@ -68,7 +71,11 @@ onEachBackend('webhook sinks when loopback and private networks are blocked too'
   const acct = await server.account();
 
   await t.test('their addresses are refused', async () => {
-    for (const destination of ['http://127.0.0.1:9/', 'http://[::1]/', 'http://10.1.2.3/', 'http://172.20.0.1/', 'http://192.168.0.10/', 'http://100.64.0.1/', 'http://[fd12::1]/']) {
+    for (const destination of [
+      'http://127.0.0.1:9/', 'http://[::1]/', 'http://10.1.2.3/', 'http://172.20.0.1/', 'http://192.168.0.10/', 'http://100.64.0.1/', 'http://[fd12::1]/',
+      // 127.0.0.1 and 10.1.2.3 inside IPv6: NAT64, 6to4, IPv4-compatible.
+      'http://[64:ff9b::7f00:1]:9/', 'http://[2002:7f00:1::]:9/', 'http://[::127.0.0.1]:9/', 'http://[64:ff9b::10.1.2.3]/', 'http://[2002:a01:203::1]/',
+    ]) {
       await assert.rejects(createWebhook(acct, destination), refused(destination), destination);
     }
   });

@@ -117,6 +117,14 @@ test('a full flow at debug level logs requests but no secret', async () => {
   secrets['SNA client token'] = clientToken;
   await byToken.verify.v2.services(svc.sid).verificationChecks.create({ to: snaTo, snaClientToken: clientToken } as never).catch(() => undefined);
 
+  // A form posted from another site with the browser's cached credentials: refused, none of them logged.
+  const forged = await fetch(`${base}/v2/Services`, {
+    method: 'POST',
+    headers: { origin: 'https://evil.example', authorization: `Basic ${basicOf(key.sid, key.secret)}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'FriendlyName=Forged',
+  });
+  assert.equal(forged.status, 403);
+
   await new Promise((r) => setImmediate(r));
   const text = logText();
   // The log is real: JSON lines, one per request event, with masked URLs.

@@ -82,6 +82,8 @@ export interface ServerOptions {
   providers?: TestProviders;
   /** Where the app logs, at `info` (silent when absent). */
   logStream?: DestinationStream;
+  /** CORS_ALLOWED_ORIGINS (none when absent). */
+  corsAllowedOrigins?: string;
 }
 
 export interface TestProviders {
@@ -145,6 +147,7 @@ function serverEnv(opts: ServerOptions): Record<string, string | undefined> {
     ATTEMPTS_RATE_LIMIT_PER_MINUTE: opts.attemptsRatePerMinute === undefined ? undefined : String(opts.attemptsRatePerMinute),
     PRICE_TABLE: opts.prices === undefined ? undefined : JSON.stringify(opts.prices),
     EVENTS_WEBHOOK_BLOCKED_NETWORKS: opts.blockedNetworks,
+    CORS_ALLOWED_ORIGINS: opts.corsAllowedOrigins,
     EVENTS_DISPATCHER: d ? 'on' : 'off',
     KINESIS_ENDPOINT: d?.kinesisEndpoint,
     KINESIS_ASSUME_ROLE: d?.stsEndpoint === undefined ? 'off' : 'on',
@@ -250,6 +253,7 @@ export interface OnEachBackendOptions {
   blockedNetworks?: string;
   providers?: TestProviders;
   logStream?: DestinationStream;
+  corsAllowedOrigins?: string;
 }
 
 /**
@@ -281,6 +285,7 @@ export function onEachBackend(
         blockedNetworks: opts.blockedNetworks,
         providers: opts.providers,
         logStream: opts.logStream,
+        corsAllowedOrigins: opts.corsAllowedOrigins,
       });
       if ('skip' in server) {
         t.skip(server.skip);

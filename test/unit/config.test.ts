@@ -204,6 +204,23 @@ test('each bad key is reported by name', () => {
   }
 });
 
+test('CORS_ALLOWED_ORIGINS: none by default; bare origins, written as browsers send them; nothing else', () => {
+  const base = { DATABASE_URL: PG, CODE_KEYS: KEY };
+  assert.deepEqual(loadConfig(base).corsAllowedOrigins, []);
+  assert.deepEqual(loadConfig({ ...base, CORS_ALLOWED_ORIGINS: ' , ' }).corsAllowedOrigins, []);
+  assert.deepEqual(
+    loadConfig({ ...base, CORS_ALLOWED_ORIGINS: 'https://Console.Example.com, http://localhost:3000,https://a.example:443,http://[::1]:8080' }).corsAllowedOrigins,
+    ['https://console.example.com', 'http://localhost:3000', 'https://a.example', 'http://[::1]:8080'],
+  );
+  for (const bad of ['console.example.com', 'https://console.example.com/', 'https://a.example/app', 'https://a.example?x', 'https://u:p@a.example', 'ftp://a.example', 'null', '*', 'https://']) {
+    assert.deepEqual(
+      problems({ ...base, CORS_ALLOWED_ORIGINS: `https://ok.example,${bad}` }),
+      [`CORS_ALLOWED_ORIGINS must be comma-separated origins like https://console.example.com, without path (got ${JSON.stringify(bad)})`],
+      bad,
+    );
+  }
+});
+
 test('CODE_KEYS is required with DATABASE_URL', () => {
   const found = problems({ DATABASE_URL: PG });
   assert.equal(found.length, 1);

@@ -40,7 +40,7 @@ test('leases, attempt times, retry times and the auth token cache follow the dis
   const receiver = await Receiver.start();
   t.after(() => receiver.close());
   const clock = new ManualClock(new Date(T0));
-  const deps = { store: stores.sinks, outbox: stores.outbox, clock, ids: newSid, blockedNetworks: new BlockedNetworks('none') };
+  const deps = { store: stores.sinks, outbox: stores.outbox, clock, ids: newSid, blockedNetworks: new BlockedNetworks('none'), throttle: stores.apiThrottle };
   const acct = await createAccount(stores.accounts, clock);
   const sink = await createSink(deps, acct.sid, {
     description: 'clock',

@@ -44,6 +44,27 @@ test('IPv4 addresses mapped into IPv6 are judged by the IPv4 rules, in both spel
   });
 });
 
+test('IPv6 forms that carry an IPv4 address (compatible ::/96, NAT64 64:ff9b::/96, 6to4 2002::/16) are judged by that address', () => {
+  const embedded = [
+    '::127.0.0.1', '::7f00:1', '64:ff9b::7f00:1', '64:ff9b::127.0.0.1', '2002:7f00:1::', '2002:7f00:1:5::9', // 127.0.0.1
+    '::a00:1', '64:ff9b::a00:1', '2002:a00:1::1', // 10.0.0.1
+    '::808:808', '64:ff9b::808:808', '2002:808:808::1', // 8.8.8.8
+  ];
+  assert.deepEqual(verdicts('loopback,private', embedded), {
+    '::127.0.0.1': true, '::7f00:1': true, '64:ff9b::7f00:1': true, '64:ff9b::127.0.0.1': true, '2002:7f00:1::': true, '2002:7f00:1:5::9': true,
+    '::a00:1': true, '64:ff9b::a00:1': true, '2002:a00:1::1': true,
+    '::808:808': false, '64:ff9b::808:808': false, '2002:808:808::1': false,
+  });
+  // The default reaches metadata through them too; :: and ::1 stay themselves (0.0.0.0/8 is not theirs).
+  assert.deepEqual(verdicts(DEFAULT_BLOCKED_NETWORKS, ['::a9fe:a9fe', '64:ff9b::a9fe:a9fe', '2002:a9fe:a9fe::', '64:ff9b::7f00:1', '::1', '::']), {
+    '::a9fe:a9fe': true, '64:ff9b::a9fe:a9fe': true, '2002:a9fe:a9fe::': true, '64:ff9b::7f00:1': false, '::1': false, '::': true,
+  });
+  // Only those prefixes: elsewhere the low 32 bits are not an IPv4 address.
+  assert.deepEqual(verdicts('loopback', ['64:ff9b:1::7f00:1', '2001:db8::7f00:1', '1::7f00:1', '2003:7f00:1::']), {
+    '64:ff9b:1::7f00:1': false, '2001:db8::7f00:1': false, '1::7f00:1': false, '2003:7f00:1::': false,
+  });
+});
+
 test('groups and CIDR blocks combine; none blocks nothing; names are not addresses', () => {
   assert.deepEqual(verdicts('loopback, 203.0.113.0/24 ,2001:db8::/32', ['127.9.9.9', '203.0.113.7', '203.0.114.1', '2001:db8::5', '169.254.169.254']), {
     '127.9.9.9': true, '203.0.113.7': true, '203.0.114.1': false, '2001:db8::5': true, '169.254.169.254': false,

@@ -58,6 +58,8 @@ test('a name with only blocked addresses, or none, or that does not resolve, fai
   const cases: Array<[Resolver, RegExp]> = [
     [resolver(['127.0.0.2', '127.0.0.1']), /^mixed\.test resolves only to 127\.0\.0\.2, 127\.0\.0\.1, in a network this server does not deliver to/],
     [resolver([]), /^mixed\.test has no address$/],
+    // NAT64 and 6to4 spellings of 127.0.0.1, as a DNS64 resolver would answer.
+    [async () => [{ address: '64:ff9b::7f00:1', family: 6 }, { address: '2002:7f00:1::1', family: 6 }], /^mixed\.test resolves only to 64:ff9b::7f00:1, 2002:7f00:1::1, in a network/],
     [async () => { throw Object.assign(new Error('getaddrinfo ENOTFOUND mixed.test'), { code: 'ENOTFOUND' }); }, /ENOTFOUND/],
   ];
   for (const [resolve, reason] of cases) {

@@ -11,7 +11,7 @@ import { twilioWire } from '../plugins/twilio-wire.js';
  */
 export function healthScope(ctx: ApiContext, credentials: CredentialRules) {
   return async (scope: FastifyInstance): Promise<void> => {
-    await twilioWire(scope);
+    await twilioWire(scope, ctx.cors);
     credentials.require(scope, async (req) => (req.url === scope.prefix ? undefined : credentials.account(req)));
     scope.setNotFoundHandler(notFoundHandler(ctx.routes));
     scope.get('/', { prefixTrailingSlash: 'no-slash' }, async () => ({ status: 'ok' }));

@@ -9,7 +9,7 @@ import { route, type ApiContext } from '../context.js';
 /** The inbox scope (registered under /inbox): Twilio's wire rules and account credentials. */
 export function inboxScope(ctx: ApiContext, credentials: CredentialRules) {
   return async (scope: FastifyInstance): Promise<void> => {
-    await twilioWire(scope);
+    await twilioWire(scope, ctx.cors);
     credentials.require(scope, credentials.account);
     inboxRoutes(scope, ctx);
   };

@@ -12,7 +12,7 @@ import { pathParam, type ApiContext } from '../context.js';
  */
 export function snaScope(ctx: ApiContext, credentials: CredentialRules) {
   return async (scope: FastifyInstance): Promise<void> => {
-    await twilioWire(scope);
+    await twilioWire(scope, ctx.cors);
     credentials.require(scope, null);
     scope.setNotFoundHandler(notFoundHandler(ctx.routes));
     const handler = async (req: FastifyRequest, reply: FastifyReply) => {

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { TwilioError, notFound } from '../../domain/errors.js';
 import type { CredentialRules } from './auth.js';
-import { CORS_HEADERS } from './cors.js';
+import type { CorsPolicy } from './cors.js';
 
 /** Route patterns known to the app, so an unmatched request can be told 405 rather than 404. */
 export class RouteTable {
@@ -59,10 +59,10 @@ export function notFoundHandler(routes: RouteTable) {
  * credential rule of the scope the URL falls under is applied here first: an unauthenticated caller
  * learns nothing but 401 where that scope takes credentials.
  */
-export function frameworkErrorHandler(credentials: CredentialRules) {
+export function frameworkErrorHandler(credentials: CredentialRules, cors: CorsPolicy) {
   return (err: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
     // Answered before any scope ran, so the scope's CORS hook never sees it: set here, as every answer has them.
-    const answer = (e: TwilioError) => void reply.code(e.status).headers({ ...CORS_HEADERS, ...e.headers }).send(e.toJSON());
+    const answer = (e: TwilioError) => void reply.code(e.status).headers({ ...cors.headersFor(request.headers), ...e.headers }).send(e.toJSON());
     const check = credentials.ruleFor(request.url);
     (check ? check(request) : Promise.resolve()).then(
       () => answer(err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? notFound(resourcePath(request.url)) : new TwilioError(400, 'Malformed request')),
@@ -98,8 +98,10 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
  * An `Expect` other than 100-continue: Node would answer a bare 417 before the request reaches
  * fastify. It gets Twilio's error JSON instead (the generic code 400 with HTTP 417, like 415).
  */
-export function expectationFailed(_req: IncomingMessage, res: ServerResponse): void {
-  const body = JSON.stringify(new TwilioError(400, 'Expectation failed', { status: 417 }).toJSON());
-  res.writeHead(417, { ...CORS_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
+export function expectationFailed(cors: CorsPolicy) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const body = JSON.stringify(new TwilioError(400, 'Expectation failed', { status: 417 }).toJSON());
+    res.writeHead(417, { ...cors.headersFor(req.headers), 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+  };
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { enforceApiThrottle, fetchAttempt, listAttempts, summarize } from '../../domain/attempts/attempts.js';
+import { throttleAttempts, fetchAttempt, listAttempts, summarize } from '../../domain/attempts/attempts.js';
 import { notFound } from '../../domain/errors.js';
 import { isSid } from '../../domain/ids.js';
 import { pathParam, route, type ApiContext } from '../context.js';
@@ -11,7 +11,7 @@ import { readAttemptFilter, readSummaryFilter } from './attempt-params.js';
 export function attemptRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const deps = ctx.attempts;
   route(app, ctx, 'GET', '/v2/Attempts', async (req, _reply, p) => {
-    await enforceApiThrottle(deps, req.accountSid);
+    await throttleAttempts(deps, req.accountSid);
     const page = readPage(p);
     const { filter, echo } = readAttemptFilter(p);
     const rows = await listAttempts(deps, req.accountSid, filter, pageQuery(page));
@@ -19,12 +19,12 @@ export function attemptRoutes(app: FastifyInstance, ctx: ApiContext): void {
   });
 
   route(app, ctx, 'GET', '/v2/Attempts/Summary', async (req, _reply, p) => {
-    await enforceApiThrottle(deps, req.accountSid);
+    await throttleAttempts(deps, req.accountSid);
     return serializeSummary(await summarize(deps, req.accountSid, readSummaryFilter(p)), ctx.baseUrl);
   });
 
   route(app, ctx, 'GET', '/v2/Attempts/:sid', async (req) => {
-    await enforceApiThrottle(deps, req.accountSid);
+    await throttleAttempts(deps, req.accountSid);
     const sid = pathParam(req, 'sid');
     if (!isSid(sid, 'VL')) throw notFound(`/Attempts/${sid}`);
     return serializeAttempt(await fetchAttempt(deps, req.accountSid, sid), ctx.baseUrl);

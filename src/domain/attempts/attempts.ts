@@ -1,6 +1,7 @@
 import { normalizeTarget } from '../address.js';
 import type { Clock } from '../clock.js';
-import { TwilioError, notFound } from '../errors.js';
+import { enforceApiThrottle } from '../api-throttle.js';
+import { notFound } from '../errors.js';
 import type { ApiThrottleStore, AttemptFilter, AttemptStore, PageQuery, SummaryFilter } from '../ports.js';
 import type { SendAttempt } from '../types.js';
 
@@ -12,20 +13,9 @@ export interface AttemptsDeps {
   ratePerMinute: number;
 }
 
-const WINDOW_MS = 60_000;
-
-/**
- * Fixed one-minute windows counted in the database, so every node sharing it enforces one limit.
- * Beyond the limit: 429 20429 with Retry-After (seconds to the next window).
- */
-export async function enforceApiThrottle(deps: AttemptsDeps, accountSid: string): Promise<void> {
-  const now = deps.clock.now().getTime();
-  const windowStart = now - (now % WINDOW_MS);
-  const hits = await deps.throttle.hitApiThrottle(`attempts:${accountSid}`, windowStart);
-  if (hits > deps.ratePerMinute) {
-    const retryAfter = Math.max(1, Math.ceil((windowStart + WINDOW_MS - now) / 1000));
-    throw new TwilioError(20429, 'Too many requests', { headers: { 'Retry-After': String(retryAfter) } });
-  }
+/** The Attempts endpoints' per-account limit (see enforceApiThrottle). */
+export function throttleAttempts(deps: AttemptsDeps, accountSid: string): Promise<void> {
+  return enforceApiThrottle(deps.throttle, deps.clock, `attempts:${accountSid}`, deps.ratePerMinute);
 }
 
 export async function fetchAttempt(deps: AttemptsDeps, accountSid: string, sid: string): Promise<SendAttempt> {

@@ -51,11 +51,52 @@ export class BlockedNetworks {
     this.list.addSubnet(address, prefix, family === 4 ? 'ipv4' : 'ipv6');
   }
 
-  /** Whether an IP address is in a blocked network; BlockList judges ::ffff:a.b.c.d by the IPv4 rules. */
+  /**
+   * Whether an IP address is in a blocked network. BlockList itself judges IPv4-mapped
+   * ::ffff:a.b.c.d by the IPv4 rules; the other IPv6 forms that carry an IPv4 address are judged
+   * by it too (embeddedIPv4), besides their own IPv6 rules.
+   */
   blocks(address: string): boolean {
     const family = isIP(address);
-    return family !== 0 && this.list.check(address, family === 4 ? 'ipv4' : 'ipv6');
+    if (family === 4) return this.list.check(address, 'ipv4');
+    if (family !== 6) return false;
+    if (this.list.check(address, 'ipv6')) return true;
+    const ipv4 = embeddedIPv4(address);
+    return ipv4 !== undefined && this.list.check(ipv4, 'ipv4');
   }
+}
+
+/**
+ * The IPv4 address an IPv6 address carries, where a host or the network may deliver to that IPv4
+ * address: IPv4-compatible ::a.b.c.d (::/96, deprecated, but a tunnel interface still sends it to
+ * a.b.c.d; :: and ::1 are the unspecified and loopback addresses themselves), NAT64's well-known
+ * prefix 64:ff9b::/96 (a NAT64 gateway, as cloud networks run, forwards to a.b.c.d), and 6to4
+ * 2002:AABB:CCDD::/48 (bits 16-48, relayed to the IPv4 host). Otherwise undefined.
+ */
+export function embeddedIPv4(address: string): string | undefined {
+  const g = ipv6Groups(address);
+  const quad = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  if (g[0] === 0x2002) return quad(g[1]!, g[2]!);
+  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return quad(g[6]!, g[7]!);
+  if (zeros(0, 6) && (g[6] !== 0 || g[7]! > 1)) return quad(g[6]!, g[7]!);
+  return undefined;
+}
+
+/** The eight 16-bit groups of a valid IPv6 address (a zone such as %eth0 is dropped). */
+function ipv6Groups(address: string): number[] {
+  let text = address.split('%')[0]!;
+  // A trailing dotted quad stands for the last two groups.
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const parse = (part: string) => (part === '' ? [] : part.split(':').map((h) => parseInt(h, 16)));
+  const front = parse(head);
+  const back = tail === undefined ? [] : parse(tail);
+  return [...front, ...new Array<number>(8 - front.length - back.length).fill(0), ...back];
 }
 
 /** The IP address a URL names directly (no DNS involved), without IPv6 brackets. */

@@ -1,7 +1,8 @@
+import { enforceApiThrottle } from '../api-throttle.js';
 import type { Clock } from '../clock.js';
 import { eventsInvalidParam, eventsMissingParam, notFound } from '../errors.js';
 import type { IdGenerator } from '../ids.js';
-import { MissingParent, type PageQuery } from '../ports.js';
+import { MissingParent, type ApiThrottleStore, type PageQuery } from '../ports.js';
 import { TEST_EVENT_TYPE } from './catalog.js';
 import { testEvent } from './cloudevent.js';
 import { literalRefusal, type BlockedNetworks } from './networks.js';
@@ -17,7 +18,16 @@ export interface EventDeps {
   ids: IdGenerator;
   /** Where webhooks are never sent (EVENTS_WEBHOOK_BLOCKED_NETWORKS). */
   blockedNetworks: BlockedNetworks;
+  /** Counts sink tests (SINK_TESTS_PER_MINUTE), shared by every node on the database. */
+  throttle: Pick<ApiThrottleStore, 'hitApiThrottle'>;
 }
+
+/**
+ * Tests per minute per sink. Each one makes the dispatcher send a request to a destination the
+ * caller chose; unlimited, an account could aim the server's traffic at a host (its own network's,
+ * where loopback and private are allowed) as fast as it can post.
+ */
+export const SINK_TESTS_PER_MINUTE = 10;
 
 export const SINK_STATUSES: readonly SinkStatus[] = ['initialized', 'validating', 'active', 'failed'];
 
@@ -76,11 +86,15 @@ export async function deleteSink(deps: EventDeps, accountSid: string, sid: strin
 }
 
 /**
- * Queues a test event for this one sink. Its data.test_id is what Validate takes; the dispatcher
- * delivers it like any other event.
+ * Queues a test event for this one sink, at most SINK_TESTS_PER_MINUTE a minute (then 429 20429
+ * with Retry-After). Its data.test_id is what Validate takes; the dispatcher delivers it like any
+ * other event.
  */
 export async function testSink(deps: EventDeps, accountSid: string, sid: string): Promise<OutboxEvent> {
   if (!(await deps.store.getSink(accountSid, sid))) throw notFound(`${sinkPath(sid)}/Test`);
+  // Counted once the sink is found: an unknown SID costs no counter row. The account is in the
+  // bucket too, so nobody else's requests can use up a sink's tests.
+  await enforceApiThrottle(deps.throttle, deps.clock, `sink-test:${accountSid}:${sid}`, SINK_TESTS_PER_MINUTE);
   const now = deps.clock.now().getTime();
   const id = deps.ids('NO');
   const testId = deps.ids('TE');
