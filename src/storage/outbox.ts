@@ -247,6 +247,30 @@ export class SqlOutboxStore implements OutboxStore {
     }
   }
 
+  /**
+   * Extends the leases of `held` deliveries still under their claim (pending, token unchanged) to
+   * `leaseUntil`, in one statement by primary key; returns the ids renewed. A delivery another
+   * dispatcher took over carries another token and is left alone. On PostgreSQL the rows are
+   * locked in id order, as settlements and sink deletions lock them.
+   */
+  async renewLeases(held: Array<Pick<ClaimedDelivery, 'id' | 'claim'>>, now: number, leaseUntil: number): Promise<number[]> {
+    if (held.length === 0) return [];
+    let mine = this.db
+      .selectFrom('event_deliveries')
+      .select('id')
+      .where('id', 'in', held.map((d) => d.id))
+      .where('claim', 'in', [...new Set(held.map((d) => d.claim))])
+      .where('state', '=', PENDING);
+    if (this.dialect.rowLocks) mine = mine.orderBy('id').forUpdate();
+    const rows = await this.db
+      .updateTable('event_deliveries')
+      .set({ next_attempt_at: leaseUntil, date_updated: now })
+      .where('id', 'in', mine)
+      .returning('id')
+      .execute();
+    return rows.map((r) => n(r.id));
+  }
+
   /** Gives unsent claims back at once (due now), rather than leaving them to lapse with their lease. */
   async releaseDeliveries(ids: number[], claim: string, now: number): Promise<void> {
     if (ids.length === 0) return;
