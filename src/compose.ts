@@ -158,6 +158,7 @@ export function composeDispatcher(c: EventsComposition, config: Config, log: Pic
     lingerMs: e.lingerMs,
     pollMs: e.pollMs,
     leaseMs: e.leaseMs,
+    renewMs: e.leaseRenewMs,
     webhookTimeoutMs: e.webhookTimeoutMs,
     kinesisTimeoutMs: e.kinesisTimeoutMs,
     retry: { baseMs: e.retryBaseMs, capMs: e.retryCapMs, windowMs: e.retryWindowMs },

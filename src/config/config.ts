@@ -37,6 +37,8 @@ export interface EventsConfig {
   lingerMs: number;
   sinkConcurrency: number;
   leaseMs: number;
+  /** How often a dispatcher renews the leases it holds: a fifth of leaseMs. */
+  leaseRenewMs: number;
   retryBaseMs: number;
   retryWindowMs: number;
   /** The backoff never waits longer than this between two tries. */

@@ -110,8 +110,8 @@ export const ENV = z.object({
   EVENTS_POLL_MS: int(1000, 10, 60_000),
   EVENTS_LINGER_MS: int(10, 0, 1000),
   EVENTS_SINK_CONCURRENCY: int(64, 1, 1000),
-  // Longer than the 5-second send timeouts: only a crashed dispatcher's claims lapse.
-  EVENTS_LEASE_SECONDS: int(60, 6, 3600),
+  // Renewed every fifth of it while the dispatcher lives; at 10 s a 5-second send always fits (docs/events.md).
+  EVENTS_LEASE_SECONDS: int(10, 5, 3600),
   EVENTS_RETRY_BASE_MS: int(1000, 10, 600_000),
   EVENTS_RETRY_WINDOW_SECONDS: int(4 * 3600, 1, 7 * 86_400),
   EVENTS_WEBHOOK_BLOCKED_NETWORKS: withDefault(DEFAULT_BLOCKED_NETWORKS, (spec, ctx) => {
@@ -205,6 +205,7 @@ function toConfig(env: Env): Config {
       lingerMs: env.EVENTS_LINGER_MS,
       sinkConcurrency: env.EVENTS_SINK_CONCURRENCY,
       leaseMs: env.EVENTS_LEASE_SECONDS * 1000,
+      leaseRenewMs: env.EVENTS_LEASE_SECONDS * 200,
       retryBaseMs: env.EVENTS_RETRY_BASE_MS,
       retryWindowMs: env.EVENTS_RETRY_WINDOW_SECONDS * 1000,
       ...DISPATCH,

@@ -4,6 +4,7 @@
  */
 export type { Cursor, PageQuery } from './ports/paging.js';
 export { MissingParent, UniqueViolation } from './ports/violations.js';
+export { StoreUnavailable } from './ports/unavailable.js';
 export type { AccountStore } from './ports/accounts.js';
 export type { ServiceStore } from './ports/services.js';
 export type { VerificationStore, VerificationTx } from './ports/verifications.js';

@@ -15,8 +15,13 @@ export interface DispatcherOptions {
   perSinkConcurrency: number;
   /** How often the outbox is polled when nothing woke the dispatcher (other nodes' events). */
   pollMs: number;
-  /** A claim lasts this long; longer than any one send, so only a crashed dispatcher's claims lapse. */
+  /**
+   * A claim lasts this long unless renewed. The dispatcher renews the claims it holds every
+   * `renewMs`, so only a dead (or cut-off) dispatcher's claims lapse, and they lapse soon.
+   */
   leaseMs: number;
+  /** How often held claims are renewed (a fifth of the lease in the composition). */
+  renewMs: number;
   webhookTimeoutMs: number;
   /** Bounds a PutRecords call (webhookTimeoutMs bounds a webhook request). */
   kinesisTimeoutMs: number;
@@ -59,6 +64,11 @@ export class Dispatcher {
   private settling: Array<{ items: Settlement[]; resolve: () => void; reject: (err: unknown) => void }> = [];
   private flushing = false;
   private watch: Promise<{ close(): Promise<void> } | undefined> = Promise.resolve(undefined);
+  /** Claimed deliveries not yet settled or released (queued or being sent): what the heartbeat renews. */
+  private readonly held = new Set<ClaimedDelivery>();
+  private beating = false;
+  private beat: NodeJS.Timeout | undefined;
+  private renewing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: OutboxStore,
@@ -77,6 +87,8 @@ export class Dispatcher {
       return undefined;
     });
     this.loopDone = this.loop();
+    this.beating = true;
+    this.scheduleRenewal();
   }
 
   /** Something was committed to the outbox: look now instead of at the next poll. */
@@ -92,6 +104,45 @@ export class Dispatcher {
     await (await this.watch)?.close();
     await this.loopDone;
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    // The heartbeat lasts as long as the sends it covers.
+    this.beating = false;
+    clearTimeout(this.beat);
+    await this.renewing;
+  }
+
+  private scheduleRenewal(): void {
+    this.beat = setTimeout(() => {
+      this.renewing = this.renew().finally(() => {
+        if (this.beating) this.scheduleRenewal();
+      });
+    }, this.opts.renewMs);
+  }
+
+  /**
+   * The heartbeat: one statement moves the lease of every claim this dispatcher holds a lease
+   * further. If it fails (the database is unreachable) the claims keep the leases they have; every
+   * send was bounded by its lease when it started (see send), so none is still under way when a
+   * lease lapses and another dispatcher may take the delivery over. A delivery that was taken over
+   * is not renewed (its claim token changed), and its later outcome cannot settle it.
+   */
+  private async renew(): Promise<void> {
+    if (this.held.size === 0) return;
+    const held = [...this.held];
+    const now = this.clock.now().getTime();
+    const until = now + this.opts.leaseMs;
+    let renewed: Set<number>;
+    try {
+      renewed = new Set(await this.store.renewLeases(held, now, until));
+    } catch (err) {
+      this.log.warn({ err }, 'renewing event delivery leases failed');
+      return;
+    }
+    let lost = 0;
+    for (const d of held) {
+      if (renewed.has(d.id)) d.leaseUntil = until;
+      else if (this.held.has(d)) lost++;
+    }
+    if (lost > 0) this.log.warn({ lost }, 'event delivery leases lost (taken over after they lapsed)');
   }
 
   private async loop(): Promise<void> {
@@ -135,6 +186,7 @@ export class Dispatcher {
 
   private launch(claimed: ClaimedDelivery[]): void {
     this.inFlight += claimed.length;
+    for (const d of claimed) this.held.add(d);
     const bySink = new Map<string, ClaimedDelivery[]>();
     for (const d of claimed) bySink.set(d.sink.sid, [...(bySink.get(d.sink.sid) ?? []), d]);
     for (const [sinkSid, group] of bySink) {
@@ -168,6 +220,7 @@ export class Dispatcher {
         .finally(() => {
           lane.open -= 1;
           this.inFlight -= chunk.length;
+          for (const d of chunk) this.held.delete(d);
           this.running.delete(p);
           if (lane.open === 0 && lane.queue.length === 0) this.lanes.delete(sinkSid);
           else this.drain(sinkSid, lane);
@@ -195,8 +248,9 @@ export class Dispatcher {
     const sink = chunk[0]!.sink;
     const attemptedAt = this.clock.now().getTime();
     // Nothing is sent that could still be under way when the lease ends and another dispatcher may
-    // claim it: the request is cut short at the lease (less a margin), or not started at all.
-    const budget = chunk[0]!.leaseUntil - attemptedAt - LEASE_MARGIN_MS;
+    // claim it: the request is cut short at the lease as renewed so far (less a margin), or not
+    // started at all. With renewals every fifth of the lease, at least 4/5 of it is always left.
+    const budget = Math.min(...chunk.map((d) => d.leaseUntil)) - attemptedAt - LEASE_MARGIN_MS;
     const timeoutMs = this.timeouts()[sink.sinkType];
     if (budget < Math.min(timeoutMs, 1_000)) return this.release(chunk);
     let outcomes: DeliveryOutcome[];

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { guardConnections } from './connection-loss.js';
 import { POSTGRES, SQLITE } from './dialect.js';
 import { listenForOutbox } from './outbox-listener.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
@@ -29,11 +30,24 @@ export function connectStores(cfg: StorageConfig): Stores {
   return cfg.databaseUrl ? openPostgres(cfg.databaseUrl, cfg.poolSize) : openSqlite(cfg.sqlitePath);
 }
 
+/**
+ * How long a query waits for a connection: a free one from the pool, or a new one to a server that
+ * does not answer. Past it the request is answered 503 rather than left hanging through an outage.
+ */
+export const CONNECT_TIMEOUT_MS = 5_000;
+
 function openPostgres(url: string, poolSize: number): Stores {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
+  // A connection lost while idle in the pool: the pool drops it, and this listener keeps the
+  // 'error' from being unhandled.
   pool.on('error', () => undefined);
-  const stores = new Stores(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), POSTGRES);
+  // A client checked out for a transaction has no pool listener (pg-pool removes its idle one at
+  // checkout), so the 'error' it emits when the server terminates its session (57P01: a
+  // failover, a restart, pg_terminate_backend) would be unhandled and end the process. Every
+  // client gets one for life; the query under way fails with the error, the store reports
+  // StoreUnavailable, and the pool discards the client when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  const stores = new Stores(new Kysely<Database>({ dialect: guardConnections(new PostgresDialect({ pool })) }), POSTGRES);
   stores.outbox.watchOutbox = (onCommit) => listenForOutbox(url, onCommit);
   return stores;
 }

@@ -162,6 +162,41 @@ async function readDeliveryStatus(db: Db, eventId: string): Promise<DeliveryStat
   }));
 }
 
+async function claimIn(db: Transaction<Database>, dialect: SqlDialect, now: number, leaseUntil: number, limit: number, skipSinks: string[]): Promise<ClaimedDelivery[]> {
+const claim = randomBytes(12).toString('hex');
+let due = db
+    .selectFrom('event_deliveries')
+    .select('id')
+    .where('state', '=', PENDING)
+    .where('next_attempt_at', '<=', now)
+    .orderBy('next_attempt_at')
+    .limit(limit);
+  if (skipSinks.length > 0) due = due.where('sink_sid', 'not in', skipSinks);
+  // Dispatchers on several nodes each take rows the others are not claiming at this moment.
+  if (dialect.rowLocks) due = due.forUpdate().skipLocked();
+  const claimed = await db
+    .updateTable('event_deliveries')
+    .set({ claim, next_attempt_at: leaseUntil, date_updated: now })
+    .where('id', 'in', due)
+    .returning(['id', 'event_id', 'sink_sid', 'attempts'])
+    .execute();
+  if (claimed.length === 0) return [];
+  const eventIds = [...new Set(claimed.map((c) => c.event_id))];
+  const sinkSids = [...new Set(claimed.map((c) => c.sink_sid))];
+  const events = await db.selectFrom('events').selectAll().where('id', 'in', eventIds).execute();
+  const sinks = await db.selectFrom('event_sinks').selectAll().where('sid', 'in', sinkSids).execute();
+  const eventById = new Map(events.map((r) => [r.id, eventFromRow(r)]));
+  const sinkBySid = new Map(sinks.map((r) => [r.sid, sinkFromRow(r)]));
+  const out: ClaimedDelivery[] = [];
+  for (const c of claimed.sort((a, b) => n(a.id) - n(b.id))) {
+    const event = eventById.get(c.event_id);
+    const sink = sinkBySid.get(c.sink_sid);
+    // A sink deleted since the claim took its deliveries with it.
+    if (event && sink) out.push({ id: n(c.id), claim, leaseUntil, attempts: n(c.attempts), event, sink });
+  }
+  return out;
+}
+
 export class SqlOutboxStore implements OutboxStore {
   constructor(
     private readonly db: Kysely<Database>,
@@ -188,41 +223,12 @@ export class SqlOutboxStore implements OutboxStore {
     return r && eventFromRow(r);
   }
 
-  async claimDeliveries(now: number, leaseUntil: number, limit: number, skipSinks: string[] = []): Promise<ClaimedDelivery[]> {
-    const claim = randomBytes(12).toString('hex');
-    let due = this.db
-      .selectFrom('event_deliveries')
-      .select('id')
-      .where('state', '=', PENDING)
-      .where('next_attempt_at', '<=', now)
-      .orderBy('next_attempt_at')
-      .limit(limit);
-    if (skipSinks.length > 0) due = due.where('sink_sid', 'not in', skipSinks);
-    // Dispatchers on several nodes each take rows the others are not claiming at this moment.
-    if (this.dialect.rowLocks) due = due.forUpdate().skipLocked();
-    const claimed = await this.db
-      .updateTable('event_deliveries')
-      .set({ claim, next_attempt_at: leaseUntil, date_updated: now })
-      .where('id', 'in', due)
-      .returning(['id', 'event_id', 'sink_sid', 'attempts'])
-      .execute();
-    if (claimed.length === 0) return [];
-    const eventIds = [...new Set(claimed.map((c) => c.event_id))];
-    const sinkSids = [...new Set(claimed.map((c) => c.sink_sid))];
-    const [events, sinks] = await Promise.all([
-      this.db.selectFrom('events').selectAll().where('id', 'in', eventIds).execute(),
-      this.db.selectFrom('event_sinks').selectAll().where('sid', 'in', sinkSids).execute(),
-    ]);
-    const eventById = new Map(events.map((r) => [r.id, eventFromRow(r)]));
-    const sinkBySid = new Map(sinks.map((r) => [r.sid, sinkFromRow(r)]));
-    const out: ClaimedDelivery[] = [];
-    for (const c of claimed.sort((a, b) => n(a.id) - n(b.id))) {
-      const event = eventById.get(c.event_id);
-      const sink = sinkBySid.get(c.sink_sid);
-      // A sink deleted since the claim took its deliveries with it.
-      if (event && sink) out.push({ id: n(c.id), claim, leaseUntil, attempts: n(c.attempts), event, sink });
-    }
-    return out;
+  /**
+   * One transaction for the claim and the reads that complete it: if the connection is lost in
+   * between, the claim is rolled back rather than left leased to a dispatcher that never learnt of it.
+   */
+  claimDeliveries(now: number, leaseUntil: number, limit: number, skipSinks: string[] = []): Promise<ClaimedDelivery[]> {
+    return this.db.transaction().execute((trx) => claimIn(trx, this.dialect, now, leaseUntil, limit, skipSinks));
   }
 
   /**
@@ -239,6 +245,30 @@ export class SqlOutboxStore implements OutboxStore {
     } catch {
       await this.db.transaction().execute((trx) => settleOneByOne(trx, this.dialect.rowLocks, ordered));
     }
+  }
+
+  /**
+   * Extends the leases of `held` deliveries still under their claim (pending, token unchanged) to
+   * `leaseUntil`, in one statement by primary key; returns the ids renewed. A delivery another
+   * dispatcher took over carries another token and is left alone. On PostgreSQL the rows are
+   * locked in id order, as settlements and sink deletions lock them.
+   */
+  async renewLeases(held: Array<Pick<ClaimedDelivery, 'id' | 'claim'>>, now: number, leaseUntil: number): Promise<number[]> {
+    if (held.length === 0) return [];
+    let mine = this.db
+      .selectFrom('event_deliveries')
+      .select('id')
+      .where('id', 'in', held.map((d) => d.id))
+      .where('claim', 'in', [...new Set(held.map((d) => d.claim))])
+      .where('state', '=', PENDING);
+    if (this.dialect.rowLocks) mine = mine.orderBy('id').forUpdate();
+    const rows = await this.db
+      .updateTable('event_deliveries')
+      .set({ next_attempt_at: leaseUntil, date_updated: now })
+      .where('id', 'in', mine)
+      .returning('id')
+      .execute();
+    return rows.map((r) => n(r.id));
   }
 
   /** Gives unsent claims back at once (due now), rather than leaving them to lapse with their lease. */

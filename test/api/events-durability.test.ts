@@ -36,8 +36,8 @@ function onEachDatabase(title: string, body: (t: TestContext, ctx: Ctx) => Promi
         TWILIO_ACCOUNT_SID: sid,
         TWILIO_AUTH_TOKEN: token,
         LOG_LEVEL: 'warn',
-        // The shortest lease verifyd accepts, so a killed dispatcher's claims lapse within the test.
-        EVENTS_LEASE_SECONDS: '6',
+        // The shortest lease verifyd accepts, so a killed dispatcher's claims lapse soon.
+        EVENTS_LEASE_SECONDS: '5',
         EVENTS_POLL_MS: '100',
         EVENTS_RETRY_BASE_MS: '100',
       };

@@ -148,6 +148,29 @@ forEachBackend('store conformance: event streams', async (t, stores) => {
     assert.deepEqual(await claimAll(stores, T0 + 10_000_000), [], 'delivered is never claimed again');
   });
 
+  await t.test('renewing leases moves only the deliveries still under their claim', async () => {
+    const acct = newSid('AC');
+    const { sink: s } = await subscribed(stores, acct, [PENDING]);
+    const [e1, e2, e3] = [event(acct, { dateCreated: T0 + 150 }), event(acct, { dateCreated: T0 + 150 }), event(acct, { dateCreated: T0 + 150 })];
+    for (const e of [e1!, e2!, e3!]) await stores.outbox.enqueueEvent(e, [s.sid]);
+    const mine = await claimAll(stores, T0 + 150, 1000);
+    assert.equal(mine.length, 3);
+    const [kept, settled, lapsed] = mine.sort((x, y) => x.id - y.id);
+    await stores.outbox.settleDeliveries([{ delivery: settled!, attempt: attempt(settled!, true), retryAt: null }]);
+    assert.deepEqual(await stores.outbox.renewLeases([kept!], T0 + 1000, T0 + 3000), [kept!.id]);
+    // The third was not renewed: its lease lapses and another claim takes it over.
+    const theirs = await claimAll(stores, T0 + 1150, 1000);
+    assert.deepEqual(theirs.map((d) => d.id), [lapsed!.id]);
+
+    assert.deepEqual(await stores.outbox.renewLeases(mine, T0 + 1200, T0 + 5000), [kept!.id], 'only the one still held');
+    const statuses = await Promise.all([kept!, lapsed!].map(async (d) => (await stores.outbox.deliveryStatus(d.event.id))[0]!.nextAttemptAt));
+    assert.deepEqual(statuses, [T0 + 5000, T0 + 1150 + 1000], "renewed; the other claim's lease untouched");
+    const later = await claimAll(stores, T0 + 4999);
+    assert.deepEqual(later.map((d) => d.id), [lapsed!.id], 'the renewed one is not due before its new lease ends');
+    assert.deepEqual(await stores.outbox.renewLeases([], T0, T0), []);
+    for (const d of [kept!, later[0]!]) await stores.outbox.settleDeliveries([{ delivery: d, attempt: attempt(d, true), retryAt: null }]);
+  });
+
   await t.test('a failed attempt is due again at retryAt; null retryAt fails it for good', async () => {
     const acct = newSid('AC');
     const { sink: s } = await subscribed(stores, acct, [PENDING]);

@@ -66,6 +66,12 @@ export class Receiver {
     }
   }
 
+  /** Answers the requests left hanging so far with `status` (a receiver that held them until now). */
+  answerHung(status = 200): void {
+    for (const res of this.hung) res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
+    this.hung.clear();
+  }
+
   /** Every event in requests the receiver acknowledged (2xx), in arrival order. */
   get acknowledged(): CloudEvent[] {
     return this.requests.filter((r) => typeof r.reply !== 'string' && r.reply.status < 300).flatMap((r) => r.events ?? []);

@@ -129,6 +129,7 @@ export function testConfig(env: Record<string, string | undefined> = {}, dispatc
     lingerMs: d.lingerMs ?? e.lingerMs,
     pollMs: d.pollMs ?? e.pollMs,
     leaseMs: d.leaseMs ?? e.leaseMs,
+    leaseRenewMs: d.renewMs ?? (d.leaseMs === undefined ? e.leaseRenewMs : d.leaseMs / 5),
     webhookTimeoutMs: d.webhookTimeoutMs ?? e.webhookTimeoutMs,
     // A test's webhookTimeoutMs bounds the Kinesis and STS calls too.
     kinesisTimeoutMs: d.kinesisTimeoutMs ?? d.webhookTimeoutMs ?? e.kinesisTimeoutMs,

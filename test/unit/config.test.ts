@@ -134,8 +134,8 @@ test('event delivery settings: defaults and explicit values', () => {
   const base = { DATABASE_URL: PG, CODE_KEYS: KEY };
   const d = loadConfig(base).events;
   assert.deepEqual(
-    [d.dispatcher, d.pollMs, d.lingerMs, d.sinkConcurrency, d.leaseMs, d.retryBaseMs, d.retryWindowMs, d.kinesisEndpoint, d.kinesisRegion, d.kinesisAssumeRole, d.kinesisStsEndpoint],
-    [true, 1000, 10, 64, 60_000, 1000, 4 * 3600_000, null, null, false, null],
+    [d.dispatcher, d.pollMs, d.lingerMs, d.sinkConcurrency, d.leaseMs, d.leaseRenewMs, d.retryBaseMs, d.retryWindowMs, d.kinesisEndpoint, d.kinesisRegion, d.kinesisAssumeRole, d.kinesisStsEndpoint],
+    [true, 1000, 10, 64, 10_000, 2_000, 1000, 4 * 3600_000, null, null, false, null],
   );
   // Settings no variable changes: the dispatcher's sizes, the send timeouts, the backoff's cap.
   assert.deepEqual(
@@ -152,8 +152,8 @@ test('event delivery settings: defaults and explicit values', () => {
     KINESIS_STS_ENDPOINT: 'https://sts.eu-west-1.amazonaws.com',
   }).events;
   assert.deepEqual(
-    [e.dispatcher, e.leaseMs, e.kinesisEndpoint, e.kinesisRegion, e.kinesisAssumeRole, e.kinesisStsEndpoint],
-    [false, 30_000, 'http://127.0.0.1:4567', 'eu-west-1', true, 'https://sts.eu-west-1.amazonaws.com'],
+    [e.dispatcher, e.leaseMs, e.leaseRenewMs, e.kinesisEndpoint, e.kinesisRegion, e.kinesisAssumeRole, e.kinesisStsEndpoint],
+    [false, 30_000, 6_000, 'http://127.0.0.1:4567', 'eu-west-1', true, 'https://sts.eu-west-1.amazonaws.com'],
   );
 });
 
@@ -189,7 +189,7 @@ test('each bad key is reported by name', () => {
     [{ TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}` }, /^TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN go together$/],
     [{ TWILIO_AUTH_TOKEN: 'token' }, /^TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN go together$/],
     [{ EVENTS_DISPATCHER: 'yes' }, /^EVENTS_DISPATCHER must be on or off \(got "yes"\)$/],
-    [{ EVENTS_LEASE_SECONDS: '5' }, /^EVENTS_LEASE_SECONDS must be an integer between 6 and 3600/],
+    [{ EVENTS_LEASE_SECONDS: '4' }, /^EVENTS_LEASE_SECONDS must be an integer between 5 and 3600/],
     [{ EVENTS_WEBHOOK_BLOCKED_NETWORKS: 'lan' }, /^EVENTS_WEBHOOK_BLOCKED_NETWORKS has "lan", which is neither a group/],
     [{ KINESIS_ENDPOINT: 'localhost:4567' }, /^KINESIS_ENDPOINT must be an http:\/\/ or https:\/\/ URL$/],
     [{ KINESIS_ASSUME_ROLE: 'true' }, /^KINESIS_ASSUME_ROLE must be on or off \(got "true"\)$/],

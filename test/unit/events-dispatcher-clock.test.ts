@@ -18,21 +18,11 @@ import { sqliteStore } from '../support/databases.js';
 import { signatureValid } from '../support/events.js';
 import { Receiver } from '../support/receiver.js';
 import { testDispatcher } from '../support/server.js';
+import { until } from '../support/until.js';
 
 const T0 = Date.UTC(2040, 0, 1);
 const LEASE_MS = 30_000;
 const TIMEOUT_MS = 300;
-
-/** Polls `read` until `done` holds for what it returns (real time: the dispatcher runs on real timers). */
-async function until<T>(read: () => Promise<T> | T, done: (v: T) => boolean, what: string): Promise<T> {
-  const deadline = performance.now() + 10_000;
-  for (;;) {
-    const v = await read();
-    if (done(v)) return v;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 test('leases, attempt times, retry times and the auth token cache follow the dispatcher clock', async (t) => {
   const { stores, cleanup } = await sqliteStore();

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { TwilioError, notFound } from '../../domain/errors.js';
+import { StoreUnavailable } from '../../domain/ports.js';
 import type { CredentialRules } from './auth.js';
 import type { CorsPolicy } from './cors.js';
 
@@ -17,8 +18,12 @@ export class RouteTable {
   }
 }
 
+/** The database cannot be reached (an outage, a failover): the request may be tried again. */
+const unavailable = () => new TwilioError(20503, 'Service unavailable: the database cannot be reached');
+
 function toTwilioError(err: FastifyError): TwilioError {
   if (err instanceof TwilioError) return err;
+  if (err instanceof StoreUnavailable) return unavailable();
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new TwilioError(20413);
@@ -39,7 +44,9 @@ const resourcePath = (url: string): string => (url.split('?')[0] ?? '').replace(
 /** Every failure leaves as Twilio's error JSON; nothing internal (stack, SQL) reaches the client. */
 export function twilioErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const twilio = toTwilioError(err);
-  if (twilio.status >= 500) request.log.error({ err }, 'request failed');
+  // An outage answers every request 503: one line each, without the stack.
+  if (twilio.code === 20503) request.log.warn({ err: err.message }, 'request failed: database unreachable');
+  else if (twilio.status >= 500) request.log.error({ err }, 'request failed');
   void reply.code(twilio.status).headers(twilio.headers).send(twilio.toJSON());
 }
 
@@ -66,7 +73,7 @@ export function frameworkErrorHandler(credentials: CredentialRules, cors: CorsPo
     const check = credentials.ruleFor(request.url);
     (check ? check(request) : Promise.resolve()).then(
       () => answer(err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? notFound(resourcePath(request.url)) : new TwilioError(400, 'Malformed request')),
-      (authErr: unknown) => answer(authErr instanceof TwilioError ? authErr : new TwilioError(20500)),
+      (authErr: unknown) => answer(authErr instanceof TwilioError ? authErr : authErr instanceof StoreUnavailable ? unavailable() : new TwilioError(20500)),
     );
   };
 }

@@ -67,6 +67,12 @@ export interface OutboxStore {
    * still recorded while the delivery exists.
    */
   settleDeliveries(items: Settlement[]): Promise<void>;
+  /**
+   * Moves the lease of each `held` delivery still under its claim (pending, not taken over) to
+   * `leaseUntil`; returns the ids it renewed. The dispatcher's heartbeat: a live dispatcher keeps
+   * its claims however long their sends wait, and a dead one's lapse one short lease later.
+   */
+  renewLeases(held: Array<Pick<ClaimedDelivery, 'id' | 'claim'>>, now: number, leaseUntil: number): Promise<number[]>;
   /** Returns claimed deliveries that were not sent, due at `now`; ignored where the claim changed. */
   releaseDeliveries(ids: number[], claim: string, now: number): Promise<void>;
   deliveryStatus(eventId: string): Promise<DeliveryStatus[]>;
