@@ -43,7 +43,7 @@ function severable(stores: Stores): { stores: Stores; cut(on: boolean): void } {
 async function fixture(stores: Stores) {
   const receiver = await Receiver.start();
   const clock = new ManualClock(new Date(T0));
-  const deps = { store: stores.sinks, outbox: stores.outbox, clock, ids: newSid, blockedNetworks: new BlockedNetworks('none') };
+  const deps = { store: stores.sinks, outbox: stores.outbox, clock, ids: newSid, blockedNetworks: new BlockedNetworks('none'), throttle: stores.apiThrottle };
   const acct = await createAccount(stores.accounts, clock);
   const sink = await createSink(deps, acct.sid, { description: 'leases', sinkType: 'webhook', config: { destination: receiver.url(), method: 'POST', batch_events: false } });
   const status = async (eventId: string): Promise<DeliveryStatus> => (await stores.outbox.deliveryStatus(eventId))[0]!;
