@@ -1,38 +1,8 @@
-import { bootstrapAccount } from './accounts/accounts.js';
 import { ensureCodeKeys } from './config/code-key.js';
-import { compose } from './compose.js';
 import { ConfigError, loadConfig } from './config/config.js';
-import { closeOnSignals } from './shutdown.js';
-import { startExpirySweep, startRetention } from './sweep.js';
+import { runServer } from './server.js';
 
-async function main(): Promise<void> {
-  const config = ensureCodeKeys(loadConfig());
-  const c = await compose(config);
-  const { app } = c;
-
-  const created = await bootstrapAccount(c.stores.accounts, c.clock, { accountSid: config.bootstrapAccountSid, authToken: config.bootstrapAuthToken });
-  if (created) {
-    // Printed once, to the terminal and not to the log stream, so the token never lands in log storage.
-    process.stdout.write(
-      `\nverifyd created its first account. Keep these; they are not shown again:\n` +
-        `  TWILIO_ACCOUNT_SID=${created.sid}\n  TWILIO_AUTH_TOKEN=${created.authToken}\n\n`,
-    );
-  }
-
-  const sweep = startExpirySweep(c.stores.verifications, c.clock, config.expirySweepMs, app.log);
-  const retention = startRetention(c.stores, c.clock, config.attemptRetentionMs, 60_000, app.log);
-  c.dispatcher?.start();
-  await app.listen({ host: config.host, port: config.port });
-  app.log.info({ store: c.stores.dialect.name, publicBaseUrl: config.publicBaseUrl }, 'verifyd listening');
-
-  closeOnSignals(app.log, async () => {
-    sweep.stop();
-    retention.stop();
-    await c.close();
-  });
-}
-
-main().catch((err) => {
+runServer(ensureCodeKeys(loadConfig())).catch((err) => {
   process.stderr.write(`${err instanceof ConfigError ? err.message : (err as Error).stack ?? String(err)}\n`);
   process.exit(1);
 });

@@ -1,15 +1,35 @@
-import type { CodeSender, SendOutcome, SendRequest } from '../domain/verification/sending.js';
+import type { CodeChannel, CodeSender, InlineSendTx, SendOutcome, SendRequest } from '../domain/verification/sending.js';
+import { InboxProvider } from './inbox.js';
+import type { Provider } from './provider.js';
 import type { ProviderRegistry } from './registry.js';
 import { render } from './render/index.js';
 
-/** The domain's CodeSender over the registry: renders once, then hands the message to the channel's provider. */
+/**
+ * The domain's CodeSender over the registry: renders once, then hands the message to the channel's
+ * provider. The inbox is written in the start's transaction; every other provider from the queue.
+ */
 export class ProviderSender implements CodeSender {
   constructor(private readonly registry: ProviderRegistry) {}
 
-  async send(request: SendRequest): Promise<SendOutcome> {
-    // Only the first provider of a route is used until failover is built.
-    const [provider] = this.registry.route(request.channel);
-    if (!provider) throw new Error(`no provider is routed for ${request.channel}`);
-    return provider.send(request, render(request));
+  sendsInline(channel: CodeChannel): boolean {
+    return this.first(channel) instanceof InboxProvider;
+  }
+
+  sendInline(request: SendRequest, tx: InlineSendTx): Promise<SendOutcome> {
+    const provider = this.first(request.channel);
+    if (!(provider instanceof InboxProvider)) throw new Error(`the ${request.channel} route is queued, not inline`);
+    return provider.sendInline(tx, request, render(request));
+  }
+
+  async send(request: SendRequest, signal: AbortSignal): Promise<SendOutcome & { provider: string }> {
+    const provider = this.first(request.channel);
+    return { ...(await provider.send(request, render(request), signal)), provider: provider.name };
+  }
+
+  /** Only the first provider of a route is used until failover is built. */
+  private first(channel: CodeChannel): Provider {
+    const [provider] = this.registry.route(channel);
+    if (!provider) throw new Error(`no provider is routed for ${channel}`);
+    return provider;
   }
 }

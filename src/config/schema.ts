@@ -122,6 +122,11 @@ export const ENV = z.object({
       return new BlockedNetworks(DEFAULT_BLOCKED_NETWORKS);
     }
   }),
+  // Off: this process only queues codes for non-inbox providers; `npm run dispatcher` must send them.
+  SEND_DISPATCHER: onOff('on'),
+  SEND_TIMEOUT_MS: int(10_000, 100, 60_000),
+  SEND_RETRY_BASE_MS: int(1000, 10, 600_000),
+  SEND_MAX_ATTEMPTS: int(5, 1, 50),
   KINESIS_ENDPOINT: httpUrl(),
   KINESIS_REGION: value().transform((v) => v ?? null),
   KINESIS_ASSUME_ROLE: onOff('off'),
@@ -177,6 +182,9 @@ const DISPATCH = {
   retryCapMs: 10 * 60_000,
 };
 
+/** The send queue's sizes and the backoff's cap. */
+const SENDS = { batchSize: 50, maxInFlight: 500, retryCapMs: 60_000 };
+
 function toConfig(env: Env): Config {
   const sqlitePath = resolve(env.SQLITE_PATH);
   return {
@@ -199,6 +207,13 @@ function toConfig(env: Env): Config {
     prices: env.PRICE_TABLE,
     bootstrapAccountSid: env.TWILIO_ACCOUNT_SID,
     bootstrapAuthToken: env.TWILIO_AUTH_TOKEN,
+    sends: {
+      dispatcher: env.SEND_DISPATCHER,
+      timeoutMs: env.SEND_TIMEOUT_MS,
+      retryBaseMs: env.SEND_RETRY_BASE_MS,
+      maxAttempts: env.SEND_MAX_ATTEMPTS,
+      ...SENDS,
+    },
     events: {
       dispatcher: env.EVENTS_DISPATCHER,
       pollMs: env.EVENTS_POLL_MS,

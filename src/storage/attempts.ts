@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysel
 import type { AttemptFilter, AttemptStore, AttemptTotals, SummaryFilter } from '../domain/ports/attempts.js';
 import type { PageQuery } from '../domain/ports/paging.js';
 import type { AttemptStatus, SendAttempt } from '../domain/types.js';
+import { isDeliveryStatus, statusesBefore } from '../domain/verification/delivery-status.js';
 import { num, type Db } from './dialect.js';
 import { listPage } from './keyset.js';
 import type { Database, SendsTable } from './schema.js';
@@ -30,7 +31,7 @@ export const sendFromRow = (r: Selectable<SendsTable>): SendAttempt => ({
   carrier: r.carrier,
 });
 
-const sendToRow = (s: SendAttempt): Omit<Selectable<SendsTable>, 'attempt_number'> & { converted: number; attempt_status: string } => ({
+const sendToRow = (s: SendAttempt): Omit<Selectable<SendsTable>, 'attempt_number' | 'provider' | 'provider_message_id'> & { converted: number; attempt_status: string } => ({
   sid: s.sid,
   verification_sid: s.verificationSid,
   account_sid: s.accountSid,
@@ -79,6 +80,35 @@ export async function setSendsDestination(db: Db, verificationSid: string, to: s
 
 export async function updateSendStatus(db: Db, sid: string, messageStatus: string, errorCode: number | null, at: number): Promise<void> {
   await db.updateTable('verification_sends').set({ message_status: messageStatus, error_code: errorCode, date_updated: at }).where('sid', '=', sid).execute();
+}
+
+/**
+ * Moves an attempt's status forward only (delivery-status.ts), in one guarded statement, so a
+ * receipt and the dispatcher's own record of the send can race without either going backwards.
+ * The provider and its message id are written when given; an error code only when not null.
+ */
+export async function advanceSendStatus(
+  db: Db,
+  which: { sid: string } | { provider: string; providerMessageId: string },
+  update: { status: string; errorCode: number | null; provider?: string | null; providerMessageId?: string | null },
+  at: number,
+): Promise<boolean> {
+  const before = statusesBefore(update.status);
+  // Nothing comes before the first statuses: an attempt never moves back to them.
+  if (before.length === 0) return false;
+  let q = db
+    .updateTable('verification_sends')
+    .set((eb) => ({
+      message_status: update.status,
+      error_code: update.errorCode ?? eb.ref('error_code'),
+      provider: update.provider ?? eb.ref('provider'),
+      provider_message_id: update.providerMessageId ?? eb.ref('provider_message_id'),
+      date_updated: at,
+    }))
+    .where('message_status', 'in', before);
+  q = 'sid' in which ? q.where('sid', '=', which.sid) : q.where('provider', '=', which.provider).where('provider_message_id', '=', which.providerMessageId);
+  const res = await q.executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
 }
 
 export async function setAttemptOutcome(db: Db, verificationSid: string, outcome: { converted: boolean; status: AttemptStatus }, at: number): Promise<void> {
@@ -133,6 +163,11 @@ export class SqlAttemptStore implements AttemptStore {
       .where((eb) => matching(eb, accountSid, filter))
       .executeTakeFirstOrThrow();
     return { total: Number(r.total), converted: Number(r.converted) };
+  }
+
+  async updateDeliveryStatus(providerName: string, providerMessageId: string, status: string, errorCode: number | null, at: number): Promise<boolean> {
+    if (!isDeliveryStatus(status)) return false;
+    return advanceSendStatus(this.db, { provider: providerName, providerMessageId }, { status, errorCode }, at);
   }
 
   /**

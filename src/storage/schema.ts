@@ -57,6 +57,9 @@ export interface SendsTable {
   mcc: string | null;
   mnc: string | null;
   carrier: string | null;
+  /** The provider that carried the code, and its id for the message (what its receipts name). */
+  provider: Generated<string | null>;
+  provider_message_id: Generated<string | null>;
 }
 export interface RateCountersTable { bucket: string; window_start: number; hits: number }
 export interface ChecksTable { id: Generated<number>; verification_sid: string; result: string; date_created: number }
@@ -142,6 +145,23 @@ export interface EventDeliveryAttemptsTable {
   latency_ms: number;
 }
 
+export interface SendJobsTable {
+  attempt_sid: string;
+  verification_sid: string;
+  channel: string;
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  claim: string | null;
+  /** The SendRequest without its code, as JSON. */
+  request: string;
+  sealed_code: string | null;
+  seal_key_id: string | null;
+  last_error: string | null;
+  date_created: number;
+  date_updated: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -159,4 +179,5 @@ export interface Database {
   events: EventsTable;
   event_deliveries: EventDeliveriesTable;
   event_delivery_attempts: EventDeliveryAttemptsTable;
+  send_jobs: SendJobsTable;
 }

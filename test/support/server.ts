@@ -20,6 +20,7 @@ import { ProviderRegistry, type Routes } from '../../src/channels/registry.js';
 import { ProviderSender } from '../../src/channels/sender.js';
 import type { Stores } from '../../src/storage/stores.js';
 import type { Dispatcher, DispatcherOptions } from '../../src/events/dispatcher.js';
+import type { SendDispatcher } from '../../src/dispatch/send-dispatcher.js';
 import type { KinesisSender } from '../../src/events/senders/kinesis.js';
 import { BACKENDS, postgresStore, sqliteStore, type BackendName } from './databases.js';
 
@@ -48,6 +49,8 @@ export interface TestServer {
   stores: Stores;
   app: FastifyInstance;
   deps: VerificationDeps;
+  /** The send dispatcher, when the server was started with providers of the test's own. */
+  sendDispatcher?: SendDispatcher;
   /** The event dispatcher, when the server was started with one. */
   dispatcher?: Dispatcher;
   /** A fresh account with an SDK client bound to it. */
@@ -84,6 +87,8 @@ export interface ServerOptions {
   logStream?: DestinationStream;
   /** CORS_ALLOWED_ORIGINS (none when absent). */
   corsAllowedOrigins?: string;
+  /** SEND_TIMEOUT_MS and SEND_MAX_ATTEMPTS of the send dispatcher (which runs when `providers` is given). */
+  sends?: { timeoutMs?: number; maxAttempts?: number };
 }
 
 export interface TestProviders {
@@ -111,6 +116,8 @@ const TEST_ENV: Record<string, string> = {
   EVENTS_LEASE_SECONDS: '30',
   EVENTS_RETRY_BASE_MS: '50',
   EVENTS_RETRY_WINDOW_SECONDS: '60',
+  SEND_RETRY_BASE_MS: '50',
+  SEND_MAX_ATTEMPTS: '3',
 };
 
 /**
@@ -150,6 +157,10 @@ function serverEnv(opts: ServerOptions): Record<string, string | undefined> {
     EVENTS_WEBHOOK_BLOCKED_NETWORKS: opts.blockedNetworks,
     CORS_ALLOWED_ORIGINS: opts.corsAllowedOrigins,
     EVENTS_DISPATCHER: d ? 'on' : 'off',
+    // Only the inbox without providers of the test's own: nothing is ever queued then.
+    SEND_DISPATCHER: opts.providers ? 'on' : 'off',
+    ...(opts.sends?.timeoutMs === undefined ? {} : { SEND_TIMEOUT_MS: String(opts.sends.timeoutMs) }),
+    ...(opts.sends?.maxAttempts === undefined ? {} : { SEND_MAX_ATTEMPTS: String(opts.sends.maxAttempts) }),
     KINESIS_ENDPOINT: d?.kinesisEndpoint,
     KINESIS_ASSUME_ROLE: d?.stsEndpoint === undefined ? 'off' : 'on',
     KINESIS_STS_ENDPOINT: d?.stsEndpoint,
@@ -201,6 +212,7 @@ async function serve(location: Record<string, string | undefined>, opts: ServerO
   const { app, stores, clock, config } = c;
   await app.listen({ host: '127.0.0.1', port: 0 });
   c.dispatcher?.start();
+  c.sendDispatcher?.start();
   // The port is known only after listen; the app and SNA URLs read the base on use.
   const baseUrl = (config.publicBaseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
 
@@ -213,6 +225,7 @@ async function serve(location: Record<string, string | undefined>, opts: ServerO
     app,
     deps: c.verifications,
     dispatcher: c.dispatcher,
+    sendDispatcher: c.sendDispatcher,
     async account() {
       const a = await createAccount(stores.accounts, clock);
       return { sid: a.sid, authToken: a.authToken, client: clientFor(a.sid, a.authToken) };
@@ -255,6 +268,7 @@ export interface OnEachBackendOptions {
   providers?: TestProviders;
   logStream?: DestinationStream;
   corsAllowedOrigins?: string;
+  sends?: ServerOptions['sends'];
 }
 
 /**
@@ -287,6 +301,7 @@ export function onEachBackend(
         providers: opts.providers,
         logStream: opts.logStream,
         corsAllowedOrigins: opts.corsAllowedOrigins,
+        sends: opts.sends,
       });
       if ('skip' in server) {
         t.skip(server.skip);

@@ -35,6 +35,13 @@ export interface AttemptStore {
   listAttempts(accountSid: string, filter: AttemptFilter, page: PageQuery): Promise<SendAttempt[]>;
   getAttempt(accountSid: string, sid: string): Promise<SendAttempt | undefined>;
   summarizeAttempts(accountSid: string, filter: SummaryFilter): Promise<AttemptTotals>;
+  /**
+   * A delivery receipt: moves the attempt the provider `providerName` knows as `providerMessageId`
+   * to `status` (a message_status or call_status) with `errorCode` (kept as it was when null), but
+   * only forward (delivery-status.ts): a late or repeated receipt changes nothing. True when the
+   * attempt moved; false when it is unknown or already as far or further.
+   */
+  updateDeliveryStatus(providerName: string, providerMessageId: string, status: string, errorCode: number | null, at: number): Promise<boolean>;
   /** Deletes attempts created before `before`; returns how many. */
   purgeAttempts(before: number, limit: number): Promise<number>;
 }
