@@ -41,7 +41,7 @@ export function takeOutputs(): string[] {
   return out;
 }
 
-/** Runs src/<script> with only PATH, HOME and `env`: nothing from the test runner leaks in. */
+/** Runs <script> (a path from the repository root) with only PATH, HOME and `env`: nothing from the test runner leaks in. */
 export function spawnEntry(script: string, env: Record<string, string>): Proc {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
@@ -79,10 +79,10 @@ async function until(p: Proc, ready: () => Promise<boolean> | boolean, what: str
   }
 }
 
-/** src/main.ts on a free port, once /healthz answers. */
-export async function startVerifyd(env: Record<string, string>): Promise<Proc & { base: string }> {
+/** src/main.ts (or another server entry, e.g. test/support/queued-main.ts) on a free port, once /healthz answers. */
+export async function startVerifyd(env: Record<string, string>, script = 'src/main.ts'): Promise<Proc & { base: string }> {
   const port = await freePort();
-  const p = spawnEntry('src/main.ts', { ...env, PORT: String(port) });
+  const p = spawnEntry(script, { ...env, PORT: String(port) });
   const base = `http://127.0.0.1:${port}`;
   await until(p, () => fetch(`${base}/healthz`).then((r) => r.ok, () => false), 'verifyd ready');
   return { ...p, base };
