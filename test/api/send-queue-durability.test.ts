@@ -6,11 +6,10 @@
  * once, when the dead process's lease lapses. SQLite file and PostgreSQL.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, test } from 'node:test';
 import type { BackendName } from '../support/databases.js';
 import type { SentMessage } from '../support/http-provider.js';
-import { accountOn, killAll, processDatabase, signal, startVerifyd, takeOutputs } from '../support/processes.js';
+import { accountOn, durableEnv, killAll, processDatabase, signal, startVerifyd, takeOutputs } from '../support/processes.js';
 import { Receiver } from '../support/receiver.js';
 
 after(killAll);
@@ -23,18 +22,7 @@ for (const backend of ['sqlite', 'postgres'] as BackendName[]) {
     const db = await processDatabase(backend);
     if ('skip' in db) return void t.skip(db.skip);
     const receiver = await Receiver.start();
-    const sid = `AC${randomBytes(16).toString('hex')}`;
-    const token = randomBytes(16).toString('hex');
-    const env = {
-      ...db.env,
-      TWILIO_ACCOUNT_SID: sid,
-      TWILIO_AUTH_TOKEN: token,
-      LOG_LEVEL: 'warn',
-      // The shortest lease verifyd accepts, so the killed process's claim lapses soon.
-      EVENTS_LEASE_SECONDS: '5',
-      EVENTS_POLL_MS: '100',
-      TEST_PROVIDER_URL: receiver.origin,
-    };
+    const { env, sid, token } = durableEnv(db, { TEST_PROVIDER_URL: receiver.origin });
     const messages = () => receiver.requests.filter((r) => r.url === '/messages').map((r) => JSON.parse(r.body) as SentMessage);
     const gates = () => receiver.requests.filter((r) => r.url === '/gate').length;
     const waitUntil = async (what: string, ok: () => Promise<boolean> | boolean) => {

@@ -156,3 +156,15 @@ export async function processDatabase(backend: BackendName): Promise<ProcessData
     drop: () => db.drop(),
   };
 }
+
+/**
+ * What a durability test runs verifyd with: the database, a bootstrap account (its sid and token
+ * returned too), warn-level logs, the shortest lease verifyd accepts (so a killed process's
+ * claims lapse soon) and a short poll; `extra` on top.
+ */
+export function durableEnv(db: ProcessDatabase, extra: Record<string, string> = {}): { env: Record<string, string>; sid: string; token: string } {
+  const sid = `AC${randomBytes(16).toString('hex')}`;
+  const token = randomBytes(16).toString('hex');
+  const env = { ...db.env, TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: token, LOG_LEVEL: 'warn', EVENTS_LEASE_SECONDS: '5', EVENTS_POLL_MS: '100', ...extra };
+  return { env, sid, token };
+}
