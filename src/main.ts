@@ -2,7 +2,10 @@ import { ensureCodeKeys } from './config/code-key.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { runServer } from './server.js';
 
-runServer(ensureCodeKeys(loadConfig())).catch((err) => {
-  process.stderr.write(`${err instanceof ConfigError ? err.message : (err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+// Inside the promise, so a bad configuration is reported like any other start-up failure.
+Promise.resolve()
+  .then(() => runServer(ensureCodeKeys(loadConfig())))
+  .catch((err) => {
+    process.stderr.write(`${err instanceof ConfigError ? err.message : (err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  });
