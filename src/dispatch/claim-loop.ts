@@ -60,8 +60,8 @@ export class ClaimLoop<C extends Leased<Id>, Id> {
     private readonly clock: Clock,
     private readonly log: Pick<Log, 'error' | 'warn'>,
     private readonly opts: ClaimLoopOptions,
-    /** What the rows are, for the log ("event delivery", "code send"). */
-    private readonly what: string,
+    /** What the rows are, for the log: one and many ("event delivery", "event deliveries"). */
+    private readonly what: { one: string; many: string },
     /** Handles one round's claims; each settles (or releases) its rows. */
     private readonly work: (claimed: C[]) => void,
   ) {}
@@ -74,7 +74,7 @@ export class ClaimLoop<C extends Leased<Id>, Id> {
     if (!this.stopped) return;
     this.stopped = false;
     this.watch = (this.source.watch?.(() => this.wake()) ?? Promise.resolve(undefined)).catch((err) => {
-      this.log.warn({ err }, `listening for ${this.what} commits failed; polling only`);
+      this.log.warn({ err }, `listening for commits (${this.what.many}) failed; polling only`);
       return undefined;
     });
     this.loopDone = this.loop();
@@ -93,7 +93,7 @@ export class ClaimLoop<C extends Leased<Id>, Id> {
     this.inFlight += claims.length;
     for (const c of claims) this.held.add(c);
     const p = done
-      .catch((err) => this.log.error({ err }, `recording ${this.what}s failed`))
+      .catch((err) => this.log.error({ err }, `recording ${this.what.many} failed`))
       .finally(() => {
         this.inFlight -= claims.length;
         for (const c of claims) this.held.delete(c);
@@ -145,7 +145,7 @@ export class ClaimLoop<C extends Leased<Id>, Id> {
     try {
       renewed = new Set(await this.source.renewLeases(held, now, until));
     } catch (err) {
-      this.log.warn({ err }, `renewing ${this.what} leases failed`);
+      this.log.warn({ err }, `renewing ${this.what.one} leases failed`);
       return;
     }
     let lost = 0;
@@ -153,7 +153,7 @@ export class ClaimLoop<C extends Leased<Id>, Id> {
       if (renewed.has(c.id)) c.leaseUntil = until;
       else if (this.held.has(c)) lost++;
     }
-    if (lost > 0) this.log.warn({ lost }, `${this.what} leases lost (taken over after they lapsed)`);
+    if (lost > 0) this.log.warn({ lost }, `${this.what.one} leases lost (taken over after they lapsed)`);
   }
 
   private async loop(): Promise<void> {
@@ -165,7 +165,7 @@ export class ClaimLoop<C extends Leased<Id>, Id> {
           const now = this.clock.now().getTime();
           claimed = await this.source.claim(now, now + this.opts.leaseMs, room);
         } catch (err) {
-          this.log.error({ err }, `claiming ${this.what}s failed`);
+          this.log.error({ err }, `claiming ${this.what.many} failed`);
         }
       }
       if (claimed.length > 0) this.work(claimed);

@@ -37,7 +37,7 @@ export class SendDispatcher extends LoopDriven<ClaimedSendJob, string> {
       renewLeases: (held: ClaimedSendJob[], now: number, until: number) => store.renewSendLeases(held, now, until),
       watch: (onCommit: () => void) => store.watchSendJobs?.(onCommit) ?? Promise.resolve(undefined),
     };
-    this.loop = new ClaimLoop(source, clock, log, opts, 'code send', (jobs) => {
+    this.loop = new ClaimLoop(source, clock, log, opts, { one: 'code send', many: 'code sends' }, (jobs) => {
       for (const job of jobs) this.loop.track([job], this.run(job));
     });
   }

@@ -53,7 +53,7 @@ export class Dispatcher extends LoopDriven<ClaimedDelivery, number> {
       // Other nodes' commits wake this dispatcher too where the database can say so (PostgreSQL).
       watch: (onCommit: () => void) => store.watchOutbox?.(onCommit) ?? Promise.resolve(undefined),
     };
-    this.loop = new ClaimLoop(source, clock, log, opts, 'event delivery', (claimed) => this.launch(claimed));
+    this.loop = new ClaimLoop(source, clock, log, opts, { one: 'event delivery', many: 'event deliveries' }, (claimed) => this.launch(claimed));
   }
 
   private launch(claimed: ClaimedDelivery[]): void {
