@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp } from './api/app.js';
 import type { DomainDeps } from './api/context.js';
-import { INBOX_EVERYWHERE, buildRegistry } from './channels/providers.js';
+import { buildRegistry, configuredProviders } from './channels/providers.js';
 import { ProviderSender } from './channels/sender.js';
 import type { Config } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
@@ -67,6 +67,7 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
     bodyLimitBytes: config.bodyLimitBytes,
     corsAllowedOrigins: config.corsAllowedOrigins,
     logLevel: config.logLevel,
+    ownScopes: { inbox: config.inboxEnabled, sna: config.snaSimulator },
     logStream: overrides.logStream,
   });
   const dispatcher = config.events.dispatcher ? composeDispatcher(events, config, app.log) : undefined;
@@ -79,7 +80,7 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
 }
 
 /** The settings the use cases read. */
-export type DomainSettings = Pick<Config, 'codeKeys' | 'verificationTtlMs' | 'publicBaseUrl' | 'prices' | 'attemptsRatePerMinute'> & {
+export type DomainSettings = Pick<Config, 'codeKeys' | 'verificationTtlMs' | 'publicBaseUrl' | 'prices' | 'attemptsRatePerMinute' | 'inboxEnabled' | 'snaSimulator'> & {
   events: Pick<Config['events'], 'webhookBlockedNetworks'>;
 };
 
@@ -88,7 +89,7 @@ export function composeDomain(
   stores: Stores,
   config: DomainSettings,
   clock: Clock,
-  sender: CodeSender = new ProviderSender(buildRegistry(INBOX_EVERYWHERE, { store: stores.inbox, clock })),
+  sender: CodeSender = new ProviderSender(buildRegistry(configuredProviders(config), { store: stores.inbox, clock })),
 ): DomainDeps {
   return {
     services: { store: stores.services, clock, ids: newSid },
@@ -100,8 +101,9 @@ export function composeDomain(
       ids: newSid,
       ttlMs: config.verificationTtlMs,
       // Read on use, as the app's: a server bound to port 0 (the tests') learns its URL after listen.
+      // The simulator is the only SNA provider: without it there is none (null).
       get snaBaseUrl() {
-        return config.publicBaseUrl;
+        return config.snaSimulator ? config.publicBaseUrl : null;
       },
       prices: config.prices,
     },

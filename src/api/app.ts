@@ -20,6 +20,8 @@ export interface AppDeps extends DomainDeps {
   logLevel: string;
   /** Browser origins allowed to use the API (CORS_ALLOWED_ORIGINS); requests from others are refused. */
   corsAllowedOrigins: readonly string[];
+  /** verifyd's development scopes; one that is off is not registered, so its paths answer as unknown ones do. */
+  ownScopes: { inbox: boolean; sna: boolean };
   /** Where log lines go instead of stdout (tests capture the log through it). */
   logStream?: DestinationStream;
 }
@@ -62,8 +64,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // holds none, so a route belongs to exactly one set of rules (docs/architecture.md). Not awaited:
   // scopes load at ready(), so they inherit any hook a caller adds to the root before listening.
   void app.register(twilioApi(ctx, credentials));
-  void app.register(inboxScope(ctx, credentials), { prefix: '/inbox' });
-  void app.register(snaScope(ctx, credentials), { prefix: '/sna/' });
+  if (deps.ownScopes.inbox) void app.register(inboxScope(ctx, credentials), { prefix: '/inbox' });
+  if (deps.ownScopes.sna) void app.register(snaScope(ctx, credentials), { prefix: '/sna/' });
   void app.register(healthScope(ctx, credentials), { prefix: '/healthz' });
   // Later scopes go beside these with their own prefix and rules: { prefix: '/console' }, { prefix: '/metrics' }.
   return app;

@@ -18,6 +18,15 @@ export const INBOX_EVERYWHERE: ProvidersConfig = {
   routes: { sms: { default: ['inbox'] }, call: { default: ['inbox'] }, whatsapp: { default: ['inbox'] }, email: { default: ['inbox'] } },
 };
 
+/**
+ * No provider at all: production with the inbox off, until real providers can be configured. Every
+ * code channel then answers 60223 (delivery channel disabled).
+ */
+export const NO_PROVIDERS: ProvidersConfig = { providers: [], routes: {} };
+
+/** The providers a Config asks for: the inbox everywhere, or none when INBOX_ENABLED is false. */
+export const configuredProviders = (config: { inboxEnabled: boolean }): ProvidersConfig => (config.inboxEnabled ? INBOX_EVERYWHERE : NO_PROVIDERS);
+
 /** What providers may be built with. */
 export interface ProviderContext {
   store: InboxStore;

@@ -22,7 +22,7 @@ const TO = '+15017122661';
 function makeDeps(stores: Stores): VerificationDeps {
   return {
     store: stores.verifications,
-    sender: { send: async () => ({ status: 'delivered' }) },
+    sender: { carries: () => true, send: async () => ({ status: 'delivered' }) },
     keys: new CodeKeyring([{ id: 'k1', secret: Buffer.alloc(32, 7) }]),
     clock: systemClock,
     ids: newSid,

@@ -84,6 +84,8 @@ export interface ServerOptions {
   logStream?: DestinationStream;
   /** CORS_ALLOWED_ORIGINS (none when absent). */
   corsAllowedOrigins?: string;
+  /** Variables over the ones above (VERIFYD_ENV=production, ...); an undefined one is unset. */
+  env?: Record<string, string | undefined>;
 }
 
 export interface TestProviders {
@@ -151,7 +153,8 @@ function serverEnv(opts: ServerOptions): Record<string, string | undefined> {
     CORS_ALLOWED_ORIGINS: opts.corsAllowedOrigins,
     EVENTS_DISPATCHER: d ? 'on' : 'off',
     KINESIS_ENDPOINT: d?.kinesisEndpoint,
-    KINESIS_ASSUME_ROLE: d?.stsEndpoint === undefined ? 'off' : 'on',
+    // Unset without an STS: the mode's default.
+    KINESIS_ASSUME_ROLE: d?.stsEndpoint === undefined ? undefined : 'on',
     KINESIS_STS_ENDPOINT: d?.stsEndpoint,
   };
 }
@@ -177,7 +180,7 @@ export function testDispatcher(
  * its config, open `stores` when given (they are then left open), and log lines to `logStream`.
  */
 export async function composeForTest(opts: ServerOptions, env: Record<string, string | undefined>, over: { stores?: Stores; logStream?: DestinationStream } = {}): Promise<Composition & { config: Config }> {
-  const config = testConfig({ ...serverEnv(opts), ...(over.logStream ? { LOG_LEVEL: 'info' } : {}), ...env }, opts.dispatcher);
+  const config = testConfig({ ...serverEnv(opts), ...(over.logStream ? { LOG_LEVEL: 'info' } : {}), ...opts.env, ...env }, opts.dispatcher);
   const c = await compose(config, { ...over, clock: opts.clock ?? systemClock, kinesisCredentials: KINESIS_CREDENTIALS, sender: opts.providers && testSender(opts.providers) });
   return { ...c, config };
 }
@@ -255,6 +258,7 @@ export interface OnEachBackendOptions {
   providers?: TestProviders;
   logStream?: DestinationStream;
   corsAllowedOrigins?: string;
+  env?: Record<string, string | undefined>;
 }
 
 /**
@@ -287,6 +291,7 @@ export function onEachBackend(
         providers: opts.providers,
         logStream: opts.logStream,
         corsAllowedOrigins: opts.corsAllowedOrigins,
+        env: opts.env,
       });
       if ('skip' in server) {
         t.skip(server.skip);

@@ -47,6 +47,15 @@ test('channel: as asked; auto is sna with a DeviceIp and sms without', () => {
   assert.equal(prepareStart(svc(), input({ channel: 'auto', options: { deviceIp: '203.0.113.7' } })).channel, 'sna');
 });
 
+test('a channel without a provider is 60223, before To is looked at; auto without an SNA provider is sms', () => {
+  const noSna = (c: string) => c !== 'sna';
+  assert.equal(prepareStart(svc(), input({ channel: 'auto', options: { deviceIp: '203.0.113.7' } }), noSna).channel, 'sms');
+  assert.equal(refusal(() => prepareStart(svc(), input({ channel: 'sna' }), noSna)).code, 60223);
+  const none = () => false;
+  assert.equal(refusal(() => prepareStart(svc(), input({ channel: 'auto' }), none)).code, 60223);
+  assert.equal(refusal(() => prepareStart(svc(), input({ channel: 'email', to: 'not an address' }), none)).code, 60223);
+});
+
 test('destination: phones become E.164 with their country, emails stay as given; bad ones are 60200 To', () => {
   assert.deepEqual(prepareStart(svc(), input({ to: '+4407400123456' })), { channel: 'sms', to: '+447400123456', country: 'GB', locale: 'en-GB' });
   assert.deepEqual(prepareStart(svc(), input({ channel: 'email', to: 'Ann@Example.com' })), { channel: 'email', to: 'ann@example.com', country: null, locale: 'en' });

@@ -43,6 +43,8 @@ export interface SendOutcome {
 }
 
 export interface CodeSender {
+  /** Whether some provider carries this channel; a start on one that none carries answers 60223. */
+  carries(channel: CodeChannel): boolean;
   /** Sends one code. Resolves with the outcome, a failure included; a rejection is treated as a failure too. */
   send(request: SendRequest): Promise<SendOutcome>;
 }
