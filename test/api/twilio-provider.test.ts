@@ -248,12 +248,15 @@ function request(over: Partial<SendRequest>): SendRequest {
   };
 }
 
-test('an API that is down, overloaded or unreachable is thrown (retryable); a refusal is returned (permanent)', async () => {
+test('an API that is down, overloaded, too slow or unreachable is thrown (retryable); a refusal is returned (permanent)', async () => {
   const req = request({});
   for (const status of [500, 503, 429]) {
     standIn.failNext(status);
     await assert.rejects(twilioFrom.send(req, render(req)), (e: Error) => e instanceof TwilioUnavailable && e.message.includes(String(status)) && !e.message.includes('482913'));
   }
+  const impatient = new TwilioProvider(twilioProviderSchema.parse({ ...upstream, name: 'slow', sms_from: '+15005550006', timeout_ms: 200 }), () => 'http://verifyd.test');
+  standIn.failNext('hang');
+  await assert.rejects(impatient.send(req, render(req)), /timed out after 200 ms/);
   const closed = new TwilioProvider(twilioProviderSchema.parse({ ...upstream, api_base_url: 'http://127.0.0.1:9', name: 'down', sms_from: '+15005550006' }), () => 'http://verifyd.test');
   await assert.rejects(closed.send(req, render(req)), TwilioUnavailable);
 

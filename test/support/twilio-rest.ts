@@ -51,7 +51,9 @@ export class TwilioRestStandIn {
   readonly refusals: Refusal[] = [];
   private readonly events = new EventEmitter();
   /** Answers for the next requests, before any check (an outage). */
-  private outage: Array<{ status: number }> = [];
+  private outage: Array<{ status: number } | 'hang'> = [];
+  /** Requests left unanswered (a hang), ended when the stand-in closes. */
+  private readonly hung = new Set<ServerResponse>();
   /** Destinations refused with a Twilio error code, as a real carrier refuses some numbers. */
   private readonly refused = new Map<string, [number, string]>([[INVALID_NUMBER, [21211, `Invalid 'To' Phone Number: ${INVALID_NUMBER}`]]]);
 
@@ -74,9 +76,9 @@ export class TwilioRestStandIn {
     return self;
   }
 
-  /** The next `times` requests get `status` (an empty Twilio error) whatever they hold. */
-  failNext(status: number, times = 1): void {
-    for (let i = 0; i < times; i++) this.outage.push({ status });
+  /** The next `times` requests get `status` (a Twilio error) whatever they hold, or no answer at all ('hang'). */
+  failNext(status: number | 'hang', times = 1): void {
+    for (let i = 0; i < times; i++) this.outage.push(status === 'hang' ? 'hang' : { status });
   }
 
   /** Requests to `number` (on any channel) are refused with `code` from now on. */
@@ -140,6 +142,7 @@ export class TwilioRestStandIn {
   }
 
   close(): Promise<void> {
+    for (const res of this.hung) res.destroy();
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
@@ -156,6 +159,10 @@ export class TwilioRestStandIn {
       answer(status, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
     };
     const outage = this.outage.shift();
+    if (outage === 'hang') {
+      this.hung.add(res);
+      return;
+    }
     if (outage) return answer(outage.status, { code: 20500, message: 'Internal Server Error', more_info: '', status: outage.status });
 
     const m = /^\/2010-04-01\/Accounts\/([^/]+)\/(Messages|Calls)\.json$/.exec(req.url ?? '');

@@ -35,3 +35,13 @@ test('a channel is served when its sender is configured', () => {
   assert.deepEqual(channels({ messaging_service_sid: `MG${'0'.repeat(32)}` }), ['sms', 'whatsapp']);
   assert.deepEqual(channels({ whatsapp_from: 'whatsapp:+1415', voice_from: '+1500' }), ['whatsapp', 'call']);
 });
+
+test('a twilio spec builds a TwilioProvider; a route to a channel it has no sender for is refused', async () => {
+  const { buildRegistry } = await import('../../src/channels/providers.js');
+  const { TwilioProvider } = await import('../../src/channels/twilio/provider.js');
+  const ctx = { store: {} as never, clock: { now: () => new Date(0) }, publicBaseUrl: () => 'https://verifyd.example' };
+  const spec = twilioProviderSchema.parse({ ...base, sms_from: '+15005550006' });
+  const registry = buildRegistry({ providers: [spec], routes: { sms: { default: ['twilio'] } } }, ctx);
+  assert.ok(registry.route('sms')[0] instanceof TwilioProvider);
+  assert.throws(() => buildRegistry({ providers: [spec], routes: { call: { default: ['twilio'] } } }, ctx), /provider twilio does not serve call/);
+});
