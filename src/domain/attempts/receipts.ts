@@ -7,27 +7,31 @@ import type { AttemptsDeps } from './attempts.js';
  * entered from one that precedes it; everything else is ignored.
  */
 
-/** Where a message has not been handed on yet. */
-const MESSAGE_WAITING = ['accepted', 'scheduled', 'queued'] as const;
-const MESSAGE_DONE = ['delivered', 'undelivered', 'failed', 'canceled', 'partially_delivered'] as const;
+/** Where a message has not been handed on yet, and every status before its end. */
+const MESSAGE_WAITING = ['accepted', 'scheduled', 'queued'];
+const MESSAGE_UNFINISHED = [...MESSAGE_WAITING, 'sending', 'sent'];
+/** Where a call has not been answered yet, and every status before its end. */
+const CALL_WAITING = ['queued', 'ringing'];
+const CALL_UNFINISHED = [...CALL_WAITING, 'in-progress'];
+/** Messages and calls both end in these. */
+const EITHER_UNFINISHED = [...new Set([...MESSAGE_UNFINISHED, ...CALL_UNFINISHED])];
 
-/** Where a call has not been answered yet. */
-const CALL_WAITING = ['queued', 'ringing'] as const;
-const CALL_DONE = ['completed', 'busy', 'no-answer', 'failed', 'canceled'] as const;
-
-/** Each status a receipt may set, and the statuses it may follow. `failed` and `canceled` serve both kinds. */
+/** Each status a receipt may set, and the statuses it may follow. */
 const PRECEDING: Readonly<Record<string, readonly string[]>> = {
   sending: MESSAGE_WAITING,
   sent: [...MESSAGE_WAITING, 'sending'],
-  ...Object.fromEntries(MESSAGE_DONE.map((s) => [s, [...MESSAGE_WAITING, 'sending', 'sent']])),
-  read: [...MESSAGE_WAITING, 'sending', 'sent', 'delivered'],
+  delivered: MESSAGE_UNFINISHED,
+  undelivered: MESSAGE_UNFINISHED,
+  partially_delivered: MESSAGE_UNFINISHED,
+  read: [...MESSAGE_UNFINISHED, 'delivered'],
   ringing: ['queued'],
   'in-progress': CALL_WAITING,
-  ...Object.fromEntries(CALL_DONE.map((s) => [s, [...CALL_WAITING, 'in-progress']])),
+  completed: CALL_UNFINISHED,
+  busy: CALL_UNFINISHED,
+  'no-answer': CALL_UNFINISHED,
+  failed: EITHER_UNFINISHED,
+  canceled: EITHER_UNFINISHED,
 };
-for (const s of ['failed', 'canceled']) {
-  (PRECEDING as Record<string, readonly string[]>)[s] = [...new Set([...MESSAGE_WAITING, 'sending', 'sent', ...CALL_WAITING, 'in-progress'])];
-}
 
 /** The statuses an attempt may be in for a receipt to move it to `status` (none: the receipt changes nothing). */
 export function precedingStatuses(status: string): readonly string[] {
