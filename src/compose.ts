@@ -4,6 +4,8 @@ import { buildApp } from './api/app.js';
 import type { DomainDeps } from './api/context.js';
 import { buildRegistry, configuredProviders } from './channels/providers.js';
 import { ProviderSender } from './channels/sender.js';
+import { twilioCallbackTokens } from './channels/twilio/callbacks.js';
+import type { TwilioCallbackTokens } from './api/own/twilio-callbacks.js';
 import type { Config } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { CodeKeyring } from './domain/code/keys.js';
@@ -29,6 +31,8 @@ export interface Overrides {
   kinesisCredentials?: { accessKeyId: string; secretAccessKey: string };
   /** How codes leave verifyd, instead of the providers the config names (tests' stand-in carriers). */
   sender?: (stores: Stores, clock: Clock) => CodeSender;
+  /** The auth tokens of the Twilio providers `sender` sends through, for their status callbacks. */
+  twilioCallbacks?: TwilioCallbackTokens;
 }
 
 /** The senders, one per sink type. */
@@ -57,9 +61,11 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
   const { stores, clock } = events;
   // After the stores' migrations: settles what migration 006 left to the domain.
   await normalizeEmailDestinations(stores.verifications, clock);
-  const domain = composeDomain(stores, config, clock, overrides.sender?.(stores, clock));
+  const registry = buildRegistry(configuredProviders(config), { store: stores.inbox, clock, publicBaseUrl: () => config.publicBaseUrl });
+  const domain = composeDomain(stores, config, clock, overrides.sender?.(stores, clock) ?? new ProviderSender(registry));
   const app = await buildApp({
     ...domain,
+    twilioCallbacks: overrides.twilioCallbacks ?? twilioCallbackTokens(registry.providers),
     accounts: stores.accounts,
     get publicBaseUrl() {
       return config.publicBaseUrl;
@@ -89,7 +95,7 @@ export function composeDomain(
   stores: Stores,
   config: DomainSettings,
   clock: Clock,
-  sender: CodeSender = new ProviderSender(buildRegistry(configuredProviders(config), { store: stores.inbox, clock })),
+  sender: CodeSender = new ProviderSender(buildRegistry(configuredProviders(config), { store: stores.inbox, clock, publicBaseUrl: () => config.publicBaseUrl })),
 ): DomainDeps {
   return {
     services: { store: stores.services, clock, ids: newSid },

@@ -14,6 +14,8 @@ export class ProviderSender implements CodeSender {
     // Only the first provider of a route is used until failover is built.
     const [provider] = this.registry.route(request.channel);
     if (!provider) throw new Error(`no provider is routed for ${request.channel}`);
-    return provider.send(request, render(request));
+    const outcome = await provider.send(request, render(request));
+    // Receipts name the provider and its message id: both are recorded on the attempt.
+    return { ...outcome, providerName: provider.name };
   }
 }

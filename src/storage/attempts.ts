@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
-import type { AttemptFilter, AttemptStore, AttemptTotals, SummaryFilter } from '../domain/ports/attempts.js';
+import { precedingStatuses } from '../domain/attempts/receipts.js';
+import type { AttemptFilter, AttemptStore, AttemptTotals, SentBy, SummaryFilter } from '../domain/ports/attempts.js';
 import type { PageQuery } from '../domain/ports/paging.js';
 import type { AttemptStatus, SendAttempt } from '../domain/types.js';
 import { num, type Db } from './dialect.js';
@@ -30,7 +31,7 @@ export const sendFromRow = (r: Selectable<SendsTable>): SendAttempt => ({
   carrier: r.carrier,
 });
 
-const sendToRow = (s: SendAttempt): Omit<Selectable<SendsTable>, 'attempt_number'> & { converted: number; attempt_status: string } => ({
+const sendToRow = (s: SendAttempt): Omit<Selectable<SendsTable>, 'attempt_number' | 'provider_name' | 'provider_message_id'> & { converted: number; attempt_status: string } => ({
   sid: s.sid,
   verification_sid: s.verificationSid,
   account_sid: s.accountSid,
@@ -77,8 +78,17 @@ export async function setSendsDestination(db: Db, verificationSid: string, to: s
   await db.updateTable('verification_sends').set({ to_addr: to }).where('verification_sid', '=', verificationSid).execute();
 }
 
-export async function updateSendStatus(db: Db, sid: string, messageStatus: string, errorCode: number | null, at: number): Promise<void> {
-  await db.updateTable('verification_sends').set({ message_status: messageStatus, error_code: errorCode, date_updated: at }).where('sid', '=', sid).execute();
+export async function updateSendStatus(db: Db, sid: string, messageStatus: string, errorCode: number | null, at: number, provider: SentBy | null = null): Promise<void> {
+  await db
+    .updateTable('verification_sends')
+    .set({
+      message_status: messageStatus,
+      error_code: errorCode,
+      date_updated: at,
+      ...(provider && { provider_name: provider.name, provider_message_id: provider.messageId }),
+    })
+    .where('sid', '=', sid)
+    .execute();
 }
 
 export async function setAttemptOutcome(db: Db, verificationSid: string, outcome: { converted: boolean; status: AttemptStatus }, at: number): Promise<void> {
@@ -133,6 +143,23 @@ export class SqlAttemptStore implements AttemptStore {
       .where((eb) => matching(eb, accountSid, filter))
       .executeTakeFirstOrThrow();
     return { total: Number(r.total), converted: Number(r.converted) };
+  }
+
+  /**
+   * One guarded statement: the row moves only from a status that precedes the new one, so receipts
+   * arriving twice or out of order never move an attempt back (docs/delivery.md).
+   */
+  async updateDeliveryStatus(providerName: string, providerMessageId: string, status: string, errorCode: number | null, at: number): Promise<boolean> {
+    const before = precedingStatuses(status);
+    if (before.length === 0) return false;
+    const res = await this.db
+      .updateTable('verification_sends')
+      .set({ message_status: status, error_code: errorCode, date_updated: at })
+      .where('provider_name', '=', providerName)
+      .where('provider_message_id', '=', providerMessageId)
+      .where('message_status', 'in', before)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
   }
 
   /**

@@ -57,6 +57,9 @@ export interface SendsTable {
   mcc: string | null;
   mnc: string | null;
   carrier: string | null;
+  /** The provider that sent the attempt and its id for the message or call (migration 008): receipts name both. */
+  provider_name: Generated<string | null>;
+  provider_message_id: Generated<string | null>;
 }
 export interface RateCountersTable { bucket: string; window_start: number; hits: number }
 export interface ChecksTable { id: Generated<number>; verification_sid: string; result: string; date_created: number }

@@ -139,7 +139,12 @@ test('resend of a custom-code verification without the code: 60200 CustomCode (v
 });
 
 test('send request: the start options in force, the service defaults under them', () => {
-  const service = svc({ doNotShareWarningEnabled: true, defaultTemplateSid: 'HJ' + 'd'.repeat(32) });
+  const service = svc({
+    doNotShareWarningEnabled: true,
+    defaultTemplateSid: 'HJ' + 'd'.repeat(32),
+    ttsName: 'Polly.Lea',
+    whatsapp: { from: '+14155238886', msgServiceSid: 'MG' + 'f'.repeat(32) },
+  });
   const v = verification(service, { amount: '10 EUR', payee: 'Acme', locale: 'fr' });
   const attempt = send(v);
   const base = sendRequest(service, { verification: v, attempt, channel: 'sms', code: '123456' }, startOptions(), 600_000);
@@ -161,6 +166,8 @@ test('send request: the start options in force, the service defaults under them'
     templateSid: 'HJ' + 'd'.repeat(32),
     templateSubstitutions: null,
     channelConfiguration: null,
+    whatsapp: { from: '+14155238886', msgServiceSid: 'MG' + 'f'.repeat(32) },
+    ttsName: 'Polly.Lea',
     ttlMinutes: 10,
   });
   const options: StartOptions = {

@@ -29,12 +29,24 @@ export interface AttemptTotals {
   converted: number;
 }
 
+/** Which provider sent an attempt, and its id for the message or call. */
+export interface SentBy {
+  name: string;
+  messageId: string;
+}
+
 /** The Attempts API's reads over every verification's sends, and their retention. */
 export interface AttemptStore {
   /** One page of an account's attempts, newest first (see PageQuery). */
   listAttempts(accountSid: string, filter: AttemptFilter, page: PageQuery): Promise<SendAttempt[]>;
   getAttempt(accountSid: string, sid: string): Promise<SendAttempt | undefined>;
   summarizeAttempts(accountSid: string, filter: SummaryFilter): Promise<AttemptTotals>;
+  /**
+   * A provider's receipt: moves the attempt that `providerName` sent as `providerMessageId` to
+   * `status` (a message or call status) with `errorCode`, only forward (precedingStatuses in
+   * domain/attempts/receipts.ts). Resolves whether an attempt moved.
+   */
+  updateDeliveryStatus(providerName: string, providerMessageId: string, status: string, errorCode: number | null, at: number): Promise<boolean>;
   /** Deletes attempts created before `before`; returns how many. */
   purgeAttempts(before: number, limit: number): Promise<number>;
 }

@@ -27,6 +27,10 @@ export interface SendRequest {
   templateSid: string | null;
   templateSubstitutions: Record<string, unknown> | null;
   channelConfiguration: Record<string, unknown> | null;
+  /** The service's WhatsApp sender (whatsapp.from, whatsapp.msg_service_sid), for providers that send WhatsApp. */
+  whatsapp: { from: string | null; msgServiceSid: string | null };
+  /** The service's text-to-speech voice for calls (tts_name), when it names one. */
+  ttsName: string | null;
   /** How long the code stays valid, as the message states it. */
   ttlMinutes: number;
 }
@@ -36,8 +40,10 @@ export type SendStatus = 'queued' | 'sent' | 'delivered' | 'undelivered' | 'fail
 
 export interface SendOutcome {
   status: SendStatus;
-  /** The carrier's id for the message, which its receipts will name (not stored yet). */
+  /** The carrier's id for the message, which its receipts name (stored with the provider's name). */
   providerMessageId?: string | null;
+  /** The provider that sent it; set by the sender, not by the provider. */
+  providerName?: string | null;
   /** Twilio error code of a failed or undelivered send. */
   errorCode?: number | null;
 }

@@ -126,6 +126,8 @@ export function sendRequest(service: Service, send: CodeToSend, options: StartOp
     templateSid: options.templateSid ?? service.config.defaultTemplateSid,
     templateSubstitutions: options.templateCustomSubstitutions,
     channelConfiguration: options.channelConfiguration,
+    whatsapp: { from: service.config.whatsapp.from, msgServiceSid: service.config.whatsapp.msgServiceSid },
+    ttsName: service.config.ttsName,
     ttlMinutes: Math.round(ttlMs / 60_000),
   };
 }

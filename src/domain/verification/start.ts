@@ -76,7 +76,8 @@ async function send(deps: VerificationDeps, service: Service, planned: Planned, 
     const failed = outcome.status === 'failed' || outcome.status === 'undelivered';
     const errorCode = outcome.errorCode ?? (failed ? SEND_FAILED_UNKNOWN : null);
     const at = deps.clock.now().getTime();
-    await deps.store.updateSendStatus(attempt.sid, outcome.status, errorCode, at);
+    const sentBy = outcome.providerName && outcome.providerMessageId ? { name: outcome.providerName, messageId: outcome.providerMessageId } : null;
+    await deps.store.updateSendStatus(attempt.sid, outcome.status, errorCode, at, sentBy);
     Object.assign(attempt, { messageStatus: outcome.status, errorCode, dateUpdated: at });
   }
   // A first send is the only attempt; a resend lists them all (and notices a deletion meanwhile).
