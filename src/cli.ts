@@ -4,6 +4,7 @@ import { ensureCodeKeys } from './config/code-key.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { systemClock } from './domain/clock.js';
 import { isSid } from './domain/ids.js';
+import { warnLooseFiles } from './startup.js';
 import { openStores } from './storage/open.js';
 
 const USAGE = `usage:
@@ -22,6 +23,8 @@ async function main(argv: string[]): Promise<number> {
   // Generates the local code key too, as the server would: the CLI may be what runs first.
   const config = ensureCodeKeys(loadConfig());
   const stores = await openStores({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, poolSize: 1 });
+  // stdout carries only the secrets asked for; warnings go to stderr.
+  warnLooseFiles(config, { warn: (_obj, msg) => process.stderr.write(`warning: ${msg}\n`) });
   try {
     if (resource === 'account') {
       const a = await createAccount(stores.accounts, systemClock, { friendlyName: values.name });

@@ -2,8 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp } from './api/app.js';
 import type { DomainDeps } from './api/context.js';
-import { INBOX_EVERYWHERE, buildRegistry } from './channels/providers.js';
+import { buildRegistry, configuredProviders } from './channels/providers.js';
+import type { ProviderRegistry } from './channels/registry.js';
 import { ProviderSender } from './channels/sender.js';
+import { twilioCallbackTokens } from './channels/twilio/callbacks.js';
+import type { TwilioCallbackTokens } from './api/own/twilio-callbacks.js';
 import type { Config } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { CodeKeyring } from './domain/code/keys.js';
@@ -30,6 +33,8 @@ export interface Overrides {
   kinesisCredentials?: { accessKeyId: string; secretAccessKey: string };
   /** How codes leave verifyd, instead of the providers the config names (tests' stand-in carriers). */
   sender?: (stores: Stores, clock: Clock) => CodeSender;
+  /** The auth tokens of the Twilio providers `sender` sends through, for their status callbacks. */
+  twilioCallbacks?: TwilioCallbackTokens;
 }
 
 /** The senders, one per sink type. */
@@ -60,10 +65,12 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
   const { stores, clock } = events;
   // After the stores' migrations: settles what migration 006 left to the domain.
   await normalizeEmailDestinations(stores.verifications, clock);
-  const sender = composeCodeSender(stores, clock, overrides);
+  const registry = composeRegistry(config, stores, clock);
+  const sender = overrides.sender?.(stores, clock) ?? new ProviderSender(registry);
   const domain = composeDomain(stores, config, clock, sender);
   const app = await buildApp({
     ...domain,
+    twilioCallbacks: overrides.twilioCallbacks ?? twilioCallbackTokens(registry.providers),
     accounts: stores.accounts,
     get publicBaseUrl() {
       return config.publicBaseUrl;
@@ -71,6 +78,7 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
     bodyLimitBytes: config.bodyLimitBytes,
     corsAllowedOrigins: config.corsAllowedOrigins,
     logLevel: config.logLevel,
+    ownScopes: { inbox: config.inboxEnabled, sna: config.snaSimulator },
     logStream: overrides.logStream,
   });
   const dispatcher = config.events.dispatcher ? composeDispatcher(events, config, app.log) : undefined;
@@ -85,7 +93,7 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
 }
 
 /** The settings the use cases read. */
-export type DomainSettings = Pick<Config, 'codeKeys' | 'verificationTtlMs' | 'publicBaseUrl' | 'prices' | 'attemptsRatePerMinute'> & {
+export type DomainSettings = Pick<Config, 'codeKeys' | 'verificationTtlMs' | 'publicBaseUrl' | 'prices' | 'attemptsRatePerMinute' | 'inboxEnabled' | 'snaSimulator'> & {
   events: Pick<Config['events'], 'webhookBlockedNetworks'>;
 };
 
@@ -94,7 +102,7 @@ export function composeDomain(
   stores: Stores,
   config: DomainSettings,
   clock: Clock,
-  sender: CodeSender = composeCodeSender(stores, clock),
+  sender: CodeSender = new ProviderSender(composeRegistry(config, stores, clock)),
 ): DomainDeps {
   return {
     services: { store: stores.services, clock, ids: newSid },
@@ -106,8 +114,9 @@ export function composeDomain(
       ids: newSid,
       ttlMs: config.verificationTtlMs,
       // Read on use, as the app's: a server bound to port 0 (the tests') learns its URL after listen.
+      // The simulator is the only SNA provider: without it there is none (null).
       get snaBaseUrl() {
-        return config.publicBaseUrl;
+        return config.snaSimulator ? config.publicBaseUrl : null;
       },
       prices: config.prices,
     },
@@ -154,9 +163,9 @@ export function composeSenders(config: Config, stores: Stores, clock: Clock, ove
   return { kinesis, webhook, close };
 }
 
-/** How codes leave verifyd: the configured providers, or the test's stand-ins. */
-export function composeCodeSender(stores: Stores, clock: Clock, overrides: Pick<Overrides, 'sender'> = {}): CodeSender {
-  return overrides.sender?.(stores, clock) ?? new ProviderSender(buildRegistry(INBOX_EVERYWHERE, { store: stores.inbox, clock }));
+/** The configured providers and their routes (the API's starts and the send dispatcher use the same). */
+export function composeRegistry(config: Pick<Config, 'inboxEnabled' | 'publicBaseUrl'>, stores: Stores, clock: Clock): ProviderRegistry {
+  return buildRegistry(configuredProviders(config), { store: stores.inbox, clock, publicBaseUrl: () => config.publicBaseUrl });
 }
 
 /** Both dispatchers poll and lease alike (EVENTS_POLL_MS, EVENTS_LEASE_SECONDS). */

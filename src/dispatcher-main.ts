@@ -1,8 +1,10 @@
-import { composeCodeSender, composeDispatcher, composeEvents, composeSendDispatcher } from './compose.js';
+import { ProviderSender } from './channels/sender.js';
+import { composeDispatcher, composeEvents, composeRegistry, composeSendDispatcher } from './compose.js';
 import { ensureCodeKeys } from './config/code-key.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import pino from 'pino';
 import { closeOnSignals } from './shutdown.js';
+import { announceMode, warnLooseFiles } from './startup.js';
 
 /**
  * The dispatchers on their own (`npm run dispatcher`): Event Streams deliveries and the send
@@ -14,12 +16,14 @@ async function main(): Promise<void> {
   // Queued codes are derived (or unsealed) here, under the API nodes' CODE_KEYS.
   const config = ensureCodeKeys(loadConfig(process.env));
   const log = pino({ level: config.logLevel });
+  announceMode(config, log);
   const c = await composeEvents(config);
+  warnLooseFiles(config, log);
   const dispatcher = composeDispatcher(c, config, log);
-  const sends = composeSendDispatcher(c, composeCodeSender(c.stores, c.clock), config, log);
+  const sends = composeSendDispatcher(c, new ProviderSender(composeRegistry(config, c.stores, c.clock)), config, log);
   dispatcher.start();
   sends.start();
-  log.info({ store: c.stores.dialect.name, pollMs: config.events.pollMs }, 'verifyd event dispatcher running');
+  log.info({ mode: config.mode, store: c.stores.dialect.name, pollMs: config.events.pollMs }, 'verifyd event dispatcher running');
   closeOnSignals(log, async () => {
     await dispatcher.stop();
     await sends.stop();

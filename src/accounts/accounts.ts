@@ -6,13 +6,17 @@ import type { Account } from '../domain/types.js';
 
 const token = () => randomBytes(16).toString('hex');
 
-export async function createAccount(store: AccountStore, clock: Clock, opts: { sid?: string; authToken?: string; friendlyName?: string } = {}): Promise<Account> {
-  const account: Account = {
-    sid: opts.sid ?? newSid('AC'),
-    authToken: opts.authToken ?? token(),
-    friendlyName: opts.friendlyName ?? 'verifyd account',
-    dateCreated: clock.now().getTime(),
-  };
+type AccountOptions = { sid?: string; authToken?: string; friendlyName?: string };
+
+const newAccount = (clock: Clock, opts: AccountOptions): Account => ({
+  sid: opts.sid ?? newSid('AC'),
+  authToken: opts.authToken ?? token(),
+  friendlyName: opts.friendlyName ?? 'verifyd account',
+  dateCreated: clock.now().getTime(),
+});
+
+export async function createAccount(store: AccountStore, clock: Clock, opts: AccountOptions = {}): Promise<Account> {
+  const account = newAccount(clock, opts);
   await store.insertAccount(account);
   return account;
 }
@@ -27,12 +31,14 @@ export async function createApiKey(store: AccountStore, clock: Clock, accountSid
 
 /**
  * On first start with an empty store: the account from TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN, or a
- * generated one. Returns the generated credentials so the caller can print them once.
+ * generated one. Returns the generated credentials so the caller can print them once; `keep` gets
+ * them before they are stored, and nothing is stored if it throws.
  */
 export async function bootstrapAccount(
   store: AccountStore,
   clock: Clock,
   env: { accountSid: string | null; authToken: string | null },
+  keep: (generated: Account) => void = () => undefined,
 ): Promise<Account | null> {
   if (env.accountSid && env.authToken) {
     if (await store.getAccount(env.accountSid)) return null;
@@ -45,5 +51,8 @@ export async function bootstrapAccount(
     return null;
   }
   if ((await store.countAccounts()) > 0) return null;
-  return createAccount(store, clock);
+  const account = newAccount(clock, {});
+  keep(account);
+  await store.insertAccount(account);
+  return account;
 }

@@ -6,6 +6,7 @@ import type { ApiContext, DomainDeps } from './context.js';
 import { healthScope } from './own/health.js';
 import { inboxScope } from './own/inbox.js';
 import { snaScope } from './own/sna.js';
+import { twilioCallbacksScope, type TwilioCallbackTokens } from './own/twilio-callbacks.js';
 import { CredentialRules, accountAuth } from './plugins/auth.js';
 import { CorsPolicy } from './plugins/cors.js';
 import { RouteTable, clientErrorHandler, expectationFailed, frameworkErrorHandler } from './plugins/errors.js';
@@ -16,10 +17,14 @@ export interface AppDeps extends DomainDeps {
   /** Whom credentials are checked against. */
   accounts: AccountStore;
   publicBaseUrl: string;
+  /** The configured Twilio providers' auth tokens, which their status callbacks are signed with. */
+  twilioCallbacks: TwilioCallbackTokens;
   bodyLimitBytes: number;
   logLevel: string;
   /** Browser origins allowed to use the API (CORS_ALLOWED_ORIGINS); requests from others are refused. */
   corsAllowedOrigins: readonly string[];
+  /** verifyd's development scopes; one that is off is not registered, so its paths answer as unknown ones do. */
+  ownScopes: { inbox: boolean; sna: boolean };
   /** Where log lines go instead of stdout (tests capture the log through it). */
   logStream?: DestinationStream;
 }
@@ -62,9 +67,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // holds none, so a route belongs to exactly one set of rules (docs/architecture.md). Not awaited:
   // scopes load at ready(), so they inherit any hook a caller adds to the root before listening.
   void app.register(twilioApi(ctx, credentials));
-  void app.register(inboxScope(ctx, credentials), { prefix: '/inbox' });
-  void app.register(snaScope(ctx, credentials), { prefix: '/sna/' });
+  if (deps.ownScopes.inbox) void app.register(inboxScope(ctx, credentials), { prefix: '/inbox' });
+  if (deps.ownScopes.sna) void app.register(snaScope(ctx, credentials), { prefix: '/sna/' });
   void app.register(healthScope(ctx, credentials), { prefix: '/healthz' });
+  void app.register(twilioCallbacksScope(ctx, credentials, deps.twilioCallbacks), { prefix: '/callbacks/twilio/' });
   // Later scopes go beside these with their own prefix and rules: { prefix: '/console' }, { prefix: '/metrics' }.
   return app;
 }

@@ -11,7 +11,11 @@ export type Routes = Partial<Record<CodeChannel, { default: readonly string[] }>
 export class ProviderRegistry {
   private readonly routes = new Map<CodeChannel, readonly Provider[]>();
 
-  constructor(providers: readonly Provider[], routes: Routes) {
+  constructor(
+    /** Every configured provider, routed or not (their status callbacks are accepted either way). */
+    readonly providers: readonly Provider[],
+    routes: Routes,
+  ) {
     const byName = new Map<string, Provider>();
     for (const p of providers) {
       if (byName.has(p.name)) throw new Error(`provider ${p.name} is configured twice`);

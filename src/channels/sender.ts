@@ -11,6 +11,10 @@ import { render } from './render/index.js';
 export class ProviderSender implements CodeSender {
   constructor(private readonly registry: ProviderRegistry) {}
 
+  carries(channel: CodeChannel): boolean {
+    return this.registry.route(channel).length > 0;
+  }
+
   sendsInline(channel: CodeChannel): boolean {
     return this.first(channel) instanceof InboxProvider;
   }
@@ -21,9 +25,11 @@ export class ProviderSender implements CodeSender {
     return provider.sendInline(tx, request, render(request));
   }
 
-  async send(request: SendRequest, signal: AbortSignal): Promise<SendOutcome & { provider: string }> {
+  async send(request: SendRequest, signal: AbortSignal): Promise<SendOutcome> {
     const provider = this.first(request.channel);
-    return { ...(await provider.send(request, render(request), signal)), provider: provider.name };
+    const outcome = await provider.send(request, render(request), signal);
+    // Receipts name the provider and its message id: both are recorded on the attempt.
+    return { ...outcome, providerName: provider.name };
   }
 
   /** Only the first provider of a route is used until failover is built. */

@@ -1,13 +1,14 @@
-import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import type { CodeKey } from '../domain/code/keys.js';
+import { createPrivateFile, makePrivateDir } from '../private-files.js';
 import { ConfigError, type Config } from './config.js';
 
 /**
  * The start-up step for processes that hash codes (the server, and the CLI, which may start first
  * on a fresh data directory): with the embedded store and no CODE_KEYS, a key is generated once and
- * kept beside the database (mode 0600), so `npm start` needs no setup and codes survive restarts.
+ * kept beside the database (mode 0600, in a folder it creates 0700), so `npm start` needs no setup and codes survive restarts.
  */
 export function ensureCodeKeys(config: Config): Config {
   if (config.codeKeyFile === null) return config;
@@ -20,7 +21,7 @@ export function ensureCodeKeys(config: Config): Config {
 
 function localKey(file: string): CodeKey {
   if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
+    makePrivateDir(dirname(file));
     // Written to a temporary name and linked into place, so a second process starting at the same
     // moment (another server, or the CLI) never reads a half-written file, and whichever process
     // links first wins (EEXIST for the other, which then reads the winner's key).
@@ -28,15 +29,13 @@ function localKey(file: string): CodeKey {
     const exists = (err: unknown) => (err as NodeJS.ErrnoException).code === 'EEXIST';
     const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
     try {
-      writeFileSync(tmp, key, { mode: 0o600 });
-      chmodSync(tmp, 0o600);
+      createPrivateFile(tmp, key);
       linkSync(tmp, file);
     } catch (err) {
       // A file system without hard links: fall back to an exclusive create.
       if (!exists(err)) {
         try {
-          writeFileSync(file, key, { mode: 0o600, flag: 'wx' });
-          chmodSync(file, 0o600);
+          createPrivateFile(file, key);
         } catch (err2) {
           if (!exists(err2)) throw err2;
         }

@@ -3,8 +3,18 @@ import type { BlockedNetworks } from '../domain/events/networks.js';
 import type { PriceTable } from '../domain/prices.js';
 import { configSchema } from './schema.js';
 
+/** VERIFYD_ENV: development (the default: inbox, SNA simulator, local webhooks) or production. */
+export type Mode = 'development' | 'production';
+
 /** Everything verifyd is configured with, read once at start (src/config/schema.ts reads it). */
 export interface Config {
+  mode: Mode;
+  /** Whether the inbox provider carries codes and /inbox serves them (INBOX_ENABLED). */
+  inboxEnabled: boolean;
+  /** Whether the SNA carrier simulator (/sna) is the SNA provider (SNA_SIMULATOR). */
+  snaSimulator: boolean;
+  /** Where production writes the generated first-start credentials (0600), instead of stdout. */
+  bootstrapCredentialsFile: string;
   host: string;
   port: number;
   publicBaseUrl: string;

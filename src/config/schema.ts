@@ -1,9 +1,9 @@
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseCodeKeys, type CodeKey } from '../domain/code/keys.js';
-import { BlockedNetworks, DEFAULT_BLOCKED_NETWORKS } from '../domain/events/networks.js';
+import { BlockedNetworks, DEFAULT_BLOCKED_NETWORKS, STRICT_BLOCKED_NETWORKS } from '../domain/events/networks.js';
 import { NO_PRICES } from '../domain/prices.js';
-import type { Config } from './config.js';
+import type { Config, Mode } from './config.js';
 import { readPriceTable } from './prices.js';
 
 /**
@@ -52,6 +52,14 @@ const onOff = (def: 'on' | 'off') =>
     return v === 'on';
   });
 
+/** `yes` or `no`, or null when unset: the mode decides (see byMode). */
+const flag = (yes: string, no: string) =>
+  value().transform((v, ctx) => {
+    if (v === undefined) return null;
+    if (v !== yes && v !== no) problem(ctx, `must be ${yes} or ${no} (got ${JSON.stringify(v)})`);
+    return v === yes;
+  });
+
 const httpUrl = () =>
   value().transform((v, ctx) => {
     if (v !== undefined && !(/^https?:\/\//.test(v) && URL.canParse(v))) problem(ctx, 'must be an http:// or https:// URL');
@@ -61,6 +69,14 @@ const httpUrl = () =>
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export const ENV = z.object({
+  // Only this variable chooses the mode; NODE_ENV plays no part.
+  VERIFYD_ENV: withDefault('development', (v, ctx): Mode => {
+    if (v !== 'development' && v !== 'production') problem(ctx, `must be development or production (got ${JSON.stringify(v)})`);
+    return v === 'production' ? 'production' : 'development';
+  }),
+  INBOX_ENABLED: flag('true', 'false'),
+  SNA_SIMULATOR: flag('true', 'false'),
+  BOOTSTRAP_CREDENTIALS_FILE: text('./verifyd-credentials'),
   HOST: text('127.0.0.1'),
   PORT: int(4000, 0, 65535),
   // Derived from HOST and PORT when unset (see publicBaseUrl below).
@@ -114,12 +130,13 @@ export const ENV = z.object({
   EVENTS_LEASE_SECONDS: int(10, 5, 3600),
   EVENTS_RETRY_BASE_MS: int(1000, 10, 600_000),
   EVENTS_RETRY_WINDOW_SECONDS: int(4 * 3600, 1, 7 * 86_400),
-  EVENTS_WEBHOOK_BLOCKED_NETWORKS: withDefault(DEFAULT_BLOCKED_NETWORKS, (spec, ctx) => {
+  EVENTS_WEBHOOK_BLOCKED_NETWORKS: value().transform((spec, ctx) => {
+    if (spec === undefined) return null;
     try {
       return new BlockedNetworks(spec);
     } catch (err) {
       problem(ctx, (err as Error).message);
-      return new BlockedNetworks(DEFAULT_BLOCKED_NETWORKS);
+      return null;
     }
   }),
   // Off: this process only queues codes for non-inbox providers; `npm run dispatcher` must send them.
@@ -129,7 +146,7 @@ export const ENV = z.object({
   SEND_MAX_ATTEMPTS: int(5, 1, 50),
   KINESIS_ENDPOINT: httpUrl(),
   KINESIS_REGION: value().transform((v) => v ?? null),
-  KINESIS_ASSUME_ROLE: onOff('off'),
+  KINESIS_ASSUME_ROLE: flag('on', 'off'),
   KINESIS_STS_ENDPOINT: httpUrl(),
   PRICE_TABLE: value().transform((v, ctx) => {
     if (v === undefined) return NO_PRICES;
@@ -143,6 +160,21 @@ export const ENV = z.object({
 });
 
 type Env = z.output<typeof ENV>;
+
+/**
+ * What an unset variable means in each mode. Development keeps the laptop conveniences on;
+ * production turns off what hands codes to whoever asks and blocks tenants' webhooks from the
+ * operator's own networks (docs/security.md). A value that is set always wins.
+ */
+function byMode(env: Env) {
+  const production = env.VERIFYD_ENV === 'production';
+  return {
+    inboxEnabled: env.INBOX_ENABLED ?? !production,
+    snaSimulator: env.SNA_SIMULATOR ?? !production,
+    kinesisAssumeRole: env.KINESIS_ASSUME_ROLE ?? production,
+    webhookBlockedNetworks: env.EVENTS_WEBHOOK_BLOCKED_NETWORKS ?? new BlockedNetworks(production ? STRICT_BLOCKED_NETWORKS : DEFAULT_BLOCKED_NETWORKS),
+  };
+}
 
 /** PUBLIC_BASE_URL, or one derived from HOST and PORT; undefined when it is not a URL. */
 function publicBaseUrl(env: Env): string | undefined {
@@ -167,7 +199,12 @@ function acrossVariables(env: Env, ctx: Ctx, opts: SchemaOptions): void {
   if ((env.TWILIO_ACCOUNT_SID === null) !== (env.TWILIO_AUTH_TOKEN === null)) {
     ctx.addIssue({ code: 'custom', message: 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN go together' });
   }
-  if (env.KINESIS_STS_ENDPOINT !== null && !env.KINESIS_ASSUME_ROLE) {
+  // Twilio's tokens are 32 hex characters; in production a chosen one must be as hard to guess.
+  // The value is never quoted: it is a secret.
+  if (env.VERIFYD_ENV === 'production' && env.TWILIO_AUTH_TOKEN !== null && !/^[0-9a-f]{32}$/i.test(env.TWILIO_AUTH_TOKEN)) {
+    ctx.addIssue({ code: 'custom', message: 'TWILIO_AUTH_TOKEN must be 32 hexadecimal characters in production (e.g. $(openssl rand -hex 16))' });
+  }
+  if (env.KINESIS_STS_ENDPOINT !== null && !byMode(env).kinesisAssumeRole) {
     ctx.addIssue({ code: 'custom', message: 'KINESIS_STS_ENDPOINT is only used with KINESIS_ASSUME_ROLE=on' });
   }
 }
@@ -187,7 +224,12 @@ const SENDS = { batchSize: 50, maxInFlight: 500, retryCapMs: 60_000 };
 
 function toConfig(env: Env): Config {
   const sqlitePath = resolve(env.SQLITE_PATH);
+  const modal = byMode(env);
   return {
+    mode: env.VERIFYD_ENV,
+    inboxEnabled: modal.inboxEnabled,
+    snaSimulator: modal.snaSimulator,
+    bootstrapCredentialsFile: resolve(env.BOOTSTRAP_CREDENTIALS_FILE),
     host: env.HOST,
     port: env.PORT,
     publicBaseUrl: publicBaseUrl(env)!,
@@ -226,9 +268,9 @@ function toConfig(env: Env): Config {
       ...DISPATCH,
       kinesisEndpoint: env.KINESIS_ENDPOINT,
       kinesisRegion: env.KINESIS_REGION,
-      kinesisAssumeRole: env.KINESIS_ASSUME_ROLE,
+      kinesisAssumeRole: modal.kinesisAssumeRole,
       kinesisStsEndpoint: env.KINESIS_STS_ENDPOINT,
-      webhookBlockedNetworks: env.EVENTS_WEBHOOK_BLOCKED_NETWORKS,
+      webhookBlockedNetworks: modal.webhookBlockedNetworks,
     },
   };
 }

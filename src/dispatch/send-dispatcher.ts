@@ -52,7 +52,7 @@ export class SendDispatcher extends LoopDriven<ClaimedSendJob, string> {
     const budget = this.loop.budget([job], now);
     if (budget < Math.min(this.opts.timeoutMs, 1_000)) return this.store.releaseSendJobs([job.id], job.claim, now);
     const request: SendRequest = { ...job.request, code };
-    let outcome: (SendOutcome & { provider: string }) | undefined;
+    let outcome: (SendOutcome) | undefined;
     let error: unknown;
     try {
       outcome = await this.withTimeout(request, Math.min(this.opts.timeoutMs, budget));
@@ -67,7 +67,7 @@ export class SendDispatcher extends LoopDriven<ClaimedSendJob, string> {
     const retry = nextTry(job, job.attempts + 1, at, this.opts.retry);
     const message = `${failure.error.type}: ${failure.error.message}`;
     if (retry !== null) return this.settle({ job, state: 'pending', tried: true, nextAttemptAt: retry, error: message, attempt: null, at });
-    const gaveUp: AttemptUpdate = { status: 'failed', errorCode: SEND_FAILED_UNKNOWN, provider: null, providerMessageId: null };
+    const gaveUp: AttemptUpdate = { status: 'failed', errorCode: SEND_FAILED_UNKNOWN, providerName: null, providerMessageId: null };
     return this.settle({ job, state: 'failed', tried: true, nextAttemptAt: at, error: message, attempt: gaveUp, at });
   }
 
@@ -77,7 +77,7 @@ export class SendDispatcher extends LoopDriven<ClaimedSendJob, string> {
    */
   private drop(job: ClaimedSendJob, why: string, at: number): Promise<void> {
     const attempt: AttemptUpdate =
-      job.attempts > 0 ? { status: 'failed', errorCode: SEND_FAILED_UNKNOWN, provider: null, providerMessageId: null } : { status: 'canceled', errorCode: null, provider: null, providerMessageId: null };
+      job.attempts > 0 ? { status: 'failed', errorCode: SEND_FAILED_UNKNOWN, providerName: null, providerMessageId: null } : { status: 'canceled', errorCode: null, providerName: null, providerMessageId: null };
     return this.settle({ job, state: 'dropped', tried: false, nextAttemptAt: at, error: why, attempt, at });
   }
 
@@ -87,7 +87,7 @@ export class SendDispatcher extends LoopDriven<ClaimedSendJob, string> {
   }
 
   /** The provider's answer, or a rejection once `ms` passed (its request is aborted then). */
-  private async withTimeout(request: SendRequest, ms: number): Promise<SendOutcome & { provider: string }> {
+  private async withTimeout(request: SendRequest, ms: number): Promise<SendOutcome> {
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
@@ -107,7 +107,7 @@ export class SendDispatcher extends LoopDriven<ClaimedSendJob, string> {
 }
 
 /** What the attempt records of a provider's answer; a failure it reports without a code gets 30008. */
-function recorded(o: SendOutcome & { provider: string }): AttemptUpdate {
+function recorded(o: SendOutcome): AttemptUpdate {
   const failed = o.status === 'failed' || o.status === 'undelivered';
-  return { status: o.status, errorCode: o.errorCode ?? (failed ? SEND_FAILED_UNKNOWN : null), provider: o.provider, providerMessageId: o.providerMessageId ?? null };
+  return { status: o.status, errorCode: o.errorCode ?? (failed ? SEND_FAILED_UNKNOWN : null), providerName: o.providerName ?? null, providerMessageId: o.providerMessageId ?? null };
 }

@@ -1,8 +1,8 @@
 import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
-import type { AttemptFilter, AttemptStore, AttemptTotals, SummaryFilter } from '../domain/ports/attempts.js';
+import { precedingStatuses } from '../domain/attempts/receipts.js';
+import type { AttemptFilter, AttemptStore, AttemptTotals, SentBy, SummaryFilter } from '../domain/ports/attempts.js';
 import type { PageQuery } from '../domain/ports/paging.js';
 import type { AttemptStatus, SendAttempt } from '../domain/types.js';
-import { isDeliveryStatus, statusesBefore } from '../domain/verification/delivery-status.js';
 import { num, type Db } from './dialect.js';
 import { listPage } from './keyset.js';
 import type { Database, SendsTable } from './schema.js';
@@ -31,7 +31,7 @@ export const sendFromRow = (r: Selectable<SendsTable>): SendAttempt => ({
   carrier: r.carrier,
 });
 
-const sendToRow = (s: SendAttempt): Omit<Selectable<SendsTable>, 'attempt_number' | 'provider' | 'provider_message_id'> & { converted: number; attempt_status: string } => ({
+const sendToRow = (s: SendAttempt): Omit<Selectable<SendsTable>, 'attempt_number' | 'provider_name' | 'provider_message_id'> & { converted: number; attempt_status: string } => ({
   sid: s.sid,
   verification_sid: s.verificationSid,
   account_sid: s.accountSid,
@@ -78,37 +78,41 @@ export async function setSendsDestination(db: Db, verificationSid: string, to: s
   await db.updateTable('verification_sends').set({ to_addr: to }).where('verification_sid', '=', verificationSid).execute();
 }
 
-export async function updateSendStatus(db: Db, sid: string, messageStatus: string, errorCode: number | null, at: number): Promise<void> {
-  await db.updateTable('verification_sends').set({ message_status: messageStatus, error_code: errorCode, date_updated: at }).where('sid', '=', sid).execute();
+export async function updateSendStatus(db: Db, sid: string, messageStatus: string, errorCode: number | null, at: number, provider: SentBy | null = null): Promise<void> {
+  await db
+    .updateTable('verification_sends')
+    .set({
+      message_status: messageStatus,
+      error_code: errorCode,
+      date_updated: at,
+      ...(provider && { provider_name: provider.name, provider_message_id: provider.messageId }),
+    })
+    .where('sid', '=', sid)
+    .execute();
 }
 
 /**
- * Moves an attempt's status forward only (delivery-status.ts), in one guarded statement, so a
- * receipt and the dispatcher's own record of the send can race without either going backwards.
- * The provider and its message id are written when given; an error code only when not null.
+ * The send dispatcher's record of a provider's answer: the provider and its message id (what its
+ * receipts will name), and the status, which moves only forward (precedingStatuses), since a fast
+ * receipt may have moved the attempt already. The error code is written with the status.
  */
-export async function advanceSendStatus(
+export async function recordSendOutcome(
   db: Db,
-  which: { sid: string } | { provider: string; providerMessageId: string },
-  update: { status: string; errorCode: number | null; provider?: string | null; providerMessageId?: string | null },
+  sid: string,
+  update: { status: string; errorCode: number | null; providerName: string | null; providerMessageId: string | null },
   at: number,
-): Promise<boolean> {
-  const before = statusesBefore(update.status);
-  // Nothing comes before the first statuses: an attempt never moves back to them.
-  if (before.length === 0) return false;
-  let q = db
+): Promise<void> {
+  if (update.providerName !== null && update.providerMessageId !== null) {
+    await db.updateTable('verification_sends').set({ provider_name: update.providerName, provider_message_id: update.providerMessageId }).where('sid', '=', sid).execute();
+  }
+  const before = precedingStatuses(update.status);
+  if (before.length === 0) return;
+  await db
     .updateTable('verification_sends')
-    .set((eb) => ({
-      message_status: update.status,
-      error_code: update.errorCode ?? eb.ref('error_code'),
-      provider: update.provider ?? eb.ref('provider'),
-      provider_message_id: update.providerMessageId ?? eb.ref('provider_message_id'),
-      date_updated: at,
-    }))
-    .where('message_status', 'in', before);
-  q = 'sid' in which ? q.where('sid', '=', which.sid) : q.where('provider', '=', which.provider).where('provider_message_id', '=', which.providerMessageId);
-  const res = await q.executeTakeFirst();
-  return Number(res.numUpdatedRows) > 0;
+    .set({ message_status: update.status, error_code: update.errorCode, date_updated: at })
+    .where('sid', '=', sid)
+    .where('message_status', 'in', before)
+    .execute();
 }
 
 export async function setAttemptOutcome(db: Db, verificationSid: string, outcome: { converted: boolean; status: AttemptStatus }, at: number): Promise<void> {
@@ -165,9 +169,21 @@ export class SqlAttemptStore implements AttemptStore {
     return { total: Number(r.total), converted: Number(r.converted) };
   }
 
+  /**
+   * One guarded statement: the row moves only from a status that precedes the new one, so receipts
+   * arriving twice or out of order never move an attempt back (docs/delivery.md).
+   */
   async updateDeliveryStatus(providerName: string, providerMessageId: string, status: string, errorCode: number | null, at: number): Promise<boolean> {
-    if (!isDeliveryStatus(status)) return false;
-    return advanceSendStatus(this.db, { provider: providerName, providerMessageId }, { status, errorCode }, at);
+    const before = precedingStatuses(status);
+    if (before.length === 0) return false;
+    const res = await this.db
+      .updateTable('verification_sends')
+      .set({ message_status: status, error_code: errorCode, date_updated: at })
+      .where('provider_name', '=', providerName)
+      .where('provider_message_id', '=', providerMessageId)
+      .where('message_status', 'in', before)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
   }
 
   /**

@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { ensurePrivateFile, makePrivateDir } from '../private-files.js';
 import { guardConnections } from './connection-loss.js';
 import { POSTGRES, SQLITE } from './dialect.js';
 import { listenForOutbox } from './outbox-listener.js';
@@ -55,7 +55,12 @@ function openPostgres(url: string, poolSize: number): Stores {
 }
 
 function openSqlite(path: string): Stores {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    // The file is created 0600 before SQLite opens it: SQLite gives the WAL and SHM files it creates
+    // later the database file's mode, so all three stay private whatever the umask.
+    makePrivateDir(dirname(path));
+    ensurePrivateFile(path);
+  }
   const db = configureSqlite(new BetterSqlite3(path));
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(db) }) });
   if (path === ':memory:') return new Stores(kysely, SQLITE);

@@ -57,8 +57,8 @@ export interface SendsTable {
   mcc: string | null;
   mnc: string | null;
   carrier: string | null;
-  /** The provider that carried the code, and its id for the message (what its receipts name). */
-  provider: Generated<string | null>;
+  /** The provider that sent the attempt and its id for the message or call (migration 008): receipts name both. */
+  provider_name: Generated<string | null>;
   provider_message_id: Generated<string | null>;
 }
 export interface RateCountersTable { bucket: string; window_start: number; hits: number }

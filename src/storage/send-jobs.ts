@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Verification } from '../domain/types.js';
 import type { ClaimedSendJob, SendJob, SendJobStatus, SendJobStore, SendSettlement } from '../domain/ports/send-jobs.js';
-import { advanceSendStatus } from './attempts.js';
+import { recordSendOutcome } from './attempts.js';
 import { PENDING, num, type Db, type SqlDialect } from './dialect.js';
 import { OUTBOX_CHANNEL } from './outbox.js';
 import type { Database } from './schema.js';
@@ -134,7 +134,7 @@ export class SqlSendJobStore implements SendJobStore {
         .where('state', '=', PENDING)
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) === 0) return false;
-      if (s.attempt) await advanceSendStatus(trx, { sid: s.job.id }, s.attempt, s.at);
+      if (s.attempt) await recordSendOutcome(trx, s.job.id, s.attempt, s.at);
       return true;
     });
   }

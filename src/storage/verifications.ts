@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { OutboxEvent } from '../domain/events/types.js';
+import type { SentBy } from '../domain/ports/attempts.js';
 import type { VerificationStore, VerificationTx } from '../domain/ports/verifications.js';
 import type { SendJob } from '../domain/ports/send-jobs.js';
 import type { AttemptStatus, CheckRecord, InboxMessage, SendAttempt, Service, SnaSession, StatusChange, Verification } from '../domain/types.js';
@@ -120,8 +121,8 @@ export class SqlVerificationStore implements VerificationStore {
     }));
   }
 
-  updateSendStatus(sid: string, messageStatus: string, errorCode: number | null, at: number): Promise<void> {
-    return updateSendStatus(this.db, sid, messageStatus, errorCode, at);
+  updateSendStatus(sid: string, messageStatus: string, errorCode: number | null, at: number, provider: SentBy | null = null): Promise<void> {
+    return updateSendStatus(this.db, sid, messageStatus, errorCode, at, provider);
   }
 
   /**

@@ -3,7 +3,8 @@
  * `role_arn` with its `external_id`, signs PutRecords with those temporary credentials, keeps them
  * until they near expiry, and treats a refused AssumeRole as a failed, retried delivery. Real
  * kinesalite behind the recording front, the AWS SDK's real STS client against an STS stand-in
- * (test/support/sts.ts; STS itself cannot run here), real dispatcher, both backends.
+ * (test/support/sts.ts; STS itself cannot run here), real dispatcher, both backends. Production
+ * mode assumes roles by default.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -157,3 +158,12 @@ onEachBackend('a role that refuses verifyd fails the deliveries until its trust 
     sts.refuse = () => false;
   }
 }, OPTIONS);
+
+onEachBackend('in production a Kinesis sink is written as its role without KINESIS_ASSUME_ROLE being set', async (_t, server) => {
+  const { stream, roleArn, acct, api } = await oneSink(server, 'prod');
+  await startSome(api, 40, 1);
+  await waitForRecords(kinesis.client, stream, hasAll((await outbox(server, acct.sid)).map((e) => e.id)));
+  assert.deepEqual(sts.calls.filter((c) => c.roleArn === roleArn).map((c) => c.externalId), ['ext-prod']);
+  const key = assumedKeyId(roleArn, 'ext-prod');
+  assert.deepEqual(new Set(front.calls.filter((c) => c.stream === stream).map((c) => c.accessKeyId)), new Set([key]));
+}, { ...OPTIONS, env: { VERIFYD_ENV: 'production', INBOX_ENABLED: 'true', KINESIS_ASSUME_ROLE: undefined } });

@@ -175,6 +175,8 @@ onEachBackend(
           templateSid: template,
           templateSubstitutions: { plan: 'gold' },
           channelConfiguration: { from: 'noreply@example.com', from_name: 'Acme' },
+          whatsapp: { from: null, msgServiceSid: null },
+          ttsName: null,
           ttlMinutes: 10,
         },
       );

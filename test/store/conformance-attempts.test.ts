@@ -82,4 +82,18 @@ forEachBackend('store conformance: attempts and the API throttle', async (t, sto
     assert.equal(await stores.apiThrottle.hitApiThrottle(bucket, T0), 1, 'the purged window starts over');
     assert.equal(await stores.apiThrottle.hitApiThrottle(bucket, T0 + 60_000), 2, 'the newer window was kept');
   });
+
+  await t.test('receipts: found by provider name and message id, moved only forward', async () => {
+    // Under another account, so the other tests' lists and totals stay as they are.
+    const r = await attempt(5, {}, { messageStatus: 'queued' }, other);
+    await stores.verifications.updateSendStatus(r.sid, 'queued', null, T0 + 6, { name: 'twilio', messageId: 'SM1' });
+    const status = async () => (await stores.attempts.getAttempt(other.accountSid, r.sid))?.messageStatus;
+    assert.equal(await stores.attempts.updateDeliveryStatus('other', 'SM1', 'sent', null, T0 + 7), false, 'another provider');
+    assert.equal(await stores.attempts.updateDeliveryStatus('twilio', 'SM2', 'sent', null, T0 + 7), false, 'another message');
+    assert.equal(await status(), 'queued');
+    assert.equal(await stores.attempts.updateDeliveryStatus('twilio', 'SM1', 'undelivered', 30003, T0 + 8), true);
+    assert.equal(await stores.attempts.updateDeliveryStatus('twilio', 'SM1', 'sent', null, T0 + 9), false, 'never back');
+    const moved = await stores.attempts.getAttempt(other.accountSid, r.sid);
+    assert.deepEqual([moved?.messageStatus, moved?.errorCode, moved?.dateUpdated], ['undelivered', 30003, T0 + 8]);
+  });
 });

@@ -18,7 +18,7 @@ function job(v: Verification, attemptSid: string, sealedCode: SendJob['sealedCod
   const request = {
     accountSid: v.accountSid, serviceSid: v.serviceSid, verificationSid: v.sid, attemptSid, channel: 'sms' as const, to: v.to, locale: 'en',
     friendlyName: 'Acme', doNotShareWarning: false, appHash: null, amount: null, payee: null, sendDigits: null,
-    templateSid: null, templateSubstitutions: null, channelConfiguration: null, ttlMinutes: 10,
+    templateSid: null, templateSubstitutions: null, channelConfiguration: null, whatsapp: { from: null, msgServiceSid: null }, ttsName: null, ttlMinutes: 10,
   };
   return { attemptSid, verificationSid: v.sid, channel: 'sms', request, sealedCode, dateCreated: T0 };
 }
@@ -29,7 +29,7 @@ const settlement = (id: string, claim: string, over: Partial<SendSettlement> = {
   tried: true,
   nextAttemptAt: T0,
   error: null,
-  attempt: { status: 'sent', errorCode: null, provider: 'p', providerMessageId: `m-${id}` },
+  attempt: { status: 'sent', errorCode: null, providerName: 'p', providerMessageId: `m-${id}` },
   at: T0 + 1,
   ...over,
 });
@@ -103,7 +103,7 @@ forEachBackend('store conformance: the send queue', async (t, stores) => {
     assert.deepEqual(await jobs.claimSendJobs(T0 + 499, T0 + 5_000, 10), []);
     const [c3] = await jobs.claimSendJobs(T0 + 500, T0 + 5_000, 10);
     assert.equal(c3?.attempts, 1);
-    assert.equal(await jobs.settleSendJob(settlement(vl, c3!.claim, { state: 'failed', error: 'Error: still down', attempt: { status: 'failed', errorCode: 30008, provider: null, providerMessageId: null } })), true);
+    assert.equal(await jobs.settleSendJob(settlement(vl, c3!.claim, { state: 'failed', error: 'Error: still down', attempt: { status: 'failed', errorCode: 30008, providerName: null, providerMessageId: null } })), true);
     assert.deepEqual(await jobs.sendJobStatus(vl), { state: 'failed', attempts: 2, lastError: 'Error: still down', sealed: false });
   });
 
@@ -129,7 +129,7 @@ forEachBackend('store conformance: the send queue', async (t, stores) => {
     assert.equal(await jobs.settleSendJob(settlement(vl, c!.claim, { state: 'pending', nextAttemptAt: T0, attempt: null })), true);
     assert.equal((await jobs.sendJobStatus(vl))?.sealed, true, 'kept while the job is retried');
     const [c2] = await jobs.claimSendJobs(T0, T0 + 5_000, 10);
-    assert.equal(await jobs.settleSendJob(settlement(vl, c2!.claim, { state: 'dropped', tried: false, attempt: { status: 'canceled', errorCode: null, provider: null, providerMessageId: null } })), true);
+    assert.equal(await jobs.settleSendJob(settlement(vl, c2!.claim, { state: 'dropped', tried: false, attempt: { status: 'canceled', errorCode: null, providerName: null, providerMessageId: null } })), true);
     assert.deepEqual(await jobs.sendJobStatus(vl), { state: 'dropped', attempts: 1, lastError: null, sealed: false });
   });
 

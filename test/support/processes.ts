@@ -41,9 +41,9 @@ export function takeOutputs(): string[] {
   return out;
 }
 
-/** Runs <script> (a path from the repository root) with only PATH, HOME and `env`: nothing from the test runner leaks in. */
-export function spawnEntry(script: string, env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+/** Runs <script> (a path from the repository root, with `args`) with only PATH, HOME and `env`: nothing from the test runner leaks in. */
+export function spawnEntry(script: string, env: Record<string, string>, args: string[] = []): Proc {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

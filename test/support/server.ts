@@ -18,6 +18,7 @@ import type { Provider } from '../../src/channels/provider.js';
 import { INBOX_EVERYWHERE } from '../../src/channels/providers.js';
 import { ProviderRegistry, type Routes } from '../../src/channels/registry.js';
 import { ProviderSender } from '../../src/channels/sender.js';
+import { twilioCallbackTokens } from '../../src/channels/twilio/callbacks.js';
 import type { Stores } from '../../src/storage/stores.js';
 import type { Dispatcher, DispatcherOptions } from '../../src/events/dispatcher.js';
 import type { SendDispatcher } from '../../src/dispatch/send-dispatcher.js';
@@ -89,6 +90,8 @@ export interface ServerOptions {
   corsAllowedOrigins?: string;
   /** SEND_TIMEOUT_MS and SEND_MAX_ATTEMPTS of the send dispatcher (which runs when `providers` is given). */
   sends?: { timeoutMs?: number; maxAttempts?: number };
+  /** Variables over the ones above (VERIFYD_ENV=production, ...); an undefined one is unset. */
+  env?: Record<string, string | undefined>;
 }
 
 export interface TestProviders {
@@ -162,7 +165,8 @@ function serverEnv(opts: ServerOptions): Record<string, string | undefined> {
     ...(opts.sends?.timeoutMs === undefined ? {} : { SEND_TIMEOUT_MS: String(opts.sends.timeoutMs) }),
     ...(opts.sends?.maxAttempts === undefined ? {} : { SEND_MAX_ATTEMPTS: String(opts.sends.maxAttempts) }),
     KINESIS_ENDPOINT: d?.kinesisEndpoint,
-    KINESIS_ASSUME_ROLE: d?.stsEndpoint === undefined ? 'off' : 'on',
+    // Unset without an STS: the mode's default.
+    KINESIS_ASSUME_ROLE: d?.stsEndpoint === undefined ? undefined : 'on',
     KINESIS_STS_ENDPOINT: d?.stsEndpoint,
   };
 }
@@ -188,8 +192,8 @@ export function testDispatcher(
  * its config, open `stores` when given (they are then left open), and log lines to `logStream`.
  */
 export async function composeForTest(opts: ServerOptions, env: Record<string, string | undefined>, over: { stores?: Stores; logStream?: DestinationStream } = {}): Promise<Composition & { config: Config }> {
-  const config = testConfig({ ...serverEnv(opts), ...(over.logStream ? { LOG_LEVEL: 'info' } : {}), ...env }, opts.dispatcher);
-  const c = await compose(config, { ...over, clock: opts.clock ?? systemClock, kinesisCredentials: KINESIS_CREDENTIALS, sender: opts.providers && testSender(opts.providers) });
+  const config = testConfig({ ...serverEnv(opts), ...(over.logStream ? { LOG_LEVEL: 'info' } : {}), ...opts.env, ...env }, opts.dispatcher);
+  const c = await compose(config, { ...over, clock: opts.clock ?? systemClock, kinesisCredentials: KINESIS_CREDENTIALS, sender: opts.providers && testSender(opts.providers), twilioCallbacks: opts.providers && twilioCallbackTokens(opts.providers.providers) });
   return { ...c, config };
 }
 
@@ -269,6 +273,7 @@ export interface OnEachBackendOptions {
   logStream?: DestinationStream;
   corsAllowedOrigins?: string;
   sends?: ServerOptions['sends'];
+  env?: Record<string, string | undefined>;
 }
 
 /**
@@ -302,6 +307,7 @@ export function onEachBackend(
         logStream: opts.logStream,
         corsAllowedOrigins: opts.corsAllowedOrigins,
         sends: opts.sends,
+        env: opts.env,
       });
       if ('skip' in server) {
         t.skip(server.skip);

@@ -43,6 +43,8 @@ const request = (over: Partial<SendRequest> = {}): SendRequest => ({
   templateSid: null,
   templateSubstitutions: null,
   channelConfiguration: null,
+  whatsapp: { from: null, msgServiceSid: null },
+  ttsName: null,
   ttlMinutes: 10,
   ...over,
 });
@@ -72,7 +74,7 @@ test('the sender hands the first provider of the route the request and verifyd r
   const second = new Recorder('second', ['email']);
   const sender = new ProviderSender(new ProviderRegistry([first, second], { email: { default: ['first', 'second'] } }));
   const req = request({ channel: 'email', to: 'ann@example.com', locale: 'de' });
-  assert.deepEqual(await sender.send(req, new AbortController().signal), { status: 'sent', providerMessageId: 'first-1', provider: 'first' });
+  assert.deepEqual(await sender.send(req, new AbortController().signal), { status: 'sent', providerMessageId: 'first-1', providerName: 'first' });
   assert.deepEqual(first.got, [[req, render(req)]]);
   assert.equal(second.got.length, 0);
 });

@@ -2,11 +2,12 @@
  * X-Twilio-Signature for Event Streams webhooks (src/events/signature.ts) against the official
  * twilio-node test vectors (contract §7), and against the official SDK's own validator, which is
  * what receivers run: it must accept what verifyd signs and reject any change to body or URL.
+ * The form signature (status callbacks verifyd receives from Twilio providers) against the SDK's.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import twilio from 'twilio';
-import { signJsonRequest } from '../../src/events/signature.js';
+import { signFormRequest, signJsonRequest, validFormSignature } from '../../src/events/signature.js';
 
 const TOKEN = '12345';
 const URL_WITH_QUERY = 'https://mycompany.com/myapp.php?foo=1&bar=2';
@@ -67,4 +68,17 @@ test('validateRequestWithBody rejects a changed body, URL, token or signature', 
   // Another account's token, or a mangled signature.
   assert.equal(twilio.validateRequestWithBody('54321', s.signature, s.url, BODY), false);
   assert.equal(twilio.validateRequestWithBody(TOKEN, s.signature.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')), s.url, BODY), false);
+});
+
+test('form signature: the SDK signature of URL + sorted parameters, repeated ones included', () => {
+  const url = 'https://verifyd.example/callbacks/twilio/main/calls?x=1';
+  const params = { CallStatus: 'ringing', CallSid: 'CA1', StatusCallbackEvent: ['ringing', 'initiated', 'ringing'], AccountSid: 'AC1' };
+  const expected = twilio.getExpectedTwilioSignature(TOKEN, url, params);
+  assert.equal(signFormRequest(TOKEN, url, params), expected);
+  assert.ok(validFormSignature(TOKEN, expected, url, params));
+  assert.ok(twilio.validateRequest(TOKEN, signFormRequest(TOKEN, url, params), url, params));
+  assert.equal(validFormSignature(TOKEN, expected, url, { ...params, CallStatus: 'completed' }), false);
+  assert.equal(validFormSignature(TOKEN, expected, url.replace('x=1', 'x=2'), params), false);
+  assert.equal(validFormSignature('other', expected, url, params), false);
+  assert.equal(validFormSignature(TOKEN, '', url, params), false);
 });

@@ -47,6 +47,15 @@ test('channel: as asked; auto is sna with a DeviceIp and sms without', () => {
   assert.equal(prepareStart(svc(), input({ channel: 'auto', options: { deviceIp: '203.0.113.7' } })).channel, 'sna');
 });
 
+test('a channel without a provider is 60223, before To is looked at; auto without an SNA provider is sms', () => {
+  const noSna = (c: string) => c !== 'sna';
+  assert.equal(prepareStart(svc(), input({ channel: 'auto', options: { deviceIp: '203.0.113.7' } }), noSna).channel, 'sms');
+  assert.equal(refusal(() => prepareStart(svc(), input({ channel: 'sna' }), noSna)).code, 60223);
+  const none = () => false;
+  assert.equal(refusal(() => prepareStart(svc(), input({ channel: 'auto' }), none)).code, 60223);
+  assert.equal(refusal(() => prepareStart(svc(), input({ channel: 'email', to: 'not an address' }), none)).code, 60223);
+});
+
 test('destination: phones become E.164 with their country, emails stay as given; bad ones are 60200 To', () => {
   assert.deepEqual(prepareStart(svc(), input({ to: '+4407400123456' })), { channel: 'sms', to: '+447400123456', country: 'GB', locale: 'en-GB' });
   assert.deepEqual(prepareStart(svc(), input({ channel: 'email', to: 'Ann@Example.com' })), { channel: 'email', to: 'ann@example.com', country: null, locale: 'en' });
@@ -130,7 +139,12 @@ test('resend of a custom-code verification without the code: 60200 CustomCode (v
 });
 
 test('send request: the start options in force, the service defaults under them', () => {
-  const service = svc({ doNotShareWarningEnabled: true, defaultTemplateSid: 'HJ' + 'd'.repeat(32) });
+  const service = svc({
+    doNotShareWarningEnabled: true,
+    defaultTemplateSid: 'HJ' + 'd'.repeat(32),
+    ttsName: 'Polly.Lea',
+    whatsapp: { from: '+14155238886', msgServiceSid: 'MG' + 'f'.repeat(32) },
+  });
   const v = verification(service, { amount: '10 EUR', payee: 'Acme', locale: 'fr' });
   const attempt = send(v);
   const base = sendRequest(service, { verification: v, attempt, channel: 'sms', code: '123456' }, startOptions(), 600_000);
@@ -152,6 +166,8 @@ test('send request: the start options in force, the service defaults under them'
     templateSid: 'HJ' + 'd'.repeat(32),
     templateSubstitutions: null,
     channelConfiguration: null,
+    whatsapp: { from: '+14155238886', msgServiceSid: 'MG' + 'f'.repeat(32) },
+    ttsName: 'Polly.Lea',
     ttlMinutes: 10,
   });
   const options: StartOptions = {

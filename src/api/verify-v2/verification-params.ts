@@ -31,6 +31,10 @@ function channelConfiguration(p: Params): Record<string, unknown> | null {
   if (obj.from !== undefined && (typeof obj.from !== 'string' || !isEmail(obj.from))) throw verifyInvalidParam('ChannelConfiguration');
   if (obj.from_name !== undefined && typeof obj.from_name !== 'string') throw verifyInvalidParam('ChannelConfiguration');
   if (obj.template_id !== undefined && typeof obj.template_id !== 'string') throw verifyInvalidParam('ChannelConfiguration');
+  // verifyd's own key: the WhatsApp Content template (HX...) a Twilio provider sends the code with.
+  if (obj.content_sid !== undefined && (typeof obj.content_sid !== 'string' || !/^HX[0-9a-fA-F]{32}$/.test(obj.content_sid))) {
+    throw verifyInvalidParam('ChannelConfiguration');
+  }
   const subs = obj.substitutions;
   if (subs !== undefined && (subs === null || typeof subs !== 'object' || Array.isArray(subs))) throw verifyInvalidParam('ChannelConfiguration');
   return obj;

@@ -19,10 +19,10 @@ export const NETWORK_GROUPS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * The default blocks what is never a legitimate receiver and is the usual target of forgery.
- * Loopback and private networks stay reachable, because `npm start` is how developers point
- * Event Streams at a receiver on their own machine; deployments whose accounts belong to others
- * set STRICT_BLOCKED_NETWORKS. A value replaces the default, it does not add to it.
+ * Development's default blocks what is never a legitimate receiver and is the usual target of
+ * forgery. Loopback and private networks stay reachable, because `npm start` is how developers
+ * point Event Streams at a receiver on their own machine. Production's default is the strict list,
+ * which adds them. A value replaces the default, it does not add to it.
  */
 export const DEFAULT_BLOCKED_NETWORKS = 'link-local,metadata,reserved';
 export const STRICT_BLOCKED_NETWORKS = 'link-local,metadata,reserved,loopback,private';

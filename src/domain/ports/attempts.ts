@@ -29,6 +29,12 @@ export interface AttemptTotals {
   converted: number;
 }
 
+/** Which provider sent an attempt, and its id for the message or call. */
+export interface SentBy {
+  name: string;
+  messageId: string;
+}
+
 /** The Attempts API's reads over every verification's sends, and their retention. */
 export interface AttemptStore {
   /** One page of an account's attempts, newest first (see PageQuery). */
@@ -36,10 +42,9 @@ export interface AttemptStore {
   getAttempt(accountSid: string, sid: string): Promise<SendAttempt | undefined>;
   summarizeAttempts(accountSid: string, filter: SummaryFilter): Promise<AttemptTotals>;
   /**
-   * A delivery receipt: moves the attempt the provider `providerName` knows as `providerMessageId`
-   * to `status` (a message_status or call_status) with `errorCode` (kept as it was when null), but
-   * only forward (delivery-status.ts): a late or repeated receipt changes nothing. True when the
-   * attempt moved; false when it is unknown or already as far or further.
+   * A provider's receipt: moves the attempt that `providerName` sent as `providerMessageId` to
+   * `status` (a message or call status) with `errorCode`, only forward (precedingStatuses in
+   * domain/attempts/receipts.ts). Resolves whether an attempt moved.
    */
   updateDeliveryStatus(providerName: string, providerMessageId: string, status: string, errorCode: number | null, at: number): Promise<boolean>;
   /** Deletes attempts created before `before`; returns how many. */

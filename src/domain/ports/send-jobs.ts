@@ -30,7 +30,7 @@ export interface ClaimedSendJob extends SendJob {
 export interface AttemptUpdate {
   status: SendStatus | 'canceled';
   errorCode: number | null;
-  provider: string | null;
+  providerName: string | null;
   providerMessageId: string | null;
 }
 

@@ -1,6 +1,7 @@
 import type { OutboxTx } from '../events/ports.js';
 import type { InlineSendTx } from '../verification/sending.js';
 import type { SendJob } from './send-jobs.js';
+import type { SentBy } from './attempts.js';
 import type { AttemptStatus, CheckRecord, SendAttempt, Service, SnaSession, StatusChange, Verification } from '../types.js';
 
 /**
@@ -50,7 +51,8 @@ export interface VerificationStore {
   listSends(verificationSid: string): Promise<SendAttempt[]>;
   listChecks(verificationSid: string): Promise<CheckRecord[]>;
   listStatusChanges(verificationSid: string): Promise<StatusChange[]>;
-  updateSendStatus(sid: string, messageStatus: string, errorCode: number | null, at: number): Promise<void>;
+  /** The provider's answer to a send; `provider` when it named the message, for its receipts. */
+  updateSendStatus(sid: string, messageStatus: string, errorCode: number | null, at: number, provider?: SentBy | null): Promise<void>;
   /** Deletes finished verifications created before `before` that have no attempts left, with everything under them. */
   purgeVerifications(before: number, limit: number): Promise<number>;
 }

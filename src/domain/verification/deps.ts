@@ -15,8 +15,11 @@ export interface VerificationDeps {
   ids: IdGenerator;
   /** How long a code is valid (Twilio: 10 minutes). */
   ttlMs: number;
-  /** Base of the SNA carrier-simulator URL handed out for `sna` verifications. */
-  snaBaseUrl: string;
+  /**
+   * Base of the SNA carrier-simulator URL handed out for `sna` verifications; null when there is
+   * no SNA provider (SNA_SIMULATOR off): `sna` is then refused with 60223 and `auto` picks sms.
+   */
+  snaBaseUrl: string | null;
   /** Prices set on attempts; none when absent. */
   prices?: PriceTable;
 }

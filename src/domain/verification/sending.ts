@@ -28,20 +28,26 @@ export interface SendRequest {
   templateSid: string | null;
   templateSubstitutions: Record<string, unknown> | null;
   channelConfiguration: Record<string, unknown> | null;
+  /** The service's WhatsApp sender (whatsapp.from, whatsapp.msg_service_sid), for providers that send WhatsApp. */
+  whatsapp: { from: string | null; msgServiceSid: string | null };
+  /** The service's text-to-speech voice for calls (tts_name), when it names one. */
+  ttsName: string | null;
   /** How long the code stays valid, as the message states it. */
   ttlMinutes: number;
 }
 
 /**
  * What a provider can report when it takes a code: Twilio's message_status values, and for calls
- * its call_status values (receipts move them on later; see delivery-status.ts for the order).
+ * its call_status values (receipts move them on later: domain/attempts/receipts.ts).
  */
 export type SendStatus = 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'no-answer';
 
 export interface SendOutcome {
   status: SendStatus;
-  /** The carrier's id for the message, which its receipts will name (stored on the attempt). */
+  /** The carrier's id for the message, which its receipts name (stored with the provider's name). */
   providerMessageId?: string | null;
+  /** The provider that sent it; set by the sender, not by the provider. */
+  providerName?: string | null;
   /** Twilio error code of a failed or undelivered send. */
   errorCode?: number | null;
 }
@@ -56,16 +62,18 @@ export interface InlineSendTx {
  * start's transaction; every other one is reached later, from the send queue, by the dispatcher.
  */
 export interface CodeSender {
+  /** Whether some provider carries this channel; a start on one that none carries answers 60223. */
+  carries(channel: CodeChannel): boolean;
   /** Whether the channel's carrier is written in the start's transaction rather than queued. */
   sendsInline(channel: CodeChannel): boolean;
   /** Sends through the start's transaction (channels for which sendsInline holds). */
   sendInline(request: SendRequest, tx: InlineSendTx): Promise<SendOutcome>;
   /**
-   * Sends one queued code and resolves with the outcome and the provider that gave it. A rejection
-   * (the provider unreachable, a 5xx, `signal` aborted at the timeout) is a failure to retry; a
-   * reported `failed` or `undelivered` is the provider's answer and is recorded as it is.
+   * Sends one queued code and resolves with the outcome, `providerName` set to the provider that
+   * gave it. A rejection (the provider unreachable, a 5xx, `signal` aborted at the timeout) is a
+   * failure to retry; a reported `failed` or `undelivered` is the provider's answer, recorded as is.
    */
-  send(request: SendRequest, signal: AbortSignal): Promise<SendOutcome & { provider: string }>;
+  send(request: SendRequest, signal: AbortSignal): Promise<SendOutcome>;
 }
 
 /**

@@ -28,9 +28,15 @@ export interface PreparedStart {
   locale: string;
 }
 
+/** Whether a channel has a provider here; a start on one that has none answers 60223. */
+export type ChannelEnabled = (channel: VerificationChannel) => boolean;
+
+const EVERY_CHANNEL: ChannelEnabled = () => true;
+
 /** Checks in the order Twilio reports them: channel and `To` first, then features, then `Locale`. */
-export function prepareStart(service: Service, input: StartInput): PreparedStart {
-  const channel = resolveChannel(input);
+export function prepareStart(service: Service, input: StartInput, enabled: ChannelEnabled = EVERY_CHANNEL): PreparedStart {
+  const channel = resolveChannel(input, enabled);
+  if (!enabled(channel)) throw new TwilioError(60223);
   const { to, country } = validateTarget(channel, input.to);
   validateFeatures(service, channel, input);
   const requested = input.options.locale;
@@ -38,10 +44,11 @@ export function prepareStart(service: Service, input: StartInput): PreparedStart
   return { channel, to, country, locale: resolveLocale(requested ?? undefined, country ?? undefined) };
 }
 
-function resolveChannel(input: StartInput): VerificationChannel {
+function resolveChannel(input: StartInput, enabled: ChannelEnabled): VerificationChannel {
   if (input.channel !== 'auto') return input.channel;
-  // Without a device IP there is no network to authenticate silently, so SMS is the only choice.
-  return input.options.deviceIp ? 'sna' : 'sms';
+  // Without a device IP there is no network to authenticate silently, and without an SNA provider
+  // nobody to ask, so SMS is the only choice.
+  return input.options.deviceIp && enabled('sna') ? 'sna' : 'sms';
 }
 
 function validateTarget(channel: VerificationChannel, to: string): { to: string; country: string | null } {
@@ -119,6 +126,8 @@ export function sendRequest(service: Service, send: CodeToSend, options: StartOp
     templateSid: options.templateSid ?? service.config.defaultTemplateSid,
     templateSubstitutions: options.templateCustomSubstitutions,
     channelConfiguration: options.channelConfiguration,
+    whatsapp: { from: service.config.whatsapp.from, msgServiceSid: service.config.whatsapp.msgServiceSid },
+    ttsName: service.config.ttsName,
     ttlMinutes: Math.round(ttlMs / 60_000),
   };
 }

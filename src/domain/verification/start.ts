@@ -35,7 +35,7 @@ const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex
  * can fail the start: its errors are retried and recorded on the attempt.
  */
 export async function startVerification(deps: VerificationDeps, service: Service, input: StartInput): Promise<StartResult> {
-  const { channel, to, country, locale } = prepareStart(service, input);
+  const { channel, to, country, locale } = prepareStart(service, input, (c) => (c === 'sna' ? deps.snaBaseUrl !== null : deps.sender.carries(c)));
 
   const runPlan = () => deps.store.transaction((tx) => plan(deps, tx, service, { ...input, to }, channel, locale, country));
   try {
@@ -189,6 +189,7 @@ async function plan(
   let snaUrl: string | null = null;
   if (channel === 'sna') {
     const token = deps.keys.snaToken(v.codeKeyId, attempt.sid)!;
+    // prepareStart refused sna when there is no SNA provider (snaBaseUrl null).
     await tx.insertSnaSession({
       tokenHash: sha256(token),
       verificationSid: v.sid,
@@ -209,7 +210,7 @@ export const snaTokenHash = sha256;
 /** The SNA URL of the latest sna send, or null when the latest send was on another channel. */
 export function currentSnaUrl(deps: Pick<VerificationDeps, 'keys' | 'snaBaseUrl'>, v: Verification, sends: SendAttempt[]): string | null {
   const last = sends[sends.length - 1];
-  if (v.channel !== 'sna' || last?.channel !== 'sna') return null;
+  if (v.channel !== 'sna' || last?.channel !== 'sna' || deps.snaBaseUrl === null) return null;
   const token = deps.keys.snaToken(v.codeKeyId, last.sid);
   return token === undefined ? null : `${deps.snaBaseUrl}/sna/${token}`;
 }

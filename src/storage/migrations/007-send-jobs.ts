@@ -4,15 +4,12 @@ import type { Dialect } from './index.js';
  * The send queue: one job per code to send through a queued provider, committed with the
  * verification and its attempt, claimed by dispatchers with a lease like the outbox's deliveries.
  * A custom code is kept sealed (AES-256-GCM under CODE_KEYS) only until its job ends; a generated
- * one is derived again from the verification's seed. The attempt learns the provider and its id
- * for the message, which delivery receipts name.
+ * one is derived again from the verification's seed. (The attempt's provider and message id, which
+ * receipts name, are migration 008's columns.)
  */
 export function sendJobsSchema(_d: Dialect): string[] {
   const ms = 'BIGINT';
   return [
-    `ALTER TABLE verification_sends ADD COLUMN provider TEXT`,
-    `ALTER TABLE verification_sends ADD COLUMN provider_message_id TEXT`,
-    `CREATE INDEX attempts_by_provider_message ON verification_sends (provider, provider_message_id)`,
     `CREATE TABLE send_jobs (attempt_sid TEXT PRIMARY KEY REFERENCES verification_sends(sid) ON DELETE CASCADE,
        verification_sid TEXT NOT NULL REFERENCES verifications(sid) ON DELETE CASCADE, channel TEXT NOT NULL,
        state TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_at ${ms} NOT NULL, claim TEXT,

@@ -6,6 +6,7 @@ import { summaryCoveringSchema } from './004-summary-covering.js';
 import { eventStreamsSchema } from './005-event-streams.js';
 import { foldEmailCaseSchema } from './006-fold-email-case.js';
 import { sendJobsSchema } from './007-send-jobs.js';
+import { providerReceiptsSchema } from './008-provider-receipts.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -18,6 +19,8 @@ const MIGRATIONS: Record<string, (d: Dialect) => string[]> = {
   '005-event-streams': eventStreamsSchema,
   '006-fold-email-case': foldEmailCaseSchema,
   '007-send-jobs': sendJobsSchema,
+  // 007 is the send queue's (a parallel branch); this one only adds columns, so either order works.
+  '008-provider-receipts': providerReceiptsSchema,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

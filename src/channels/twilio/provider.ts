@@ -1,0 +1,127 @@
+import { SEND_FAILED_UNKNOWN, type CodeChannel, type SendOutcome, type SendRequest, type SendStatus } from '../../domain/verification/sending.js';
+import type { Provider } from '../provider.js';
+import type { Rendering } from '../render/index.js';
+import { twilioChannels, type TwilioProviderConfig } from './config.js';
+import { createResource, type Form, type RestAnswer } from './rest.js';
+import { callTwiml } from './twiml.js';
+import { callVoice } from './voices.js';
+
+/** Twilio's SendDigits alphabet: digits, # and *, w (half a second) and W (a second). */
+const SEND_DIGITS = /^[0-9#*wW]{1,32}$/;
+const CONTENT_SID = /^HX[0-9a-fA-F]{32}$/;
+/** The call progress a call's status callback is asked to report. */
+const CALL_EVENTS = ['initiated', 'ringing', 'answered', 'completed'];
+
+const whatsapp = (address: string) => (address.startsWith('whatsapp:') ? address : `whatsapp:${address}`);
+
+/**
+ * SMS and WhatsApp through the Messaging API (Messages.json) and calls through the Voice API
+ * (Calls.json) of one Twilio account, or a Twilio-compatible carrier at `api_base_url`. Every
+ * request asks for status callbacks on verifyd's own URL (`/callbacks/twilio/{name}/...`), which
+ * move the attempt on. A refusal (4xx) is a permanent failure reported with Twilio's error code;
+ * an unreachable, slow or failing API (timeouts, 429, 5xx) is thrown, to be tried again.
+ */
+export class TwilioProvider implements Provider {
+  readonly name: string;
+  readonly channels: readonly CodeChannel[];
+
+  /** `publicBaseUrl` is read on every send: a server bound to port 0 learns it after listen. */
+  constructor(
+    readonly config: TwilioProviderConfig,
+    private readonly publicBaseUrl: () => string,
+  ) {
+    this.name = config.name;
+    this.channels = twilioChannels(config);
+  }
+
+  /** The auth token status callbacks are signed with (the API's own credential). */
+  get authToken(): string {
+    return this.config.auth_token;
+  }
+
+  async send(req: SendRequest, rendering: Rendering): Promise<SendOutcome> {
+    switch (req.channel) {
+      case 'sms':
+        return messageOutcome(await createResource(this.config, 'Messages', this.smsForm(req, rendering)));
+      case 'whatsapp':
+        return messageOutcome(await createResource(this.config, 'Messages', this.whatsappForm(req, rendering)));
+      case 'call': {
+        // The wire refuses other characters already; a request from elsewhere (a replayed queue entry) is refused here.
+        if (rendering.sendDigits !== null && !SEND_DIGITS.test(rendering.sendDigits)) return { status: 'failed', errorCode: SEND_FAILED_UNKNOWN };
+        return callOutcome(await createResource(this.config, 'Calls', this.callForm(req, rendering)));
+      }
+      case 'email':
+        throw new Error(`provider ${this.name} does not send email`);
+    }
+  }
+
+  private callbackUrl(kind: 'messages' | 'calls'): string {
+    return `${this.publicBaseUrl()}/callbacks/twilio/${encodeURIComponent(this.name)}/${kind}`;
+  }
+
+  private smsForm(req: SendRequest, rendering: Rendering): Form {
+    const c = this.config;
+    return {
+      To: req.to,
+      // A Messaging Service picks the sender from its pool; without one the configured number sends.
+      ...(c.messaging_service_sid ? { MessagingServiceSid: c.messaging_service_sid } : { From: c.sms_from }),
+      Body: rendering.body,
+      StatusCallback: this.callbackUrl('messages'),
+    };
+  }
+
+  /** Sender: the service's WhatsApp settings, else the provider's. Content: a template with the code as {{1}}, else the rendering. */
+  private whatsappForm(req: SendRequest, rendering: Rendering): Form {
+    const c = this.config;
+    const svc = req.whatsapp;
+    const sender: Form =
+      svc.from || svc.msgServiceSid
+        ? { From: svc.from ? whatsapp(svc.from) : undefined, MessagingServiceSid: svc.msgServiceSid ?? undefined }
+        : c.whatsapp_from
+          ? { From: whatsapp(c.whatsapp_from) }
+          : { MessagingServiceSid: c.messaging_service_sid };
+    const startContent = req.channelConfiguration?.content_sid;
+    const contentSid = typeof startContent === 'string' && CONTENT_SID.test(startContent) ? startContent : c.whatsapp_content_sid;
+    const content: Form = contentSid ? { ContentSid: contentSid, ContentVariables: JSON.stringify({ 1: req.code }) } : { Body: rendering.body };
+    return { To: whatsapp(req.to), ...sender, ...content, StatusCallback: this.callbackUrl('messages') };
+  }
+
+  private callForm(req: SendRequest, rendering: Rendering): Form {
+    return {
+      To: req.to,
+      From: this.config.voice_from,
+      Twiml: callTwiml(rendering.body, callVoice(req.locale, req.ttsName)),
+      SendDigits: rendering.sendDigits ?? undefined,
+      StatusCallback: this.callbackUrl('calls'),
+      StatusCallbackEvent: CALL_EVENTS,
+      StatusCallbackMethod: 'POST',
+    };
+  }
+}
+
+const errorCodeOf = (v: unknown): number | null => {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+  return Number.isInteger(n) && n > 0 ? n : null;
+};
+
+/** A refusal: failed for good, with Twilio's code (or "unknown" when the answer had none). */
+function refused(answer: Extract<RestAnswer, { ok: false }>): SendOutcome {
+  return { status: 'failed', errorCode: answer.code ?? SEND_FAILED_UNKNOWN };
+}
+
+/** A created message is usually `queued` (`accepted` or `scheduled` through a Messaging Service: queued too, as far as the attempt says). */
+function messageOutcome(answer: RestAnswer): SendOutcome {
+  if (!answer.ok) return refused(answer);
+  const sid = answer.body.sid as string;
+  const s = answer.body.status;
+  const status: SendStatus = s === 'sent' || s === 'delivered' || s === 'undelivered' || s === 'failed' ? s : 'queued';
+  const failed = status === 'failed' || status === 'undelivered';
+  return { status, providerMessageId: sid, errorCode: failed ? (errorCodeOf(answer.body.error_code) ?? SEND_FAILED_UNKNOWN) : null };
+}
+
+/** A created call is `queued`; its progress comes with the status callbacks. */
+function callOutcome(answer: RestAnswer): SendOutcome {
+  if (!answer.ok) return refused(answer);
+  const failed = answer.body.status === 'failed';
+  return { status: failed ? 'failed' : 'queued', providerMessageId: answer.body.sid as string, errorCode: failed ? SEND_FAILED_UNKNOWN : null };
+}

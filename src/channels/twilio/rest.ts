@@ -1,0 +1,62 @@
+import { fetch } from 'undici';
+import type { TwilioProviderConfig } from './config.js';
+
+/** A form field given once or repeated (StatusCallbackEvent). */
+export type Form = Record<string, string | readonly string[] | undefined>;
+
+/** What the API answered: the resource it created, or the error it refused the request with. */
+export type RestAnswer = { ok: true; body: Record<string, unknown> } | { ok: false; status: number; code: number | null; message: string };
+
+/**
+ * A failure worth trying again: the API was unreachable, too slow, overloaded (429) or broken
+ * (5xx). Providers throw it, and the caller retries what was thrown.
+ */
+export class TwilioUnavailable extends Error {
+  override readonly name = 'TwilioUnavailable';
+}
+
+/** POSTs a form to `/2010-04-01/Accounts/{AccountSid}/{resource}.json` with the account's Basic credentials. */
+export async function createResource(c: TwilioProviderConfig, resource: 'Messages' | 'Calls', form: Form): Promise<RestAnswer> {
+  const url = `${c.api_base_url}/2010-04-01/Accounts/${encodeURIComponent(c.account_sid)}/${resource}.json`;
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries(form)) {
+    if (v === undefined) continue;
+    for (const one of typeof v === 'string' ? [v] : v) body.append(k, one);
+  }
+  let res;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${c.account_sid}:${c.auth_token}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+      },
+      body: body.toString(),
+      signal: AbortSignal.timeout(c.timeout_ms),
+    });
+  } catch (err) {
+    // Never the form in the message: it holds the code.
+    const e = err as { name?: string; message?: string };
+    const why = e.name === 'TimeoutError' || e.name === 'AbortError' ? `timed out after ${c.timeout_ms} ms` : (e.message ?? String(err));
+    throw new TwilioUnavailable(`${resource} API unreachable: ${why}`);
+  }
+  const text = await res.text();
+  if (res.status === 429 || res.status >= 500) throw new TwilioUnavailable(`${resource} API answered ${res.status}`);
+  const json = parse(text);
+  if (res.ok) {
+    if (!json || typeof json.sid !== 'string') throw new TwilioUnavailable(`${resource} API answered ${res.status} without a sid`);
+    return { ok: true, body: json };
+  }
+  const code = typeof json?.code === 'number' ? json.code : null;
+  return { ok: false, status: res.status, code, message: typeof json?.message === 'string' ? json.message : `HTTP ${res.status}` };
+}
+
+function parse(text: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
