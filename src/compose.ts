@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp } from './api/app.js';
 import type { DomainDeps } from './api/context.js';
-import { INBOX_EVERYWHERE, buildRegistry } from './channels/providers.js';
+import { buildRegistry, withInbox } from './channels/providers.js';
+import type { ProviderRegistry } from './channels/registry.js';
 import { ProviderSender } from './channels/sender.js';
 import type { Config } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
@@ -31,10 +32,11 @@ export interface Overrides {
   sender?: (stores: Stores, clock: Clock) => CodeSender;
 }
 
-/** The senders, one per sink type. */
+/** The senders, one per sink type, and the code providers by channel. */
 export interface Senders {
   kinesis: KinesisSender;
   webhook: WebhookSender;
+  providers: ProviderRegistry;
 }
 
 /** What delivering events needs: the stores and a sender per sink type. */
@@ -57,7 +59,7 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
   const { stores, clock } = events;
   // After the stores' migrations: settles what migration 006 left to the domain.
   await normalizeEmailDestinations(stores.verifications, clock);
-  const domain = composeDomain(stores, config, clock, overrides.sender?.(stores, clock));
+  const domain = composeDomain(stores, config, clock, overrides.sender?.(stores, clock) ?? new ProviderSender(events.providers));
   const app = await buildApp({
     ...domain,
     accounts: stores.accounts,
@@ -88,7 +90,7 @@ export function composeDomain(
   stores: Stores,
   config: DomainSettings,
   clock: Clock,
-  sender: CodeSender = new ProviderSender(buildRegistry(INBOX_EVERYWHERE, { store: stores.inbox, clock })),
+  sender: CodeSender,
 ): DomainDeps {
   return {
     services: { store: stores.services, clock, ids: newSid },
@@ -141,11 +143,14 @@ export function composeSenders(config: Config, stores: Stores, clock: Clock, ove
     ...overrides.kinesisCredentials,
   });
   const webhook = new WebhookSender(config.events.webhookBlockedNetworks, new AuthTokens(stores.accounts, clock));
+  // Development mode, the only one so far: a channel the configuration leaves without a route goes to the inbox.
+  const providers = buildRegistry(withInbox(config.providers), { store: stores.inbox, clock });
   const close = async () => {
     kinesis.close();
     await webhook.close();
+    await providers.close();
   };
-  return { kinesis, webhook, close };
+  return { kinesis, webhook, providers, close };
 }
 
 /** A dispatcher over the composed outbox, woken by this process's own commits to it. */

@@ -11,7 +11,10 @@ export type Routes = Partial<Record<CodeChannel, { default: readonly string[] }>
 export class ProviderRegistry {
   private readonly routes = new Map<CodeChannel, readonly Provider[]>();
 
-  constructor(providers: readonly Provider[], routes: Routes) {
+  constructor(
+    private readonly providers: readonly Provider[],
+    routes: Routes,
+  ) {
     const byName = new Map<string, Provider>();
     for (const p of providers) {
       if (byName.has(p.name)) throw new Error(`provider ${p.name} is configured twice`);
@@ -34,5 +37,10 @@ export class ProviderRegistry {
   /** The providers for a channel, first choice first; empty when the channel has no route. */
   route(channel: CodeChannel): readonly Provider[] {
     return this.routes.get(channel) ?? [];
+  }
+
+  /** Closes every provider that keeps connections. */
+  async close(): Promise<void> {
+    await Promise.all(this.providers.map((p) => p.close?.()));
   }
 }

@@ -84,6 +84,8 @@ export interface ServerOptions {
   logStream?: DestinationStream;
   /** CORS_ALLOWED_ORIGINS (none when absent). */
   corsAllowedOrigins?: string;
+  /** VERIFYD_CONFIG: the providers file (every channel to the inbox when absent). */
+  configFile?: string;
 }
 
 export interface TestProviders {
@@ -149,6 +151,7 @@ function serverEnv(opts: ServerOptions): Record<string, string | undefined> {
     PRICE_TABLE: opts.prices === undefined ? undefined : JSON.stringify(opts.prices),
     EVENTS_WEBHOOK_BLOCKED_NETWORKS: opts.blockedNetworks,
     CORS_ALLOWED_ORIGINS: opts.corsAllowedOrigins,
+    VERIFYD_CONFIG: opts.configFile,
     EVENTS_DISPATCHER: d ? 'on' : 'off',
     KINESIS_ENDPOINT: d?.kinesisEndpoint,
     KINESIS_ASSUME_ROLE: d?.stsEndpoint === undefined ? 'off' : 'on',
