@@ -84,16 +84,17 @@ function readProviders(value: unknown, file: { dir: string }, problems: string[]
     if (typeof name === 'string') names.add(name);
     if (typeName === undefined) return problems.push(`${at}.type: must be one of ${Object.keys(PROVIDER_TYPES).join(', ')}`);
     if (named !== undefined) types.set(named, typeName);
-    const parsed = (PROVIDER_TYPES[typeName].settings(file) as z.ZodType<unknown, unknown>).safeParse(settings);
+    const parsed = (PROVIDER_TYPES[typeName].settings(file) as z.ZodType<unknown, unknown>).safeParse(settings, { reportInput: true });
     if (!parsed.success) return parsed.error.issues.forEach((issue) => problems.push(`${at}${issue.path.map((p) => `.${String(p)}`).join('')}: ${message(issue)}`));
     if (named !== undefined) specs.push({ name: named, type: typeName, settings: parsed.data } as ProviderSpec);
   });
   return { providers: specs, types };
 }
 
-/** Zod's own messages, but an unknown key is named as where it is (the typo) rather than the object. */
+/** Zod's own messages, but plainer where a key is missing, of the wrong kind, or unknown (the typo). */
 function message(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+  if (issue.code === 'invalid_type') return issue.input === undefined ? 'is required' : `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
   return issue.message;
 }
 

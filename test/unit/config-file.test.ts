@@ -144,7 +144,7 @@ version: 2
     'VERIFYD_CONFIG: providers[1].url: ${UNSET_SECRET} names an environment variable that is not set',
     'VERIFYD_CONFIG: version: is not one of providers, routes',
     'VERIFYD_CONFIG: providers[0].url: must be smtp://[user:pass@]host[:port] or smtps://...',
-    'VERIFYD_CONFIG: providers[0].from: Invalid input: expected string, received undefined',
+    'VERIFYD_CONFIG: providers[0].from: is required',
     'VERIFYD_CONFIG: providers[0].pool.max_connections: Too small: expected number to be >=1',
     'VERIFYD_CONFIG: providers[0]: unknown key form',
     'VERIFYD_CONFIG: providers[1].name: mail is already the name of another provider',
@@ -169,14 +169,15 @@ test('a file that cannot be read, or is not YAML, says so without quoting it', (
   assert.deepEqual(problems(join(dir, 'list.yaml')), ['VERIFYD_CONFIG: must be a mapping with providers and routes']);
 });
 
-test('e-mail templates: files of SendGrid\'s id form, compiled at start; every bad one listed', () => {
+test('e-mail templates: files of SendGrid\'s id form, compiled at start; every bad one listed, beside the other settings\' problems', () => {
   const good = `d-${HEX}`;
   const dir = folder({
     'v.yaml': `providers:
   - name: mail
     type: smtp
-    url: smtp://127.0.0.1
+    url: smtp://127.0.0.1/path
     from: a@example.com
+    timeout_ms: soon
     templates_dir: mail
     tls: { ca_file: no-such.pem }
 `,
@@ -200,7 +201,9 @@ test('e-mail templates: files of SendGrid\'s id form, compiled at start; every b
       `VERIFYD_CONFIG: providers[0].templates_dir: d-${'2'.repeat(32)}.html: Parse error`,
       `VERIFYD_CONFIG: providers[0].templates_dir: d-${'3'.repeat(32)}.html: You specified knownHelpersOnly, but used the unknown helper equals`,
       `VERIFYD_CONFIG: providers[0].templates_dir: d-${'4'.repeat(32)}.json must be a JSON object with one key, subject (a string)`,
-      'VERIFYD_CONFIG: providers[0].tls: ca_file cannot be read (ENOENT)',
+      'VERIFYD_CONFIG: providers[0].tls.ca_file: cannot be read (ENOENT)',
+      'VERIFYD_CONFIG: providers[0].url: takes no path or query: settings have their own keys',
+      'VERIFYD_CONFIG: providers[0].timeout_ms: must be a number',
     ].sort(),
   );
 });

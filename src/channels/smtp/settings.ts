@@ -44,7 +44,29 @@ function smtpUrl(v: string, ctx: z.RefinementCtx) {
   };
 }
 
-/** The `smtp` type's keys beside `name` and `type`; paths are relative to the configuration file's directory. */
+/** A file's text, read relative to the configuration file; a problem (not its content) when it cannot be. */
+const fileText = (dir: string) =>
+  z.string().transform((path, ctx) => {
+    try {
+      return readFileSync(resolve(dir, path), 'utf8');
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
+      return '';
+    }
+  });
+
+/** Every template of the directory, each bad file its own problem. */
+const templatesDir = (dir: string) =>
+  z.string().transform((path, ctx): EmailTemplates => {
+    const read = readTemplates(resolve(dir, path));
+    for (const message of read.problems) ctx.addIssue({ code: 'custom', message });
+    return read.templates;
+  });
+
+/**
+ * The `smtp` type's keys beside `name` and `type`; paths are relative to the configuration file's
+ * directory. Files are read key by key, so a bad template is listed beside a bad URL.
+ */
 export function smtpSettings(file: { dir: string }) {
   return z
     .strictObject({
@@ -52,39 +74,24 @@ export function smtpSettings(file: { dir: string }) {
       from: z.string().refine(isEmail, 'must be an e-mail address'),
       from_name: z.string().refine(isDisplayName, 'must be 1 to 100 characters, none of them a control character').optional(),
       require_tls: z.boolean().default(true),
-      tls: z.strictObject({ ca_file: z.string().optional(), reject_unauthorized: z.boolean().default(true) }).optional(),
+      tls: z.strictObject({ ca_file: fileText(file.dir).optional(), reject_unauthorized: z.boolean().default(true) }).optional(),
       pool: z
         .strictObject({ max_connections: z.int().min(1).max(100).default(5), max_messages: z.int().min(1).max(100_000).default(100) })
         .optional(),
       timeout_ms: z.int().min(100).max(600_000).default(10_000),
-      templates_dir: z.string().optional(),
+      templates_dir: templatesDir(file.dir).optional(),
     })
-    .transform((s, ctx): SmtpSettings => {
-      const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', message, path: [path] });
-      let ca: string | null = null;
-      if (s.tls?.ca_file !== undefined) {
-        try {
-          ca = readFileSync(resolve(file.dir, s.tls.ca_file), 'utf8');
-        } catch (err) {
-          problem('tls', `ca_file cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-        }
-      }
-      let templates: EmailTemplates = new Map();
-      if (s.templates_dir !== undefined) {
-        const read = readTemplates(resolve(file.dir, s.templates_dir));
-        read.problems.forEach((p) => problem('templates_dir', p));
-        templates = read.templates;
-      }
-      const url = s.url ?? { host: '', port: 0, secure: false, auth: null };
-      return {
-        ...url,
+    .transform(
+      (s): SmtpSettings => ({
+        // Not null here: a bad URL is an issue, and no settings come out of a parse with issues.
+        ...s.url!,
         requireTls: s.require_tls,
-        ca,
+        ca: s.tls?.ca_file ?? null,
         rejectUnauthorized: s.tls?.reject_unauthorized ?? true,
         from: { address: s.from, name: s.from_name ?? '' },
         pool: { maxConnections: s.pool?.max_connections ?? 5, maxMessages: s.pool?.max_messages ?? 100 },
         timeoutMs: s.timeout_ms,
-        templates,
-      };
-    });
+        templates: s.templates_dir ?? new Map(),
+      }),
+    );
 }
