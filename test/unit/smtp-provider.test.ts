@@ -12,7 +12,8 @@ import { after, before, test } from 'node:test';
 import { SmtpProvider } from '../../src/channels/smtp/provider.js';
 import { smtpSettings } from '../../src/channels/smtp/settings.js';
 import { defaultHtml } from '../../src/channels/smtp/templates.js';
-import { render } from '../../src/channels/render/index.js';
+import { emailVariables, render } from '../../src/channels/render/index.js';
+import { SUPPORTED_LOCALES } from '../../src/domain/locale.js';
 import { sendRequest } from '../support/send-request.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 
@@ -100,4 +101,18 @@ test('the default HTML escapes every value it is filled with', () => {
   assert.match(html, /<title>&lt;script&gt;alert\(1\)&lt;\/script&gt;<\/title>/);
   assert.match(html, /<p>&lt;img src&#x3D;x onerror&#x3D;y&gt;<\/p>/);
   assert.match(html, /<p>A &amp; B<\/p>/);
+});
+
+test('every supported locale has its default e-mail: Twilio\'s variables and the HTML in its wording, no placeholder left', () => {
+  for (const locale of SUPPORTED_LOCALES) {
+    const req = sendRequest({ channel: 'email', to: 'ann@example.com', locale, code: '424242' });
+    const r = render(req);
+    const v = emailVariables(req);
+    assert.ok(v.twilio_message.includes('424242') && v.twilio_message.includes('Acme'), locale);
+    assert.ok(v.twilio_message_without_code.includes('Acme') && !v.twilio_message_without_code.includes('424242'), locale);
+    assert.ok(r.body.startsWith(v.twilio_message), locale);
+    const html = defaultHtml({ ...v, locale, subject: r.subject ?? '', body: r.body });
+    assert.ok(html.includes(`lang="${locale}"`) && html.includes('>424242</p>'), locale);
+    assert.doesNotMatch(html + (r.subject ?? '') + r.body, /\{\w+\}/, locale);
+  }
 });
