@@ -3,6 +3,7 @@ import type { DestinationStream } from 'pino';
 import { buildApp } from './api/app.js';
 import type { DomainDeps } from './api/context.js';
 import { buildRegistry, configuredProviders } from './channels/providers.js';
+import type { ProviderRegistry } from './channels/registry.js';
 import { ProviderSender } from './channels/sender.js';
 import { twilioCallbackTokens } from './channels/twilio/callbacks.js';
 import type { TwilioCallbackTokens } from './api/own/twilio-callbacks.js';
@@ -35,10 +36,11 @@ export interface Overrides {
   twilioCallbacks?: TwilioCallbackTokens;
 }
 
-/** The senders, one per sink type. */
+/** The senders, one per sink type, and the code providers by channel. */
 export interface Senders {
   kinesis: KinesisSender;
   webhook: WebhookSender;
+  providers: ProviderRegistry;
 }
 
 /** What delivering events needs: the stores and a sender per sink type. */
@@ -61,11 +63,10 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
   const { stores, clock } = events;
   // After the stores' migrations: settles what migration 006 left to the domain.
   await normalizeEmailDestinations(stores.verifications, clock);
-  const registry = buildRegistry(configuredProviders(config), { store: stores.inbox, clock, publicBaseUrl: () => config.publicBaseUrl });
-  const domain = composeDomain(stores, config, clock, overrides.sender?.(stores, clock) ?? new ProviderSender(registry));
+  const domain = composeDomain(stores, config, clock, overrides.sender?.(stores, clock) ?? new ProviderSender(events.providers));
   const app = await buildApp({
     ...domain,
-    twilioCallbacks: overrides.twilioCallbacks ?? twilioCallbackTokens(registry.providers),
+    twilioCallbacks: overrides.twilioCallbacks ?? twilioCallbackTokens(events.providers.providers),
     accounts: stores.accounts,
     get publicBaseUrl() {
       return config.publicBaseUrl;
@@ -95,7 +96,7 @@ export function composeDomain(
   stores: Stores,
   config: DomainSettings,
   clock: Clock,
-  sender: CodeSender = new ProviderSender(buildRegistry(configuredProviders(config), { store: stores.inbox, clock, publicBaseUrl: () => config.publicBaseUrl })),
+  sender: CodeSender,
 ): DomainDeps {
   return {
     services: { store: stores.services, clock, ids: newSid },
@@ -149,11 +150,14 @@ export function composeSenders(config: Config, stores: Stores, clock: Clock, ove
     ...overrides.kinesisCredentials,
   });
   const webhook = new WebhookSender(config.events.webhookBlockedNetworks, new AuthTokens(stores.accounts, clock));
+  // Development mode, the only one so far: a channel the configuration leaves without a route goes to the inbox.
+  const providers = buildRegistry(configuredProviders(config), { store: stores.inbox, clock, publicBaseUrl: () => config.publicBaseUrl });
   const close = async () => {
     kinesis.close();
     await webhook.close();
+    await providers.close();
   };
-  return { kinesis, webhook, close };
+  return { kinesis, webhook, providers, close };
 }
 
 /** A dispatcher over the composed outbox, woken by this process's own commits to it. */

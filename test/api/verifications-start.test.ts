@@ -139,6 +139,9 @@ onEachBackend('start verification', async (t, server) => {
       ['RateLimits', { rateLimits: { key: { nested: true } } }],
       ['ChannelConfiguration', { channelConfiguration: { from: 'not-an-email' } }],
       ['ChannelConfiguration', { channelConfiguration: 'not json' }],
+      // A From name is one header's text: a line break in it could start another header.
+      ['ChannelConfiguration', { channelConfiguration: { from_name: 'Acme\r\nBcc: victim@example.com' } }],
+      ['ChannelConfiguration', { channelConfiguration: { from_name: '' } }],
       ['TemplateCustomSubstitutions', { templateCustomSubstitutions: 'not json' }],
       ['DeviceIp', { deviceIp: '999.1.1.1' }],
       ['DeviceIp', { deviceIp: 'localhost' }],

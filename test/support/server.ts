@@ -87,6 +87,8 @@ export interface ServerOptions {
   corsAllowedOrigins?: string;
   /** Variables over the ones above (VERIFYD_ENV=production, ...); an undefined one is unset. */
   env?: Record<string, string | undefined>;
+  /** VERIFYD_CONFIG: the providers file (every channel to the inbox when absent). */
+  configFile?: string;
 }
 
 export interface TestProviders {
@@ -152,6 +154,7 @@ function serverEnv(opts: ServerOptions): Record<string, string | undefined> {
     PRICE_TABLE: opts.prices === undefined ? undefined : JSON.stringify(opts.prices),
     EVENTS_WEBHOOK_BLOCKED_NETWORKS: opts.blockedNetworks,
     CORS_ALLOWED_ORIGINS: opts.corsAllowedOrigins,
+    VERIFYD_CONFIG: opts.configFile,
     EVENTS_DISPATCHER: d ? 'on' : 'off',
     KINESIS_ENDPOINT: d?.kinesisEndpoint,
     // Unset without an STS: the mode's default.

@@ -90,3 +90,28 @@ export function render(input: RenderInput): Rendering {
       };
   }
 }
+
+/**
+ * The variables Twilio's e-mail integration offers a SendGrid template, in the locale's wording:
+ * the code alone, the sentence with it, the sentence up to it, and the service's name. The
+ * sentence is the first paragraph of the e-mail body; where a language puts the code mid-sentence
+ * (ja, ko) the part before it is the sentence "without code".
+ */
+export interface EmailVariables {
+  twilio_code: string;
+  twilio_message: string;
+  twilio_message_without_code: string;
+  twilio_service_name: string;
+}
+
+export function emailVariables(input: Pick<RenderInput, 'locale' | 'friendlyName' | 'code'>): EmailVariables {
+  const sentence = pick(templateFor(input.locale), 'emailBody').split('\n\n')[0] ?? '';
+  const vars = { name: input.friendlyName, code: input.code };
+  const before = sentence.slice(0, Math.max(0, sentence.indexOf('{code}')));
+  return {
+    twilio_code: input.code,
+    twilio_message: fill(sentence, vars),
+    twilio_message_without_code: fill(before, vars).replace(/[\s:：]+$/u, ''),
+    twilio_service_name: input.friendlyName,
+  };
+}
