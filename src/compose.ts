@@ -98,10 +98,12 @@ export function composeDomain(
   sender: CodeSender = new ProviderSender(buildRegistry(configuredProviders(config), { store: stores.inbox, clock, publicBaseUrl: () => config.publicBaseUrl })),
 ): DomainDeps {
   return {
-    services: { store: stores.services, clock, ids: newSid },
+    services: { store: stores.services, templates: stores.templates, clock, ids: newSid },
+    templates: { store: stores.templates, clock, ids: newSid },
     verifications: {
       store: stores.verifications,
       sender,
+      templates: stores.templates,
       keys: new CodeKeyring(config.codeKeys),
       clock,
       ids: newSid,

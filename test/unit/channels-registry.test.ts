@@ -39,6 +39,7 @@ const request = (over: Partial<SendRequest> = {}): SendRequest => ({
   payee: null,
   sendDigits: null,
   templateSid: null,
+  templateText: null,
   templateSubstitutions: null,
   channelConfiguration: null,
   whatsapp: { from: null, msgServiceSid: null },
