@@ -99,10 +99,12 @@ export function composeDomain(
   sender: CodeSender,
 ): DomainDeps {
   return {
-    services: { store: stores.services, clock, ids: newSid },
+    services: { store: stores.services, templates: stores.templates, clock, ids: newSid },
+    templates: { store: stores.templates, clock, ids: newSid },
     verifications: {
       store: stores.verifications,
       sender,
+      templates: stores.templates,
       keys: new CodeKeyring(config.codeKeys),
       clock,
       ids: newSid,

@@ -10,6 +10,7 @@ import type { Database } from './schema.js';
 import { SqlServiceStore } from './services.js';
 import { SqlSinkStore } from './sinks.js';
 import { SqlSnaStore } from './sna.js';
+import { SqlTemplateStore } from './templates.js';
 import { SqlVerificationStore } from './verifications.js';
 
 /**
@@ -19,6 +20,7 @@ import { SqlVerificationStore } from './verifications.js';
 export class Stores {
   readonly accounts: SqlAccountStore;
   readonly services: SqlServiceStore;
+  readonly templates: SqlTemplateStore;
   readonly verifications: SqlVerificationStore;
   readonly attempts: SqlAttemptStore;
   readonly apiThrottle: SqlApiThrottleStore;
@@ -35,6 +37,7 @@ export class Stores {
   ) {
     this.accounts = new SqlAccountStore(db);
     this.services = new SqlServiceStore(db, dialect);
+    this.templates = new SqlTemplateStore(db);
     this.verifications = new SqlVerificationStore(db, dialect, this.eventsCommitted);
     this.attempts = new SqlAttemptStore(db);
     this.apiThrottle = new SqlApiThrottleStore(db);

@@ -17,6 +17,7 @@ export const sendRequest = (over: Partial<SendRequest> = {}): SendRequest => ({
   payee: null,
   sendDigits: null,
   templateSid: null,
+  templateText: null,
   templateSubstitutions: null,
   channelConfiguration: null,
   whatsapp: { from: null, msgServiceSid: null },

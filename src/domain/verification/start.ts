@@ -10,6 +10,7 @@ import { prepareStart, resendCode, sendRequest, type StartInput } from './start-
 import { MAX_CHECK_ATTEMPTS, MAX_SEND_ATTEMPTS } from './state.js';
 import { isLapsed, transition } from './transition.js';
 import { publishStatus } from '../events/publish.js';
+import { chooseTemplate, type ChosenTemplate } from '../templates/templates.js';
 
 export type { StartInput } from './start-plan.js';
 
@@ -39,6 +40,13 @@ const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex
  */
 export async function startVerification(deps: VerificationDeps, service: Service, input: StartInput): Promise<StartResult> {
   const { channel, to, country, locale } = prepareStart(service, input, (c) => (c === 'sna' ? deps.snaBaseUrl !== null : deps.sender.carries(c)));
+  const template = await chooseTemplate(deps.templates, service.accountSid, {
+    explicitSid: input.options.templateSid,
+    defaultSid: service.config.defaultTemplateSid,
+    channel,
+    locale,
+    substitutions: input.options.templateCustomSubstitutions,
+  });
 
   const runPlan = () => deps.store.transaction((tx) => plan(deps, tx, service, { ...input, to }, channel, locale, country));
   try {
@@ -50,7 +58,7 @@ export async function startVerification(deps: VerificationDeps, service: Service
       if (!(err instanceof UniqueViolation)) throw err;
       planned = await runPlan();
     }
-    return await send(deps, service, planned, input);
+    return await send(deps, service, planned, input, template);
   } catch (err) {
     // The service was deleted while this start ran, before or after its commit.
     if (err instanceof MissingParent) throw notFound(`/Services/${service.sid}/Verifications`);
@@ -58,12 +66,12 @@ export async function startVerification(deps: VerificationDeps, service: Service
   }
 }
 
-async function send(deps: VerificationDeps, service: Service, planned: Planned, input: StartInput): Promise<StartResult> {
+async function send(deps: VerificationDeps, service: Service, planned: Planned, input: StartInput, template: ChosenTemplate | null): Promise<StartResult> {
   const { verification, attempt, code } = planned;
   const channel = attempt.channel;
   let failure: SendFailure | null = null;
   if (channel !== 'sna' && code !== null) {
-    const request = sendRequest(service, { verification, attempt, channel, code }, input.options, deps.ttlMs);
+    const request = sendRequest(service, { verification, attempt, channel, code }, input.options, deps.ttlMs, template);
     let outcome: SendOutcome;
     try {
       outcome = await deps.sender.send(request);
