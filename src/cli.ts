@@ -6,17 +6,35 @@ import { systemClock } from './domain/clock.js';
 import { isSid } from './domain/ids.js';
 import { warnLooseFiles } from './startup.js';
 import { openStores } from './storage/open.js';
+import type { Stores } from './storage/stores.js';
+import { TwilioError } from './domain/errors.js';
+import { newSid } from './domain/ids.js';
+import { createTemplate, deleteTemplate, listTemplates } from './domain/templates/templates.js';
 
 const USAGE = `usage:
   npm run cli -- account create [--name NAME]
   npm run cli -- api-key create --account AC... [--name NAME]
+  npm run cli -- template create --account AC... --name NAME --channels sms,voice --text LOCALE=TEXT [--text LOCALE=TEXT ...]
+  npm run cli -- template list --account AC...
+  npm run cli -- template delete HJ...
+
+A template's text uses {{code}} (required), {{friendly_name}}, {{ttl}} (minutes) and any
+{{variable}} a start fills with TemplateCustomSubstitutions. The en text, else the first, is the
+default translation.
 
 Uses the same DATABASE_URL / SQLITE_PATH as the server. Secrets are printed once, here only.`;
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { name: { type: 'string' }, account: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { name: { type: 'string' }, account: { type: 'string' }, channels: { type: 'string' }, text: { type: 'string', multiple: true } },
+  });
   const [resource, action] = positionals;
-  if (action !== 'create' || (resource !== 'account' && resource !== 'api-key')) {
+  const known =
+    (action === 'create' && (resource === 'account' || resource === 'api-key')) ||
+    (resource === 'template' && (action === 'create' || action === 'list' || action === 'delete'));
+  if (!known) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
@@ -26,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
   // stdout carries only the secrets asked for; warnings go to stderr.
   warnLooseFiles(config, { warn: (_obj, msg) => process.stderr.write(`warning: ${msg}\n`) });
   try {
+    if (resource === 'template') return await template(stores, action as string, values, positionals[2]);
     if (resource === 'account') {
       const a = await createAccount(stores.accounts, systemClock, { friendlyName: values.name });
       process.stdout.write(`TWILIO_ACCOUNT_SID=${a.sid}\nTWILIO_AUTH_TOKEN=${a.authToken}\n`);
@@ -41,6 +60,47 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } finally {
     await stores.close();
+  }
+}
+
+type TemplateArgs = { name?: string; account?: string; channels?: string; text?: string[] };
+
+/** template create|list|delete: the account's Verify templates, which GET /v2/Templates lists. */
+async function template(stores: Stores, action: string, values: TemplateArgs, sid: string | undefined): Promise<number> {
+  if (action === 'delete') {
+    if (!isSid(sid, 'HJ') || !(await deleteTemplate({ store: stores.templates }, sid))) {
+      process.stderr.write(`unknown template: ${JSON.stringify(sid ?? '')}\n`);
+      return 1;
+    }
+    process.stdout.write(`deleted ${sid}\n`);
+    return 0;
+  }
+  const accountSid = values.account ?? '';
+  if (!isSid(accountSid, 'AC') || !(await stores.accounts.getAccount(accountSid))) {
+    process.stderr.write(`unknown account: ${JSON.stringify(accountSid)}\n`);
+    return 1;
+  }
+  if (action === 'list') {
+    const rows = await listTemplates({ store: stores.templates }, accountSid, {}, { offset: 0, limit: 10_000 });
+    for (const t of rows) process.stdout.write(`${t.sid}\t${t.friendlyName}\t${t.channels.join(',')}\t${Object.keys(t.translations).join(',')}\n`);
+    return 0;
+  }
+  const texts = (values.text ?? []).map((pair) => {
+    const at = pair.indexOf('=');
+    return at < 0 ? { locale: '', text: pair } : { locale: pair.slice(0, at), text: pair.slice(at + 1) };
+  });
+  try {
+    const t = await createTemplate({ store: stores.templates, clock: systemClock, ids: newSid }, accountSid, {
+      friendlyName: values.name ?? '',
+      channels: (values.channels ?? 'sms').split(',').map((c) => c.trim()),
+      texts,
+    });
+    process.stdout.write(`TEMPLATE_SID=${t.sid}\n`);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof TwilioError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    return 2;
   }
 }
 

@@ -37,10 +37,11 @@ export interface Overrides {
   twilioCallbacks?: TwilioCallbackTokens;
 }
 
-/** The senders, one per sink type. */
+/** The senders, one per sink type, and the code providers by channel. */
 export interface Senders {
   kinesis: KinesisSender;
   webhook: WebhookSender;
+  providers: ProviderRegistry;
 }
 
 /** What delivering events needs: the stores and a sender per sink type. */
@@ -65,12 +66,11 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
   const { stores, clock } = events;
   // After the stores' migrations: settles what migration 006 left to the domain.
   await normalizeEmailDestinations(stores.verifications, clock);
-  const registry = composeRegistry(config, stores, clock);
-  const sender = overrides.sender?.(stores, clock) ?? new ProviderSender(registry);
+  const sender = overrides.sender?.(stores, clock) ?? new ProviderSender(events.providers);
   const domain = composeDomain(stores, config, clock, sender);
   const app = await buildApp({
     ...domain,
-    twilioCallbacks: overrides.twilioCallbacks ?? twilioCallbackTokens(registry.providers),
+    twilioCallbacks: overrides.twilioCallbacks ?? twilioCallbackTokens(events.providers.providers),
     accounts: stores.accounts,
     get publicBaseUrl() {
       return config.publicBaseUrl;
@@ -102,13 +102,15 @@ export function composeDomain(
   stores: Stores,
   config: DomainSettings,
   clock: Clock,
-  sender: CodeSender = new ProviderSender(composeRegistry(config, stores, clock)),
+  sender: CodeSender,
 ): DomainDeps {
   return {
-    services: { store: stores.services, clock, ids: newSid },
+    services: { store: stores.services, templates: stores.templates, clock, ids: newSid },
+    templates: { store: stores.templates, clock, ids: newSid },
     verifications: {
       store: stores.verifications,
       sender,
+      templates: stores.templates,
       keys: new CodeKeyring(config.codeKeys),
       clock,
       ids: newSid,
@@ -156,16 +158,14 @@ export function composeSenders(config: Config, stores: Stores, clock: Clock, ove
     ...overrides.kinesisCredentials,
   });
   const webhook = new WebhookSender(config.events.webhookBlockedNetworks, new AuthTokens(stores.accounts, clock));
+  // Development mode, the only one so far: a channel the configuration leaves without a route goes to the inbox.
+  const providers = buildRegistry(configuredProviders(config), { store: stores.inbox, clock, publicBaseUrl: () => config.publicBaseUrl });
   const close = async () => {
     kinesis.close();
     await webhook.close();
+    await providers.close();
   };
-  return { kinesis, webhook, close };
-}
-
-/** The configured providers and their routes (the API's starts and the send dispatcher use the same). */
-export function composeRegistry(config: Pick<Config, 'inboxEnabled' | 'publicBaseUrl'>, stores: Stores, clock: Clock): ProviderRegistry {
-  return buildRegistry(configuredProviders(config), { store: stores.inbox, clock, publicBaseUrl: () => config.publicBaseUrl });
+  return { kinesis, webhook, providers, close };
 }
 
 /** Both dispatchers poll and lease alike (EVENTS_POLL_MS, EVENTS_LEASE_SECONDS). */

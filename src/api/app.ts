@@ -47,6 +47,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const ctx: ApiContext = {
     services: deps.services,
+    templates: deps.templates,
     verifications: deps.verifications,
     attempts: deps.attempts,
     events: deps.events,

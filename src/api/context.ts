@@ -3,6 +3,7 @@ import type { AttemptsDeps } from '../domain/attempts/attempts.js';
 import type { EventDeps } from '../domain/events/sinks.js';
 import type { InboxDeps } from '../domain/inbox.js';
 import type { ServiceDeps } from '../domain/service/service.js';
+import type { TemplateDeps } from '../domain/templates/templates.js';
 import type { VerificationDeps } from '../domain/verification/deps.js';
 import type { SnaDeps } from '../domain/verification/sna.js';
 import type { CorsPolicy } from './plugins/cors.js';
@@ -13,6 +14,7 @@ import { Params, type Form, type InvalidParam } from './params.js';
 /** The domain dependencies of every route, one set per use-case family. */
 export interface DomainDeps {
   services: ServiceDeps;
+  templates: TemplateDeps;
   verifications: VerificationDeps;
   attempts: AttemptsDeps;
   events: EventDeps;

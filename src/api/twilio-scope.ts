@@ -6,6 +6,7 @@ import { notFoundHandler } from './plugins/errors.js';
 import { twilioWire } from './plugins/twilio-wire.js';
 import { attemptRoutes } from './verify-v2/attempts.js';
 import { servicesRoutes } from './verify-v2/services.js';
+import { templateRoutes } from './verify-v2/templates.js';
 import { verificationRoutes } from './verify-v2/verifications.js';
 
 /**
@@ -22,6 +23,7 @@ export function twilioApi(ctx: ApiContext, credentials: CredentialRules) {
     servicesRoutes(scope, ctx);
     verificationRoutes(scope, ctx);
     attemptRoutes(scope, ctx);
+    templateRoutes(scope, ctx);
     await scope.register(eventsV1Routes(ctx));
   };
 }

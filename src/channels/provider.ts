@@ -6,6 +6,11 @@ import type { Rendering } from './render/index.js';
  * and verifyd's rendering of it, computed once by the caller: a provider that templates the
  * message itself (WhatsApp or SendGrid templates, a voice script reading digits) uses the code and
  * the template fields, the others send the rendering. Routing and retries live above it.
+ *
+ * What `send` says about trying again: a returned outcome is final, whatever its status (a
+ * `failed` one is a permanent refusal: trying again gets the same answer); a thrown error means the
+ * carrier could not be reached or refused for now (no connection, a timeout, SMTP 4xx, HTTP 429 or
+ * 5xx), and the same send may succeed later.
  */
 export interface Provider {
   /** Unique among the configured providers; routes name it. */
@@ -19,4 +24,6 @@ export interface Provider {
    * mechanism should key it on `request.attemptSid` (docs/delivery.md, "At most once").
    */
   send(request: SendRequest, rendering: Rendering, signal?: AbortSignal): Promise<SendOutcome>;
+  /** Lets go of connections it keeps (a pool); called once, when verifyd shuts down. */
+  close?(): void | Promise<void>;
 }

@@ -1,35 +1,18 @@
+import { z } from 'zod';
 import type { Clock } from '../domain/clock.js';
 import type { InboxStore } from '../domain/ports.js';
+import type { CodeChannel } from '../domain/verification/sending.js';
 import { InboxProvider } from './inbox.js';
 import type { Provider } from './provider.js';
 import { ProviderRegistry, type Routes } from './registry.js';
-import type { TwilioProviderConfig } from './twilio/config.js';
+import { twilioProviderSchema } from './twilio/config.js';
 import { TwilioProvider } from './twilio/provider.js';
+import { smtpSettings } from './smtp/settings.js';
+import { SmtpProvider } from './smtp/provider.js';
 
-/** A provider as configuration names it; each type adds its own settings beside `name` and `type`. */
-export type ProviderSpec = { name: string; type: 'inbox' } | TwilioProviderConfig;
+export const CODE_CHANNELS: readonly CodeChannel[] = ['sms', 'call', 'whatsapp', 'email'];
 
-export interface ProvidersConfig {
-  providers: readonly ProviderSpec[];
-  routes: Routes;
-}
-
-/** The one configuration there is today: every channel goes to the inbox. */
-export const INBOX_EVERYWHERE: ProvidersConfig = {
-  providers: [{ name: 'inbox', type: 'inbox' }],
-  routes: { sms: { default: ['inbox'] }, call: { default: ['inbox'] }, whatsapp: { default: ['inbox'] }, email: { default: ['inbox'] } },
-};
-
-/**
- * No provider at all: production with the inbox off, until real providers can be configured. Every
- * code channel then answers 60223 (delivery channel disabled).
- */
-export const NO_PROVIDERS: ProvidersConfig = { providers: [], routes: {} };
-
-/** The providers a Config asks for: the inbox everywhere, or none when INBOX_ENABLED is false. */
-export const configuredProviders = (config: { inboxEnabled: boolean }): ProvidersConfig => (config.inboxEnabled ? INBOX_EVERYWHERE : NO_PROVIDERS);
-
-/** What providers may be built with. */
+/** What provider types may be built with. */
 export interface ProviderContext {
   store: InboxStore;
   clock: Clock;
@@ -37,15 +20,95 @@ export interface ProviderContext {
   publicBaseUrl: () => string;
 }
 
+/** Where the configuration file is: a type's relative paths (a CA file, a template directory) are read from there. */
+export interface FileContext {
+  dir: string;
+}
+
+/**
+ * One kind of carrier a configuration names by `type`: the channels it can carry (a route naming it
+ * for another is a configuration problem), the schema of its own settings (the keys beside `name`
+ * and `type`; a strict object, so a misspelt key is a problem too), and how it is built from them.
+ */
+export interface ProviderType<S> {
+  channels: readonly CodeChannel[];
+  settings(file: FileContext): z.ZodType<S, unknown>;
+  build(name: string, settings: S, ctx: ProviderContext): Provider;
+}
+
+const providerType = <S>(t: ProviderType<S>): ProviderType<S> => t;
+
+/**
+ * Every provider type a configuration may name. Adding one is a schema and a class in
+ * `channels/<type>/` and an entry here; the loader (src/config/file.ts) and the registry need
+ * nothing else.
+ */
+export const PROVIDER_TYPES = {
+  inbox: providerType({
+    channels: CODE_CHANNELS,
+    settings: () => z.strictObject({}),
+    build: (name, _settings, ctx) => new InboxProvider(ctx.store, ctx.clock, name),
+  }),
+  smtp: providerType({
+    channels: ['email'],
+    settings: smtpSettings,
+    build: (name, settings) => new SmtpProvider(name, settings),
+  }),
+  twilio: providerType({
+    // Each channel is carried only when its sender is configured; the registry checks routes against that.
+    channels: ['sms', 'whatsapp', 'call'],
+    settings: () => twilioProviderSchema.omit({ name: true, type: true }),
+    build: (name, settings, ctx) => new TwilioProvider({ ...settings, name, type: 'twilio' }, ctx.publicBaseUrl),
+  }),
+};
+
+type Types = typeof PROVIDER_TYPES;
+export type ProviderTypeName = keyof Types;
+type SettingsOf<T> = T extends ProviderType<infer S> ? S : never;
+
+/** A provider as configuration names it, with its type's settings, checked. */
+export type ProviderSpec = { [K in ProviderTypeName]: { name: string; type: K; settings: SettingsOf<Types[K]> } }[ProviderTypeName];
+
+export interface ProvidersConfig {
+  providers: readonly ProviderSpec[];
+  routes: Routes;
+}
+
+/** What no configuration file gives: no provider, no route (every channel then goes to the inbox, see withInbox). */
+export const NO_FILE: ProvidersConfig = { providers: [], routes: {} };
+
+/** Every channel to the inbox. */
+export const INBOX_EVERYWHERE: ProvidersConfig = withInbox(NO_FILE);
+
+/**
+ * The configuration's routes, and the inbox for each channel it leaves without one (development
+ * mode): the file's own inbox provider if it names one, else one named `inbox` (a name the loader
+ * keeps for that type).
+ */
+export function withInbox(config: ProvidersConfig): ProvidersConfig {
+  const unrouted = CODE_CHANNELS.filter((c) => config.routes[c] === undefined);
+  if (unrouted.length === 0) return config;
+  const own = config.providers.find((p) => p.type === 'inbox');
+  const inbox: ProviderSpec = own ?? { name: 'inbox', type: 'inbox', settings: {} };
+  const routes: Routes = { ...config.routes };
+  for (const channel of unrouted) routes[channel] = { default: [inbox.name] };
+  return { providers: own ? config.providers : [...config.providers, inbox], routes };
+}
+
+/**
+ * The providers a Config asks for: the file's, with the inbox for every channel the file leaves
+ * without a route when INBOX_ENABLED (development's default); without it such a channel has no
+ * provider and answers 60223 (delivery channel disabled).
+ */
+export const configuredProviders = (config: { inboxEnabled: boolean; providers: ProvidersConfig }): ProvidersConfig =>
+  config.inboxEnabled ? withInbox(config.providers) : config.providers;
+
 export function buildRegistry(config: ProvidersConfig, ctx: ProviderContext): ProviderRegistry {
   return new ProviderRegistry(config.providers.map((spec) => buildProvider(spec, ctx)), config.routes);
 }
 
 function buildProvider(spec: ProviderSpec, ctx: ProviderContext): Provider {
-  switch (spec.type) {
-    case 'inbox':
-      return new InboxProvider(ctx.store, ctx.clock, spec.name);
-    case 'twilio':
-      return new TwilioProvider(spec, ctx.publicBaseUrl);
-  }
+  // The union ties each type to its settings; TypeScript cannot follow that through the lookup.
+  const type = PROVIDER_TYPES[spec.type] as ProviderType<unknown>;
+  return type.build(spec.name, spec.settings, ctx);
 }

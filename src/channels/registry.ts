@@ -39,4 +39,9 @@ export class ProviderRegistry {
   route(channel: CodeChannel): readonly Provider[] {
     return this.routes.get(channel) ?? [];
   }
+
+  /** Closes every provider that keeps connections. */
+  async close(): Promise<void> {
+    await Promise.all(this.providers.map((p) => p.close?.()));
+  }
 }

@@ -1,3 +1,4 @@
+import type { ProvidersConfig } from '../channels/providers.js';
 import type { CodeKey } from '../domain/code/keys.js';
 import type { BlockedNetworks } from '../domain/events/networks.js';
 import type { PriceTable } from '../domain/prices.js';
@@ -36,6 +37,8 @@ export interface Config {
   prices: PriceTable;
   bootstrapAccountSid: string | null;
   bootstrapAuthToken: string | null;
+  /** The providers and routes VERIFYD_CONFIG names (none without it: every channel then goes to the inbox). */
+  providers: ProvidersConfig;
   events: EventsConfig;
   sends: SendsConfig;
 }
@@ -108,7 +111,7 @@ export interface LoadOptions {
  * generated code key is ensureCodeKeys' job.
  */
 export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Config {
-  const parsed = configSchema({ needsCodeKeys: opts.needsCodeKeys ?? true }).safeParse(env);
+  const parsed = configSchema({ needsCodeKeys: opts.needsCodeKeys ?? true, env }).safeParse(env);
   if (parsed.success) return parsed.data;
   throw new ConfigError(
     parsed.error.issues.map((issue) => {

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { parseCodeKeys, type CodeKey } from '../domain/code/keys.js';
 import { BlockedNetworks, DEFAULT_BLOCKED_NETWORKS, STRICT_BLOCKED_NETWORKS } from '../domain/events/networks.js';
 import { NO_PRICES } from '../domain/prices.js';
+import { NO_FILE, type ProvidersConfig } from '../channels/providers.js';
 import type { Config, Mode } from './config.js';
+import { readConfigFile } from './file.js';
 import { readPriceTable } from './prices.js';
 
 /**
@@ -64,6 +66,15 @@ const httpUrl = () =>
   value().transform((v, ctx) => {
     if (v !== undefined && !(/^https?:\/\//.test(v) && URL.canParse(v))) problem(ctx, 'must be an http:// or https:// URL');
     return v ?? null;
+  });
+
+/** The providers file; `env` is what its `${NAME}` references are read from. */
+const providersFile = (env: Readonly<Record<string, string | undefined>>) =>
+  value().transform((path, ctx): ProvidersConfig => {
+    if (path === undefined) return NO_FILE;
+    const read = readConfigFile(path, env);
+    for (const p of read.problems) problem(ctx, p, { detail: true });
+    return read.config;
   });
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -157,6 +168,8 @@ export const ENV = z.object({
       return NO_PRICES;
     }
   }),
+  // configSchema gives it the environment being read (the `${NAME}` references); this one is the shape alone.
+  VERIFYD_CONFIG: providersFile({}),
 });
 
 type Env = z.output<typeof ENV>;
@@ -185,6 +198,8 @@ function publicBaseUrl(env: Env): string | undefined {
 export interface SchemaOptions {
   /** false for processes that never hash or check a code: CODE_KEYS is then not required. */
   needsCodeKeys: boolean;
+  /** The whole environment, which VERIFYD_CONFIG's `${NAME}` references name. */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 /** Rules across variables; each issue's message is the whole line. */
@@ -249,6 +264,7 @@ function toConfig(env: Env): Config {
     prices: env.PRICE_TABLE,
     bootstrapAccountSid: env.TWILIO_ACCOUNT_SID,
     bootstrapAuthToken: env.TWILIO_AUTH_TOKEN,
+    providers: env.VERIFYD_CONFIG,
     sends: {
       dispatcher: env.SEND_DISPATCHER,
       timeoutMs: env.SEND_TIMEOUT_MS,
@@ -277,5 +293,7 @@ function toConfig(env: Env): Config {
 
 /** The environment in, the Config out (or every problem as issues). */
 export function configSchema(opts: SchemaOptions) {
-  return ENV.superRefine((env, ctx) => acrossVariables(env, ctx, opts)).transform(toConfig);
+  return ENV.extend({ VERIFYD_CONFIG: providersFile(opts.env) })
+    .superRefine((env, ctx) => acrossVariables(env, ctx, opts))
+    .transform(toConfig);
 }

@@ -21,6 +21,14 @@ export function isEmail(value: string): boolean {
   return EMAIL.test(value);
 }
 
+/**
+ * A sender's display name (an e-mail's From name): it goes into a header, so no control character
+ * (CR and LF above all) may start another header line.
+ */
+export function isDisplayName(value: string): boolean {
+  return /^[^\u0000-\u001f\u007f]{1,100}$/.test(value);
+}
+
 /** A valid address in the form it is stored, compared and echoed in (see foldEmail). */
 export function parseEmail(value: string, param = 'To'): string {
   if (!isEmail(value)) throw verifyInvalidParam(param);

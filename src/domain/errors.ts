@@ -22,6 +22,9 @@ export const ERROR_CATALOG = {
   60214: { status: 400, message: 'Call channel is not supported when using PSD2' },
   60221: { status: 400, message: 'No target verification specified. Ensure that either a To or VerificationSid is provided' },
   60223: { status: 400, message: 'Create verification failed because delivery channel is currently disabled' },
+  60224: { status: 400, message: 'Missing substitutions for selected template' },
+  60227: { status: 400, message: 'The selected channel for template is not supported' },
+  60228: { status: 400, message: 'Template was not found' },
   60243: { status: 400, message: 'Custom messages are not supported' },
 } as const satisfies Record<number, { status: number; message: string }>;
 

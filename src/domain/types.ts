@@ -175,3 +175,30 @@ export interface InboxMessage {
   code: string;
   dateCreated: number;
 }
+
+/** The channels a Verify template can serve: Twilio's names (`voice` is the `call` channel). */
+export const TEMPLATE_CHANNELS = ['sms', 'voice'] as const;
+export type TemplateChannel = (typeof TEMPLATE_CHANNELS)[number];
+
+export interface TemplateTranslation {
+  locale: string;
+  text: string;
+  /** Twilio's approval status; verifyd's templates are the operator's own, stored as approved. */
+  status: 'approved';
+  /** The translation a locale without its own falls back to (one per template). */
+  isDefault: boolean;
+  dateCreated: number;
+  dateUpdated: number;
+}
+
+/** An account's SMS/voice message template (HJ…), listed by GET /v2/Templates; created with the CLI. */
+export interface VerificationTemplate {
+  sid: string;
+  accountSid: string;
+  friendlyName: string;
+  channels: TemplateChannel[];
+  /** Keyed by locale, as Twilio's `translations` object. */
+  translations: Record<string, TemplateTranslation>;
+  dateCreated: number;
+  dateUpdated: number;
+}

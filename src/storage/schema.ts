@@ -11,6 +11,15 @@ export interface ServicesTable {
   date_created: number;
   date_updated: number;
 }
+export interface TemplatesTable {
+  sid: string;
+  account_sid: string;
+  friendly_name: string;
+  channels: string;
+  translations: string;
+  date_created: number;
+  date_updated: number;
+}
 export interface VerificationsTable {
   sid: string;
   account_sid: string;
@@ -166,6 +175,7 @@ export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   services: ServicesTable;
+  templates: TemplatesTable;
   verifications: VerificationsTable;
   verification_sends: SendsTable;
   verification_checks: ChecksTable;

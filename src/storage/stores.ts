@@ -11,6 +11,7 @@ import { SqlServiceStore } from './services.js';
 import { SqlSendJobStore } from './send-jobs.js';
 import { SqlSinkStore } from './sinks.js';
 import { SqlSnaStore } from './sna.js';
+import { SqlTemplateStore } from './templates.js';
 import { SqlVerificationStore } from './verifications.js';
 
 /**
@@ -20,6 +21,7 @@ import { SqlVerificationStore } from './verifications.js';
 export class Stores {
   readonly accounts: SqlAccountStore;
   readonly services: SqlServiceStore;
+  readonly templates: SqlTemplateStore;
   readonly verifications: SqlVerificationStore;
   readonly attempts: SqlAttemptStore;
   readonly apiThrottle: SqlApiThrottleStore;
@@ -38,6 +40,7 @@ export class Stores {
   ) {
     this.accounts = new SqlAccountStore(db);
     this.services = new SqlServiceStore(db, dialect);
+    this.templates = new SqlTemplateStore(db);
     this.verifications = new SqlVerificationStore(db, dialect, this.eventsCommitted, this.sendsCommitted);
     this.attempts = new SqlAttemptStore(db);
     this.apiThrottle = new SqlApiThrottleStore(db);

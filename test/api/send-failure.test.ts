@@ -10,8 +10,8 @@ import { Writable } from 'node:stream';
 import type { Provider } from '../../src/channels/provider.js';
 import type { Rendering } from '../../src/channels/render/index.js';
 import type { CodeChannel, SendOutcome, SendRequest } from '../../src/domain/verification/sending.js';
-import { sid } from '../support/assertions.js';
 import { onEachBackend, setup, type Account, type TestServer } from '../support/server.js';
+import { seedTemplate } from '../support/templates.js';
 
 const US = '+15017122661';
 const EMAIL = 'ann@example.com';
@@ -143,7 +143,7 @@ onEachBackend(
 
     await t.test('a provider gets the structured request with the start options, and verifyd rendering', async () => {
       const { acct, svc, api } = await setup(server);
-      const template = sid('HJ', 'a');
+      const template = (await seedTemplate(server.stores, acct.sid)).sid;
       const v = await api.verifications.create({
         to: EMAIL,
         channel: 'email',
@@ -173,6 +173,7 @@ onEachBackend(
           payee: null,
           sendDigits: null,
           templateSid: template,
+          templateText: null,
           templateSubstitutions: { plan: 'gold' },
           channelConfiguration: { from: 'noreply@example.com', from_name: 'Acme' },
           whatsapp: { from: null, msgServiceSid: null },

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { sid } from '../support/assertions.js';
 import { onEachBackend, type Account, type TestServer } from '../support/server.js';
+import { seedTemplate } from '../support/templates.js';
 
 const START = new Date('2024-03-01T12:00:00.000Z');
 /** The servers run on a ManualClock starting at START. */
@@ -84,6 +85,7 @@ async function rawGet(server: TestServer, acct: Account, path: string): Promise<
 
 onEachBackend('create with every parameter echoes each one back', async (t, server) => {
   const acct = await server.account();
+  await seedTemplate(server.stores, acct.sid, { sid: FULL.defaultTemplateSid });
   const res = await acct.client.verify.v2.services.createWithHttpInfo(FULL);
   assert.equal(res.statusCode, 201);
   const s = res.body;
@@ -165,6 +167,7 @@ onEachBackend('create with only FriendlyName takes the defaults', async (_t, ser
 
 onEachBackend('fetch returns what create returned', async (_t, server) => {
   const acct = await server.account();
+  await seedTemplate(server.stores, acct.sid, { sid: FULL.defaultTemplateSid });
   const created = await acct.client.verify.v2.services.create(FULL);
   const fetched = await acct.client.verify.v2.services(created.sid).fetch();
   assert.deepEqual(fetched.toJSON(), created.toJSON());
@@ -172,6 +175,8 @@ onEachBackend('fetch returns what create returned', async (_t, server) => {
 
 onEachBackend('update changes only what it names and moves date_updated', async (t, server, clock) => {
   const acct = await server.account();
+  await seedTemplate(server.stores, acct.sid, { sid: FULL.defaultTemplateSid });
+  await seedTemplate(server.stores, acct.sid, { sid: sid('HJ', '1') });
   const created = await acct.client.verify.v2.services.create(FULL);
   let before = (await rawGet(server, acct, `/v2/Services/${created.sid}`)).body;
 

@@ -262,7 +262,7 @@ onEachBackend(
 function request(over: Partial<SendRequest>): SendRequest {
   return {
     accountSid: 'AC1', serviceSid: 'VA1', verificationSid: 'VE1', attemptSid: 'VL1', channel: 'sms', to: US, locale: 'en', code: '482913',
-    friendlyName: 'Acme', doNotShareWarning: false, appHash: null, amount: null, payee: null, sendDigits: null, templateSid: null,
+    friendlyName: 'Acme', doNotShareWarning: false, appHash: null, amount: null, payee: null, sendDigits: null, templateSid: null, templateText: null,
     templateSubstitutions: null, channelConfiguration: null, whatsapp: { from: null, msgServiceSid: null }, ttsName: null, ttlMinutes: 10,
     ...over,
   };

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { rejectsWith } from '../support/assertions.js';
 import { onEachBackend, setup } from '../support/server.js';
+import { seedTemplate } from '../support/templates.js';
 
 const US = '+15017122661';
 const GB = '+447400123456';
@@ -66,7 +67,8 @@ onEachBackend('start verification', async (t, server) => {
   });
 
   await t.test('every optional parameter is accepted, and JSON ones are parsed and stored', async () => {
-    const { svc, api } = await setup(server, { customCodeEnabled: true });
+    const { acct, svc, api } = await setup(server, { customCodeEnabled: true });
+    const template = await seedTemplate(server.stores, acct.sid, { texts: [{ locale: 'en', text: 'Hi {{name}}, your code is {{code}}' }] });
     const v = await api.verifications.create({
       to: US,
       channel: 'sms',
@@ -77,7 +79,7 @@ onEachBackend('start verification', async (t, server) => {
       rateLimits: { my_rate_limit_key: 'abc', other: 7 },
       channelConfiguration: { from: 'noreply@example.com', from_name: 'Acme', substitutions: { a: 'b' }, template_id: 'd-1' },
       appHash: 'He42w354ol9',
-      templateSid: `HJ${'0'.repeat(32)}`,
+      templateSid: template.sid,
       templateCustomSubstitutions: JSON.stringify({ name: 'Ann' }),
       deviceIp: '2001:db8::1',
       enableSnaClientToken: false,
@@ -139,6 +141,9 @@ onEachBackend('start verification', async (t, server) => {
       ['RateLimits', { rateLimits: { key: { nested: true } } }],
       ['ChannelConfiguration', { channelConfiguration: { from: 'not-an-email' } }],
       ['ChannelConfiguration', { channelConfiguration: 'not json' }],
+      // A From name is one header's text: a line break in it could start another header.
+      ['ChannelConfiguration', { channelConfiguration: { from_name: 'Acme\r\nBcc: victim@example.com' } }],
+      ['ChannelConfiguration', { channelConfiguration: { from_name: '' } }],
       ['TemplateCustomSubstitutions', { templateCustomSubstitutions: 'not json' }],
       ['DeviceIp', { deviceIp: '999.1.1.1' }],
       ['DeviceIp', { deviceIp: 'localhost' }],

@@ -23,6 +23,7 @@ function makeDeps(stores: Stores): VerificationDeps {
   return {
     store: stores.verifications,
     sender: { carries: () => true, sendsInline: () => true, sendInline: async () => ({ status: 'delivered' }), send: async () => ({ status: 'delivered' }) },
+    templates: stores.templates,
     keys: new CodeKeyring([{ id: 'k1', secret: Buffer.alloc(32, 7) }]),
     clock: systemClock,
     ids: newSid,
@@ -43,7 +44,7 @@ const checkInput = (v: Verification, code: string): CheckInput => ({
 
 // Each scenario gets its own service so its pending verification for TO is independent of the others.
 const newService = (stores: Stores, deps: VerificationDeps): Promise<Service> =>
-  createService({ store: stores.services, clock: deps.clock, ids: deps.ids }, newSid('AC'), { friendlyName: 'Concurrency Test' });
+  createService({ store: stores.services, templates: stores.templates, clock: deps.clock, ids: deps.ids }, newSid('AC'), { friendlyName: 'Concurrency Test' });
 
 const codeOf = (deps: VerificationDeps, v: Verification): string => deps.keys.deriveCode(v.codeKeyId, v.codeSeed!, v.codeLength)!;
 /** Same length, every digit different: certainly wrong. */

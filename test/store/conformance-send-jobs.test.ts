@@ -18,7 +18,7 @@ function job(v: Verification, attemptSid: string, sealedCode: SendJob['sealedCod
   const request = {
     accountSid: v.accountSid, serviceSid: v.serviceSid, verificationSid: v.sid, attemptSid, channel: 'sms' as const, to: v.to, locale: 'en',
     friendlyName: 'Acme', doNotShareWarning: false, appHash: null, amount: null, payee: null, sendDigits: null,
-    templateSid: null, templateSubstitutions: null, channelConfiguration: null, whatsapp: { from: null, msgServiceSid: null }, ttsName: null, ttlMinutes: 10,
+    templateSid: null, templateText: null, templateSubstitutions: null, channelConfiguration: null, whatsapp: { from: null, msgServiceSid: null }, ttsName: null, ttlMinutes: 10,
   };
   return { attemptSid, verificationSid: v.sid, channel: 'sms', request, sealedCode, dateCreated: T0 };
 }

@@ -88,10 +88,12 @@ export interface ServerOptions {
   logStream?: DestinationStream;
   /** CORS_ALLOWED_ORIGINS (none when absent). */
   corsAllowedOrigins?: string;
-  /** SEND_TIMEOUT_MS and SEND_MAX_ATTEMPTS of the send dispatcher (which runs when `providers` is given). */
+  /** SEND_TIMEOUT_MS and SEND_MAX_ATTEMPTS of the send dispatcher (which runs when `providers` or `configFile` is given). */
   sends?: { timeoutMs?: number; maxAttempts?: number };
   /** Variables over the ones above (VERIFYD_ENV=production, ...); an undefined one is unset. */
   env?: Record<string, string | undefined>;
+  /** VERIFYD_CONFIG: the providers file (every channel to the inbox when absent). */
+  configFile?: string;
 }
 
 export interface TestProviders {
@@ -159,9 +161,10 @@ function serverEnv(opts: ServerOptions): Record<string, string | undefined> {
     PRICE_TABLE: opts.prices === undefined ? undefined : JSON.stringify(opts.prices),
     EVENTS_WEBHOOK_BLOCKED_NETWORKS: opts.blockedNetworks,
     CORS_ALLOWED_ORIGINS: opts.corsAllowedOrigins,
+    VERIFYD_CONFIG: opts.configFile,
     EVENTS_DISPATCHER: d ? 'on' : 'off',
-    // Only the inbox without providers of the test's own: nothing is ever queued then.
-    SEND_DISPATCHER: opts.providers ? 'on' : 'off',
+    // Without providers of the test's own (or a VERIFYD_CONFIG file) every channel goes to the inbox: nothing is ever queued.
+    SEND_DISPATCHER: opts.providers || opts.configFile ? 'on' : 'off',
     ...(opts.sends?.timeoutMs === undefined ? {} : { SEND_TIMEOUT_MS: String(opts.sends.timeoutMs) }),
     ...(opts.sends?.maxAttempts === undefined ? {} : { SEND_MAX_ATTEMPTS: String(opts.sends.maxAttempts) }),
     KINESIS_ENDPOINT: d?.kinesisEndpoint,

@@ -12,6 +12,7 @@ import { ProviderRegistry } from '../../src/channels/registry.js';
 import { render, type Rendering } from '../../src/channels/render/index.js';
 import { ProviderSender } from '../../src/channels/sender.js';
 import { sendFailure, type CodeChannel, type SendOutcome, type SendRequest } from '../../src/domain/verification/sending.js';
+import { sendRequest } from '../support/send-request.js';
 
 class Recorder implements Provider {
   readonly got: Array<[SendRequest, Rendering]> = [];
@@ -25,29 +26,7 @@ class Recorder implements Provider {
   }
 }
 
-const request = (over: Partial<SendRequest> = {}): SendRequest => ({
-  accountSid: 'AC1',
-  serviceSid: 'VA1',
-  verificationSid: 'VE1',
-  attemptSid: 'VL1',
-  channel: 'sms',
-  to: '+15017122661',
-  locale: 'en',
-  code: '482913',
-  friendlyName: 'Acme',
-  doNotShareWarning: false,
-  appHash: null,
-  amount: null,
-  payee: null,
-  sendDigits: null,
-  templateSid: null,
-  templateSubstitutions: null,
-  channelConfiguration: null,
-  whatsapp: { from: null, msgServiceSid: null },
-  ttsName: null,
-  ttlMinutes: 10,
-  ...over,
-});
+const request = sendRequest;
 
 test('routes: each channel its providers in the configured order; none for an unrouted channel', () => {
   const a = new Recorder('a', ['sms', 'whatsapp']);

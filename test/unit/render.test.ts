@@ -150,3 +150,15 @@ test('unknown locales fall back to the base language, then English', () => {
   assert.equal(render(input({ locale: 'PT-br' })).body, render(input({ locale: 'pt-BR' })).body);
   assert.equal(render(input({ locale: 'xx' })).body, render(input()).body);
 });
+
+test('a Verify template text replaces the wording on sms and call only, with its variables filled once', () => {
+  const templateText = 'Hi {{user}}: {{code}} for {{friendly_name}}, {{ttl}} min. {{unknown}}';
+  const templated = (over: Partial<RenderInput>) => render(input({ templateText, templateSubstitutions: { user: '{{code}}', code: '000000' }, ...over }));
+  // A substitution's value is not scanned again, and cannot replace a built-in variable.
+  assert.equal(templated({}).body, 'Hi {{code}}: 123456 for Acme, 10 min. {{unknown}}');
+  // The template is the whole message: no do-not-share sentence, but the App Hash framing stays.
+  assert.equal(templated({ doNotShareWarning: true, appHash: 'He42w354ol9' }).body, '<#> Hi {{code}}: 123456 for Acme, 10 min. {{unknown}} He42w354ol9');
+  const call = templated({ channel: 'call', sendDigits: '1w2' });
+  assert.deepEqual(call, { subject: null, body: 'Hi {{code}}: 1, 2, 3, 4, 5, 6 for Acme, 10 min. {{unknown}}', sendDigits: '1w2' });
+  for (const channel of ['whatsapp', 'email'] as const) assert.deepEqual(templated({ channel }), render(input({ channel })));
+});

@@ -164,6 +164,7 @@ test('send request: the start options in force, the service defaults under them'
     payee: 'Acme',
     sendDigits: null,
     templateSid: 'HJ' + 'd'.repeat(32),
+    templateText: null,
     templateSubstitutions: null,
     channelConfiguration: null,
     whatsapp: { from: '+14155238886', msgServiceSid: 'MG' + 'f'.repeat(32) },

@@ -40,7 +40,8 @@ test('a twilio spec builds a TwilioProvider; a route to a channel it has no send
   const { buildRegistry } = await import('../../src/channels/providers.js');
   const { TwilioProvider } = await import('../../src/channels/twilio/provider.js');
   const ctx = { store: {} as never, clock: { now: () => new Date(0) }, publicBaseUrl: () => 'https://verifyd.example' };
-  const spec = twilioProviderSchema.parse({ ...base, sms_from: '+15005550006' });
+  const { name, type, ...settings } = twilioProviderSchema.parse({ ...base, sms_from: '+15005550006' });
+  const spec = { name, type, settings };
   const registry = buildRegistry({ providers: [spec], routes: { sms: { default: ['twilio'] } } }, ctx);
   assert.ok(registry.route('sms')[0] instanceof TwilioProvider);
   assert.throws(() => buildRegistry({ providers: [spec], routes: { call: { default: ['twilio'] } } }, ctx), /provider twilio does not serve call/);

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { isEmail } from '../../domain/address.js';
+import { isDisplayName, isEmail } from '../../domain/address.js';
 import { verifyInvalidParam } from '../../domain/errors.js';
 import { REQUEST_CHANNELS, type StartOptions } from '../../domain/types.js';
 import type { StartInput } from '../../domain/verification/start.js';
@@ -29,7 +29,7 @@ function channelConfiguration(p: Params): Record<string, unknown> | null {
   const obj = p.jsonObject('ChannelConfiguration');
   if (!obj) return null;
   if (obj.from !== undefined && (typeof obj.from !== 'string' || !isEmail(obj.from))) throw verifyInvalidParam('ChannelConfiguration');
-  if (obj.from_name !== undefined && typeof obj.from_name !== 'string') throw verifyInvalidParam('ChannelConfiguration');
+  if (obj.from_name !== undefined && (typeof obj.from_name !== 'string' || !isDisplayName(obj.from_name))) throw verifyInvalidParam('ChannelConfiguration');
   if (obj.template_id !== undefined && typeof obj.template_id !== 'string') throw verifyInvalidParam('ChannelConfiguration');
   // verifyd's own key: the WhatsApp Content template (HX...) a Twilio provider sends the code with.
   if (obj.content_sid !== undefined && (typeof obj.content_sid !== 'string' || !/^HX[0-9a-fA-F]{32}$/.test(obj.content_sid))) {

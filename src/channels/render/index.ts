@@ -1,5 +1,6 @@
 import { canonicalLocale } from '../../domain/locale.js';
 import type { CodeChannel } from '../../domain/verification/sending.js';
+import { fillVariables } from '../../domain/templates/templates.js';
 import { EN, TEMPLATES, type Template } from './templates.js';
 
 export type RenderChannel = CodeChannel;
@@ -15,6 +16,10 @@ export interface RenderInput {
   payee?: string | null;
   sendDigits?: string | null;
   ttlMinutes: number;
+  /** The account's template text for this locale (sms and call only), which replaces verifyd's wording. */
+  templateText?: string | null;
+  /** TemplateCustomSubstitutions: values for the template's own `{{variables}}`. */
+  templateSubstitutions?: Record<string, unknown> | null;
 }
 
 /** verifyd's own wording of a message; `sendDigits` are the DTMF tones a call plays first. */
@@ -56,7 +61,23 @@ function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '');
 }
 
+/**
+ * A Verify template's text with its variables filled: the caller's substitutions (free text, so
+ * made printable) under verifyd's own, which they cannot replace. The template is the whole
+ * message: no do-not-share sentence is appended (Twilio's templates carry their own), though an
+ * SMS still gets the App Hash framing, and a call reads the code digit by digit.
+ */
+function renderTemplate(input: RenderInput, text: string): Rendering {
+  const custom = Object.entries(input.templateSubstitutions ?? {}).map(([k, v]) => [k, printable(String(v))]);
+  const code = input.channel === 'call' ? spell(input.code) : input.code;
+  let body = fillVariables(text, { ...Object.fromEntries(custom), friendly_name: input.friendlyName, code, ttl: String(input.ttlMinutes) });
+  if (input.channel === 'sms' && input.appHash) body = `<#> ${body} ${input.appHash}`;
+  return { subject: null, body, sendDigits: input.channel === 'call' ? (input.sendDigits ?? null) : null };
+}
+
 export function render(input: RenderInput): Rendering {
+  // Templates serve sms and voice only (the domain hands a text over for those alone).
+  if (input.templateText && (input.channel === 'sms' || input.channel === 'call')) return renderTemplate(input, input.templateText);
   const t = templateFor(input.locale);
   const psd2 = Boolean(input.amount && input.payee);
   const vars = {
@@ -89,4 +110,29 @@ export function render(input: RenderInput): Rendering {
         sendDigits: null,
       };
   }
+}
+
+/**
+ * The variables Twilio's e-mail integration offers a SendGrid template, in the locale's wording:
+ * the code alone, the sentence with it, the sentence up to it, and the service's name. The
+ * sentence is the first paragraph of the e-mail body; where a language puts the code mid-sentence
+ * (ja, ko) the part before it is the sentence "without code".
+ */
+export interface EmailVariables {
+  twilio_code: string;
+  twilio_message: string;
+  twilio_message_without_code: string;
+  twilio_service_name: string;
+}
+
+export function emailVariables(input: Pick<RenderInput, 'locale' | 'friendlyName' | 'code'>): EmailVariables {
+  const sentence = pick(templateFor(input.locale), 'emailBody').split('\n\n')[0] ?? '';
+  const vars = { name: input.friendlyName, code: input.code };
+  const before = sentence.slice(0, Math.max(0, sentence.indexOf('{code}')));
+  return {
+    twilio_code: input.code,
+    twilio_message: fill(sentence, vars),
+    twilio_message_without_code: fill(before, vars).replace(/[\s:：]+$/u, ''),
+    twilio_service_name: input.friendlyName,
+  };
 }

@@ -1,11 +1,14 @@
 import type { Clock } from '../clock.js';
 import { TwilioError, verifyInvalidParam, notFound } from '../errors.js';
 import type { IdGenerator } from '../ids.js';
-import type { PageQuery, ServiceStore } from '../ports.js';
+import type { PageQuery, ServiceStore, TemplateStore } from '../ports.js';
+import { templateOf } from '../templates/templates.js';
 import type { Service, ServiceConfig } from '../types.js';
 
 export interface ServiceDeps {
   store: ServiceStore;
+  /** DefaultTemplateSid must name one of the account's templates. */
+  templates: TemplateStore;
   clock: Clock;
   ids: IdGenerator;
 }
@@ -75,9 +78,15 @@ function merge(base: unknown, patch: unknown): unknown {
 
 const missing = (sid: string) => notFound(`/Services/${sid}`);
 
+/** A DefaultTemplateSid that is not the account's answers 60228, as a start's TemplateSid does. */
+async function checkDefaultTemplate(deps: ServiceDeps, accountSid: string, patch: ServicePatch): Promise<void> {
+  if (typeof patch.defaultTemplateSid === 'string') await templateOf(deps.templates, accountSid, patch.defaultTemplateSid);
+}
+
 export async function createService(deps: ServiceDeps, accountSid: string, patch: ServicePatch): Promise<Service> {
   if (patch.friendlyName === undefined) throw verifyInvalidParam('FriendlyName');
   validateFriendlyName(patch.friendlyName);
+  await checkDefaultTemplate(deps, accountSid, patch);
   const now = deps.clock.now().getTime();
   const service: Service = {
     sid: deps.ids('VA'),
@@ -104,6 +113,7 @@ export async function getService(deps: ServiceDeps, accountSid: string, sid: str
 
 export async function updateService(deps: ServiceDeps, accountSid: string, sid: string, patch: ServicePatch): Promise<Service> {
   if (patch.friendlyName !== undefined) validateFriendlyName(patch.friendlyName);
+  await checkDefaultTemplate(deps, accountSid, patch);
   const now = deps.clock.now().getTime();
   const updated = await deps.store.updateService(accountSid, sid, (current) => ({
     ...current,

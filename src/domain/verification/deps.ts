@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { CodeKeyring } from '../code/keys.js';
 import type { IdGenerator } from '../ids.js';
-import type { VerificationStore } from '../ports.js';
+import type { TemplateStore, VerificationStore } from '../ports.js';
 import type { PriceTable } from '../prices.js';
 import type { CodeSender } from './sending.js';
 
@@ -10,6 +10,8 @@ export interface VerificationDeps {
   store: VerificationStore;
   /** Sends codes after a start commits (src/channels routes them to providers). */
   sender: CodeSender;
+  /** The account's message templates, which a start's TemplateSid (or its service's default) names. */
+  templates: TemplateStore;
   keys: CodeKeyring;
   clock: Clock;
   ids: IdGenerator;

@@ -26,6 +26,11 @@ export interface SendRequest {
   sendDigits: string | null;
   /** TemplateSid of the start, else the service's default template. */
   templateSid: string | null;
+  /**
+   * The text of that template's translation for this locale, when the template serves this
+   * channel (src/domain/templates); null when verifyd's own wording applies.
+   */
+  templateText: string | null;
   templateSubstitutions: Record<string, unknown> | null;
   channelConfiguration: Record<string, unknown> | null;
   /** The service's WhatsApp sender (whatsapp.from, whatsapp.msg_service_sid), for providers that send WhatsApp. */

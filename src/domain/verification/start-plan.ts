@@ -8,6 +8,7 @@ import { validateFriendlyName } from '../service/service.js';
 import { TwilioError, verifyInvalidParam } from '../errors.js';
 import { canonicalLocale, resolveLocale } from '../locale.js';
 import type { VerificationChannel, RequestChannel, SendAttempt, Service, StartOptions, Verification } from '../types.js';
+import type { ChosenTemplate } from '../templates/templates.js';
 import type { CodeChannel, SendRequest } from './sending.js';
 
 export interface StartInput {
@@ -106,7 +107,7 @@ export interface CodeToSend {
 }
 
 /** What the sender gets for one attempt: the start's options in force, the service's defaults under them. */
-export function sendRequest(service: Service, send: CodeToSend, options: StartOptions, ttlMs: number): SendRequest {
+export function sendRequest(service: Service, send: CodeToSend, options: StartOptions, ttlMs: number, template: ChosenTemplate | null = null): SendRequest {
   const { verification: v, attempt, channel, code } = send;
   return {
     accountSid: v.accountSid,
@@ -124,6 +125,7 @@ export function sendRequest(service: Service, send: CodeToSend, options: StartOp
     payee: v.payee,
     sendDigits: options.sendDigits,
     templateSid: options.templateSid ?? service.config.defaultTemplateSid,
+    templateText: template?.text ?? null,
     templateSubstitutions: options.templateCustomSubstitutions,
     channelConfiguration: options.channelConfiguration,
     whatsapp: { from: service.config.whatsapp.from, msgServiceSid: service.config.whatsapp.msgServiceSid },

@@ -10,6 +10,7 @@ import { prepareStart, resendCode, sendRequest, type StartInput } from './start-
 import { MAX_CHECK_ATTEMPTS, MAX_SEND_ATTEMPTS } from './state.js';
 import { isLapsed, transition } from './transition.js';
 import { publishStatus } from '../events/publish.js';
+import { chooseTemplate, type ChosenTemplate } from '../templates/templates.js';
 
 export type { StartInput } from './start-plan.js';
 
@@ -36,8 +37,15 @@ const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex
  */
 export async function startVerification(deps: VerificationDeps, service: Service, input: StartInput): Promise<StartResult> {
   const { channel, to, country, locale } = prepareStart(service, input, (c) => (c === 'sna' ? deps.snaBaseUrl !== null : deps.sender.carries(c)));
+  const template = await chooseTemplate(deps.templates, service.accountSid, {
+    explicitSid: input.options.templateSid,
+    defaultSid: service.config.defaultTemplateSid,
+    channel,
+    locale,
+    substitutions: input.options.templateCustomSubstitutions,
+  });
 
-  const runPlan = () => deps.store.transaction((tx) => plan(deps, tx, service, { ...input, to }, channel, locale, country));
+  const runPlan = () => deps.store.transaction((tx) => plan(deps, tx, service, { ...input, to }, channel, locale, country, template));
   try {
     let planned: Planned;
     try {
@@ -91,6 +99,7 @@ async function plan(
   channel: VerificationChannel,
   locale: string,
   country: string | null,
+  template: ChosenTemplate | null,
 ): Promise<Planned> {
   const now = deps.clock.now().getTime();
   let v = await tx.lockPendingByTo(service.sid, input.to);
@@ -200,7 +209,7 @@ async function plan(
     });
     snaUrl = `${deps.snaBaseUrl}/sna/${token}`;
   } else {
-    await dispatch(deps, tx, sendRequest(service, { verification: v, attempt, channel, code }, input.options, deps.ttlMs), v, attempt);
+    await dispatch(deps, tx, sendRequest(service, { verification: v, attempt, channel, code }, input.options, deps.ttlMs, template), v, attempt);
   }
   return { verification: v, attempt, snaUrl };
 }

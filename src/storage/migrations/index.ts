@@ -7,6 +7,7 @@ import { eventStreamsSchema } from './005-event-streams.js';
 import { foldEmailCaseSchema } from './006-fold-email-case.js';
 import { sendJobsSchema } from './007-send-jobs.js';
 import { providerReceiptsSchema } from './008-provider-receipts.js';
+import { templatesSchema } from './009-templates.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -21,6 +22,8 @@ const MIGRATIONS: Record<string, (d: Dialect) => string[]> = {
   '007-send-jobs': sendJobsSchema,
   // 007 is the send queue's (a parallel branch); this one only adds columns, so either order works.
   '008-provider-receipts': providerReceiptsSchema,
+  // A new table only: it commutes with 006-008 whichever branch lands first.
+  '009-templates': templatesSchema,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
