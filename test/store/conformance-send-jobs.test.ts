@@ -10,16 +10,13 @@ import { newSid } from '../../src/domain/ids.js';
 import type { SendJob, SendSettlement } from '../../src/domain/ports.js';
 import type { Verification } from '../../src/domain/types.js';
 import { forEachBackend } from '../support/databases.js';
+import { sendRequest } from '../support/send-request.js';
 import { T0, send, service, verification } from './fixtures.js';
 
 const keys = new CodeKeyring([{ id: 'k1', secret: Buffer.alloc(32, 3) }]);
 
 function job(v: Verification, attemptSid: string, sealedCode: SendJob['sealedCode'] = null): SendJob {
-  const request = {
-    accountSid: v.accountSid, serviceSid: v.serviceSid, verificationSid: v.sid, attemptSid, channel: 'sms' as const, to: v.to, locale: 'en',
-    friendlyName: 'Acme', doNotShareWarning: false, appHash: null, amount: null, payee: null, sendDigits: null,
-    templateSid: null, templateText: null, templateSubstitutions: null, channelConfiguration: null, whatsapp: { from: null, msgServiceSid: null }, ttsName: null, ttlMinutes: 10,
-  };
+  const { code: _code, ...request } = sendRequest({ accountSid: v.accountSid, serviceSid: v.serviceSid, verificationSid: v.sid, attemptSid, to: v.to });
   return { attemptSid, verificationSid: v.sid, channel: 'sms', request, sealedCode, dateCreated: T0 };
 }
 
