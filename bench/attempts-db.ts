@@ -252,7 +252,7 @@ async function captureQueries(spec: AnalyzeSpec): Promise<Array<{ name: string; 
   const k = await capturingKysely(spec.target);
   const out: Array<{ name: string; sql: string; params: readonly unknown[]; dml: boolean }> = [];
   const attempts = new SqlAttemptStore(k.db);
-  const verifications = new SqlVerificationStore(k.db, spec.target.store === 'sqlite' ? SQLITE : POSTGRES, new CommitSignal());
+  const verifications = new SqlVerificationStore(k.db, spec.target.store === 'sqlite' ? SQLITE : POSTGRES, new CommitSignal(), new CommitSignal());
   try {
     for (const s of spec.shapes) {
       if (s.kind === 'list') {

@@ -28,6 +28,10 @@
  * BENCH_EVENTS_BATCH (batch_events values, one run each; default "false,true"), BENCH_EVENTS_DRAIN
  * (s to wait for the backlog after the load, default 60). Its ratio uses the bare run of the
  * throughput scenario, or measures one when throughput is not run.
+ *
+ * queued (queued.ts, also in BENCH_QUICK; not with BENCH_ROOT): starts with SMS routed to a stand-in
+ * HTTP provider; the start's answer time and the time until the provider has the message, p50/p99:
+ * BENCH_QUEUED_STARTS (default 2000), BENCH_QUEUED_CONCURRENCY (default 20).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +42,7 @@ import { benchAttempts, type AttemptsRun } from './attempts.js';
 import { printAttempts } from './attempts-report.js';
 import { benchEvents, type EventsRow } from './events.js';
 import { printEvents } from './events-report.js';
+import { benchQueued, printQueued, type QueuedRow } from './queued.js';
 import type { BodySpec, LoadResult, LoadSpec, RunFigures } from './common.js';
 import { createBenchDatabase } from './postgres.js';
 import { ROOT, SERVER_ROOT, VERIFYD_MAIN, freePort, killAll, peakRssMb, runTs, spawnTs, stop, verifydEnv, waitHealthy, type Proc } from './procs.js';
@@ -60,15 +65,16 @@ const DURATION = envNum('BENCH_DURATION', QUICK ? 8 : 10, 1, 600);
 const WARMUP = envNum('BENCH_WARMUP', 2, 0, 60);
 const CONNECTIONS = envNum('BENCH_CONNECTIONS', 50, 1, 1000);
 const STORES = list('BENCH_STORES', QUICK ? 'sqlite' : 'sqlite,postgres');
-const SCENARIOS = list('BENCH_SCENARIOS', QUICK ? 'throughput' : 'throughput,events,attempts');
-const KNOWN_SCENARIOS = ['throughput', 'events', 'attempts'];
+// queued runs test/support/queued-main.ts of this checkout: not with BENCH_ROOT (another checkout's verifyd).
+const SCENARIOS = list('BENCH_SCENARIOS', `${QUICK ? 'throughput' : 'throughput,events,attempts'}${process.env.BENCH_ROOT ? '' : ',queued'}`);
+const KNOWN_SCENARIOS = ['throughput', 'events', 'attempts', 'queued'];
 for (const s of SCENARIOS) if (!KNOWN_SCENARIOS.includes(s)) throw new Error(`unknown BENCH_SCENARIOS entry ${JSON.stringify(s)} (use any of ${KNOWN_SCENARIOS.join(', ')})`);
 const EVENT_BATCHES = list('BENCH_EVENTS_BATCH', 'false,true').map((s) => {
   if (s !== 'true' && s !== 'false') throw new Error(`BENCH_EVENTS_BATCH entries must be true or false (got ${JSON.stringify(s)})`);
   return s === 'true';
 });
 // attempts seeds its database with this checkout's storage code, which need not match BENCH_ROOT's schema.
-if (SERVER_ROOT !== ROOT && SCENARIOS.includes('attempts')) throw new Error('BENCH_ROOT measures throughput and events only; leave attempts out of BENCH_SCENARIOS');
+if (SERVER_ROOT !== ROOT && (SCENARIOS.includes('attempts') || SCENARIOS.includes('queued'))) throw new Error('BENCH_ROOT measures throughput and events only; leave attempts and queued out of BENCH_SCENARIOS');
 // The check run needs one pending verification per request; check is expected to be faster than start.
 const POOL_FACTOR = 3;
 
@@ -271,6 +277,23 @@ async function main(): Promise<number> {
       for (const n of attemptNotes) process.stdout.write(`${n}\n`);
       const jsonFile = process.env.BENCH_ATTEMPTS_JSON;
       if (jsonFile) writeFileSync(jsonFile, JSON.stringify(attempts, null, 2));
+    }
+    if (SCENARIOS.includes('queued')) {
+      const queuedRows: QueuedRow[] = [];
+      const queuedNotes: string[] = [];
+      const concurrency = envNum('BENCH_QUEUED_CONCURRENCY', 20, 1, 1000);
+      const opts = { starts: envNum('BENCH_QUEUED_STARTS', 2000, 10, 1_000_000), concurrency, log, addCleanup: (fn: () => Promise<void> | void) => cleanups.push(fn) };
+      for (const store of STORES) {
+        try {
+          const r = await benchQueued(store, tmp, opts);
+          if ('skip' in r) queuedNotes.push(`queued ${store} skipped: ${r.skip}`);
+          else queuedRows.push(r);
+        } catch (err) {
+          failed = true;
+          queuedNotes.push(`queued ${store} FAILED: ${(err as Error).message}`);
+        }
+      }
+      printQueued(queuedRows, queuedNotes, concurrency);
     }
   } finally {
     await cleanUp();

@@ -14,6 +14,7 @@ import { newSid } from './domain/ids.js';
 import { normalizeEmailDestinations } from './domain/verification/normalize-destinations.js';
 import type { CodeSender } from './domain/verification/sending.js';
 import { AuthTokens } from './events/auth-tokens.js';
+import { SendDispatcher } from './dispatch/send-dispatcher.js';
 import { Dispatcher } from './events/dispatcher.js';
 import { KinesisSender } from './events/senders/kinesis.js';
 import { WebhookSender } from './events/senders/webhook.js';
@@ -53,6 +54,8 @@ export interface Composition extends EventsComposition, DomainDeps {
   app: FastifyInstance;
   /** Built (not started) when EVENTS_DISPATCHER is on. */
   dispatcher: Dispatcher | undefined;
+  /** Built (not started) when SEND_DISPATCHER is on. */
+  sendDispatcher: SendDispatcher | undefined;
   /** Closes the app, then the dispatcher, the senders and the stores it opened. */
   close(): Promise<void>;
 }
@@ -63,7 +66,8 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
   const { stores, clock } = events;
   // After the stores' migrations: settles what migration 006 left to the domain.
   await normalizeEmailDestinations(stores.verifications, clock);
-  const domain = composeDomain(stores, config, clock, overrides.sender?.(stores, clock) ?? new ProviderSender(events.providers));
+  const sender = overrides.sender?.(stores, clock) ?? new ProviderSender(events.providers);
+  const domain = composeDomain(stores, config, clock, sender);
   const app = await buildApp({
     ...domain,
     twilioCallbacks: overrides.twilioCallbacks ?? twilioCallbackTokens(events.providers.providers),
@@ -78,12 +82,14 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
     logStream: overrides.logStream,
   });
   const dispatcher = config.events.dispatcher ? composeDispatcher(events, config, app.log) : undefined;
+  const sendDispatcher = config.sends.dispatcher ? composeSendDispatcher(events, sender, config, app.log) : undefined;
   const close = async () => {
     await app.close();
     await dispatcher?.stop();
+    await sendDispatcher?.stop();
     await events.close();
   };
-  return { ...events, ...domain, app, dispatcher, close };
+  return { ...events, ...domain, app, dispatcher, sendDispatcher, close };
 }
 
 /** The settings the use cases read. */
@@ -162,6 +168,24 @@ export function composeSenders(config: Config, stores: Stores, clock: Clock, ove
   return { kinesis, webhook, providers, close };
 }
 
+/** Both dispatchers poll and lease alike (EVENTS_POLL_MS, EVENTS_LEASE_SECONDS). */
+const leasing = (e: Config['events']) => ({ pollMs: e.pollMs, leaseMs: e.leaseMs, renewMs: e.leaseRenewMs });
+
+/** A send dispatcher over the send queue, woken by this process's starts; leases and poll as the event dispatcher's. */
+export function composeSendDispatcher(c: Pick<EventsComposition, 'stores' | 'clock'>, sender: CodeSender, config: Config, log: Pick<Log, 'error' | 'warn'>): SendDispatcher {
+  const { events: e, sends: s } = config;
+  const dispatcher = new SendDispatcher(c.stores.sendJobs, sender, new CodeKeyring(config.codeKeys), c.clock, log, {
+    batchSize: s.batchSize,
+    maxInFlight: s.maxInFlight,
+    lingerMs: 0,
+    ...leasing(e),
+    timeoutMs: s.timeoutMs,
+    retry: { baseMs: s.retryBaseMs, capMs: s.retryCapMs, maxAttempts: s.maxAttempts },
+  });
+  c.stores.onSendsCommitted(() => dispatcher.wake());
+  return dispatcher;
+}
+
 /** A dispatcher over the composed outbox, woken by this process's own commits to it. */
 export function composeDispatcher(c: EventsComposition, config: Config, log: Pick<Log, 'error' | 'warn'>): Dispatcher {
   const e = config.events;
@@ -170,9 +194,7 @@ export function composeDispatcher(c: EventsComposition, config: Config, log: Pic
     maxInFlight: e.maxInFlight,
     perSinkConcurrency: e.sinkConcurrency,
     lingerMs: e.lingerMs,
-    pollMs: e.pollMs,
-    leaseMs: e.leaseMs,
-    renewMs: e.leaseRenewMs,
+    ...leasing(e),
     webhookTimeoutMs: e.webhookTimeoutMs,
     kinesisTimeoutMs: e.kinesisTimeoutMs,
     retry: { baseMs: e.retryBaseMs, capMs: e.retryCapMs, windowMs: e.retryWindowMs },

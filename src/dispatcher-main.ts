@@ -1,26 +1,32 @@
-import { composeEvents, composeDispatcher } from './compose.js';
+import { ProviderSender } from './channels/sender.js';
+import { composeDispatcher, composeEvents, composeSendDispatcher } from './compose.js';
+import { ensureCodeKeys } from './config/code-key.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import pino from 'pino';
 import { closeOnSignals } from './shutdown.js';
 import { announceMode, warnLooseFiles } from './startup.js';
 
 /**
- * The event dispatcher on its own (`npm run dispatcher`), for deployments that keep delivery off
- * the API nodes: set EVENTS_DISPATCHER=off there and run this beside them on the same database.
- * On PostgreSQL other processes' commits wake it (LISTEN/NOTIFY); EVENTS_POLL_MS is the fallback.
+ * The dispatchers on their own (`npm run dispatcher`): Event Streams deliveries and the send
+ * queue, for deployments that keep both off the API nodes (EVENTS_DISPATCHER=off and
+ * SEND_DISPATCHER=off there) and run this beside them on the same database. On PostgreSQL other
+ * processes' commits wake it (LISTEN/NOTIFY); EVENTS_POLL_MS is the fallback.
  */
 async function main(): Promise<void> {
-  // It never hashes or checks a code, so it runs without CODE_KEYS.
-  const config = loadConfig(process.env, { needsCodeKeys: false });
+  // Queued codes are derived (or unsealed) here, under the API nodes' CODE_KEYS.
+  const config = ensureCodeKeys(loadConfig(process.env));
   const log = pino({ level: config.logLevel });
   announceMode(config, log);
   const c = await composeEvents(config);
   warnLooseFiles(config, log);
   const dispatcher = composeDispatcher(c, config, log);
+  const sends = composeSendDispatcher(c, new ProviderSender(c.providers), config, log);
   dispatcher.start();
+  sends.start();
   log.info({ mode: config.mode, store: c.stores.dialect.name, pollMs: config.events.pollMs }, 'verifyd event dispatcher running');
   closeOnSignals(log, async () => {
     await dispatcher.stop();
+    await sends.stop();
     await c.close();
   });
 }

@@ -16,7 +16,14 @@ export interface Provider {
   /** Unique among the configured providers; routes name it. */
   readonly name: string;
   readonly channels: readonly CodeChannel[];
-  send(request: SendRequest, rendering: Rendering): Promise<SendOutcome>;
+  /**
+   * Sends one code from the send queue (the inbox alone is written inline). Throw (or reject) when
+   * the provider could not be reached or failed on its side (a timeout, a 5xx): the job is retried
+   * with backoff. Report `failed`/`undelivered` with an error code when the provider refused the
+   * message for good. `signal` aborts at the dispatcher's timeout; a provider with an idempotency
+   * mechanism should key it on `request.attemptSid` (docs/delivery.md, "At most once").
+   */
+  send(request: SendRequest, rendering: Rendering, signal?: AbortSignal): Promise<SendOutcome>;
   /** Lets go of connections it keeps (a pool); called once, when verifyd shuts down. */
   close?(): void | Promise<void>;
 }

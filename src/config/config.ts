@@ -40,6 +40,23 @@ export interface Config {
   /** The providers and routes VERIFYD_CONFIG names (none without it: every channel then goes to the inbox). */
   providers: ProvidersConfig;
   events: EventsConfig;
+  sends: SendsConfig;
+}
+
+/** The send queue's dispatcher (its lease, renewal and poll are the events dispatcher's). */
+export interface SendsConfig {
+  /** Whether `npm start` sends queued codes (`npm run dispatcher` always does). */
+  dispatcher: boolean;
+  /** Bounds each provider request. */
+  timeoutMs: number;
+  retryBaseMs: number;
+  retryCapMs: number;
+  /** Tries per code before its attempt is recorded as failed (fewer when the code expires first). */
+  maxAttempts: number;
+  /** Jobs claimed per round. */
+  batchSize: number;
+  /** Codes being sent at once. */
+  maxInFlight: number;
 }
 
 /** The event dispatcher and how it reaches sinks. */

@@ -150,6 +150,11 @@ export const ENV = z.object({
       return null;
     }
   }),
+  // Off: this process only queues codes for non-inbox providers; `npm run dispatcher` must send them.
+  SEND_DISPATCHER: onOff('on'),
+  SEND_TIMEOUT_MS: int(10_000, 100, 60_000),
+  SEND_RETRY_BASE_MS: int(1000, 10, 600_000),
+  SEND_MAX_ATTEMPTS: int(5, 1, 50),
   KINESIS_ENDPOINT: httpUrl(),
   KINESIS_REGION: value().transform((v) => v ?? null),
   KINESIS_ASSUME_ROLE: flag('on', 'off'),
@@ -229,6 +234,9 @@ const DISPATCH = {
   retryCapMs: 10 * 60_000,
 };
 
+/** The send queue's sizes and the backoff's cap. */
+const SENDS = { batchSize: 50, maxInFlight: 500, retryCapMs: 60_000 };
+
 function toConfig(env: Env): Config {
   const sqlitePath = resolve(env.SQLITE_PATH);
   const modal = byMode(env);
@@ -257,6 +265,13 @@ function toConfig(env: Env): Config {
     bootstrapAccountSid: env.TWILIO_ACCOUNT_SID,
     bootstrapAuthToken: env.TWILIO_AUTH_TOKEN,
     providers: env.VERIFYD_CONFIG,
+    sends: {
+      dispatcher: env.SEND_DISPATCHER,
+      timeoutMs: env.SEND_TIMEOUT_MS,
+      retryBaseMs: env.SEND_RETRY_BASE_MS,
+      maxAttempts: env.SEND_MAX_ATTEMPTS,
+      ...SENDS,
+    },
     events: {
       dispatcher: env.EVENTS_DISPATCHER,
       pollMs: env.EVENTS_POLL_MS,

@@ -91,6 +91,30 @@ export async function updateSendStatus(db: Db, sid: string, messageStatus: strin
     .execute();
 }
 
+/**
+ * The send dispatcher's record of a provider's answer: the provider and its message id (what its
+ * receipts will name), and the status, which moves only forward (precedingStatuses), since a fast
+ * receipt may have moved the attempt already. The error code is written with the status.
+ */
+export async function recordSendOutcome(
+  db: Db,
+  sid: string,
+  update: { status: string; errorCode: number | null; providerName: string | null; providerMessageId: string | null },
+  at: number,
+): Promise<void> {
+  if (update.providerName !== null && update.providerMessageId !== null) {
+    await db.updateTable('verification_sends').set({ provider_name: update.providerName, provider_message_id: update.providerMessageId }).where('sid', '=', sid).execute();
+  }
+  const before = precedingStatuses(update.status);
+  if (before.length === 0) return;
+  await db
+    .updateTable('verification_sends')
+    .set({ message_status: update.status, error_code: update.errorCode, date_updated: at })
+    .where('sid', '=', sid)
+    .where('message_status', 'in', before)
+    .execute();
+}
+
 export async function setAttemptOutcome(db: Db, verificationSid: string, outcome: { converted: boolean; status: AttemptStatus }, at: number): Promise<void> {
   await db
     .updateTable('verification_sends')

@@ -24,28 +24,30 @@ export async function setInboxDestination(db: Db, verificationSid: string, to: s
   await db.updateTable('inbox_messages').set({ to_addr: to }).where('verification_sid', '=', verificationSid).execute();
 }
 
+export async function insertInboxMessage(db: Db, m: InboxMessage): Promise<void> {
+  await db
+    .insertInto('inbox_messages')
+    .values({
+      account_sid: m.accountSid,
+      service_sid: m.serviceSid,
+      verification_sid: m.verificationSid,
+      attempt_sid: m.attemptSid,
+      to_addr: m.to,
+      channel: m.channel,
+      locale: m.locale,
+      subject: m.subject,
+      body: m.body,
+      code: m.code,
+      date_created: m.dateCreated,
+    })
+    .execute();
+}
+
 export class SqlInboxStore implements InboxStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insertInboxMessage(m: InboxMessage): Promise<void> {
-    await translateViolations(() =>
-      this.db
-        .insertInto('inbox_messages')
-        .values({
-          account_sid: m.accountSid,
-          service_sid: m.serviceSid,
-          verification_sid: m.verificationSid,
-          attempt_sid: m.attemptSid,
-          to_addr: m.to,
-          channel: m.channel,
-          locale: m.locale,
-          subject: m.subject,
-          body: m.body,
-          code: m.code,
-          date_created: m.dateCreated,
-        })
-        .execute(),
-    );
+    await translateViolations(() => insertInboxMessage(this.db, m));
   }
 
   async listInboxMessages(accountSid: string, filter: InboxFilter, limit: number): Promise<InboxMessage[]> {

@@ -49,6 +49,8 @@ function openPostgres(url: string, poolSize: number): Stores {
   pool.on('connect', (client) => client.on('error', () => undefined));
   const stores = new Stores(new Kysely<Database>({ dialect: guardConnections(new PostgresDialect({ pool })) }), POSTGRES);
   stores.outbox.watchOutbox = (onCommit) => listenForOutbox(url, onCommit);
+  // Jobs are announced on the outbox's channel (send-jobs.ts): a send dispatcher listens there too.
+  stores.sendJobs.watchSendJobs = (onCommit) => listenForOutbox(url, onCommit);
   return stores;
 }
 

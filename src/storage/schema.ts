@@ -154,6 +154,23 @@ export interface EventDeliveryAttemptsTable {
   latency_ms: number;
 }
 
+export interface SendJobsTable {
+  attempt_sid: string;
+  verification_sid: string;
+  channel: string;
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  claim: string | null;
+  /** The SendRequest without its code, as JSON. */
+  request: string;
+  sealed_code: string | null;
+  seal_key_id: string | null;
+  last_error: string | null;
+  date_created: number;
+  date_updated: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -172,4 +189,5 @@ export interface Database {
   events: EventsTable;
   event_deliveries: EventDeliveriesTable;
   event_delivery_attempts: EventDeliveryAttemptsTable;
+  send_jobs: SendJobsTable;
 }

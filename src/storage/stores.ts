@@ -8,6 +8,7 @@ import { migrationProvider } from './migrations/index.js';
 import { CommitSignal, SqlOutboxStore } from './outbox.js';
 import type { Database } from './schema.js';
 import { SqlServiceStore } from './services.js';
+import { SqlSendJobStore } from './send-jobs.js';
 import { SqlSinkStore } from './sinks.js';
 import { SqlSnaStore } from './sna.js';
 import { SqlTemplateStore } from './templates.js';
@@ -28,7 +29,9 @@ export class Stores {
   readonly inbox: SqlInboxStore;
   readonly sinks: SqlSinkStore;
   readonly outbox: SqlOutboxStore;
+  readonly sendJobs: SqlSendJobStore;
   private readonly eventsCommitted = new CommitSignal();
+  private readonly sendsCommitted = new CommitSignal();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -38,18 +41,24 @@ export class Stores {
     this.accounts = new SqlAccountStore(db);
     this.services = new SqlServiceStore(db, dialect);
     this.templates = new SqlTemplateStore(db);
-    this.verifications = new SqlVerificationStore(db, dialect, this.eventsCommitted);
+    this.verifications = new SqlVerificationStore(db, dialect, this.eventsCommitted, this.sendsCommitted);
     this.attempts = new SqlAttemptStore(db);
     this.apiThrottle = new SqlApiThrottleStore(db);
     this.sna = new SqlSnaStore(db);
     this.inbox = new SqlInboxStore(db);
     this.sinks = new SqlSinkStore(db, dialect);
     this.outbox = new SqlOutboxStore(db, dialect, this.eventsCommitted);
+    this.sendJobs = new SqlSendJobStore(db, dialect);
   }
 
   /** Called after each commit that wrote events, so an in-process dispatcher can deliver at once. */
   onEventsCommitted(fn: () => void): void {
     this.eventsCommitted.listen(fn);
+  }
+
+  /** Called after each commit that queued a code, so an in-process send dispatcher sends it at once. */
+  onSendsCommitted(fn: () => void): void {
+    this.sendsCommitted.listen(fn);
   }
 
   /** Up to the latest migration, or up to and including `target` (a migration's name). */

@@ -2,11 +2,13 @@ import { sql, type Kysely, type Selectable, type SelectQueryBuilder, type Transa
 import type { OutboxEvent } from '../domain/events/types.js';
 import type { SentBy } from '../domain/ports/attempts.js';
 import type { VerificationStore, VerificationTx } from '../domain/ports/verifications.js';
-import type { AttemptStatus, CheckRecord, SendAttempt, Service, SnaSession, StatusChange, Verification } from '../domain/types.js';
+import type { SendJob } from '../domain/ports/send-jobs.js';
+import type { AttemptStatus, CheckRecord, InboxMessage, SendAttempt, Service, SnaSession, StatusChange, Verification } from '../domain/types.js';
 import { insertSend, sendsOf, setAttemptOutcome, setSendsDestination, updateSendStatus } from './attempts.js';
 import { PENDING, num, type Db, type SqlDialect } from './dialect.js';
 import { foldSql, unfoldedEmailSql } from './fold.js';
-import { setInboxDestination } from './inbox.js';
+import { insertInboxMessage, setInboxDestination } from './inbox.js';
+import { insertSendJob } from './send-jobs.js';
 import { insertEvent, subscribedSinks, type CommitSignal } from './outbox.js';
 import type { Database, VerificationsTable } from './schema.js';
 import { serviceBySid } from './services.js';
@@ -78,12 +80,14 @@ export class SqlVerificationStore implements VerificationStore {
     private readonly db: Kysely<Database>,
     private readonly dialect: SqlDialect,
     private readonly eventsCommitted: CommitSignal,
+    private readonly sendsCommitted: CommitSignal,
   ) {}
 
   async transaction<T>(fn: (tx: VerificationTx) => Promise<T>): Promise<T> {
     let tx: SqlVerificationTx | undefined;
     const result = await translateViolations(() => this.db.transaction().execute((trx) => fn((tx = new SqlVerificationTx(trx, this.dialect)))));
     if (tx?.wroteEvents) this.eventsCommitted.fire();
+    if (tx?.wroteSendJobs) this.sendsCommitted.fire();
     return result;
   }
 
@@ -144,6 +148,7 @@ type PendingQuery = SelectQueryBuilder<Database, 'verifications', Selectable<Ver
 /** One transaction over a verification and everything written with it (see VerificationTx). */
 class SqlVerificationTx implements VerificationTx {
   wroteEvents = false;
+  wroteSendJobs = false;
 
   constructor(
     private readonly trx: Transaction<Database>,
@@ -211,6 +216,19 @@ class SqlVerificationTx implements VerificationTx {
 
   insertSend(s: SendAttempt): Promise<void> {
     return insertSend(this.trx, s);
+  }
+
+  async insertSendJob(job: SendJob): Promise<void> {
+    await insertSendJob(this.trx, this.dialect, job);
+    this.wroteSendJobs = true;
+  }
+
+  updateSendStatus(sid: string, messageStatus: string, errorCode: number | null, at: number): Promise<void> {
+    return updateSendStatus(this.trx, sid, messageStatus, errorCode, at);
+  }
+
+  insertInboxMessage(m: InboxMessage): Promise<void> {
+    return insertInboxMessage(this.trx, m);
   }
 
   async insertCheck(c: CheckRecord): Promise<void> {

@@ -5,12 +5,11 @@
  * dispatcher as its own process (src/dispatcher-main.ts) beside an API process that runs none.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, test, type TestContext } from 'node:test';
 import type { CloudEvent } from '../../src/domain/events/types.js';
 import type { BackendName } from '../support/databases.js';
 import { T, subscribeWebhook } from '../support/events.js';
-import { accountOn, killAll, processDatabase, signal, startDispatcher, startVerifyd, takeOutputs, type ProcessDatabase } from '../support/processes.js';
+import { accountOn, durableEnv, killAll, spawnEntry, processDatabase, signal, startDispatcher, startVerifyd, takeOutputs, type ProcessDatabase } from '../support/processes.js';
 import { Receiver } from '../support/receiver.js';
 import type { Account } from '../support/server.js';
 
@@ -29,18 +28,7 @@ function onEachDatabase(title: string, body: (t: TestContext, ctx: Ctx) => Promi
         return;
       }
       const receiver = await Receiver.start();
-      const sid = `AC${randomBytes(16).toString('hex')}`;
-      const token = randomBytes(16).toString('hex');
-      const env = {
-        ...db.env,
-        TWILIO_ACCOUNT_SID: sid,
-        TWILIO_AUTH_TOKEN: token,
-        LOG_LEVEL: 'warn',
-        // The shortest lease verifyd accepts, so a killed dispatcher's claims lapse soon.
-        EVENTS_LEASE_SECONDS: '5',
-        EVENTS_POLL_MS: '100',
-        EVENTS_RETRY_BASE_MS: '100',
-      };
+      const { env, sid, token } = durableEnv(db, { EVENTS_RETRY_BASE_MS: '100' });
       takeOutputs();
       try {
         await body(t, { db, receiver, env, sid, token });
@@ -186,9 +174,14 @@ onEachDatabase('a dispatcher process delivers what an API process without one co
   assert.equal(before.length, 2);
   assert.equal(receiver.requests.length, 0, 'the API process sends nothing itself');
 
-  // Without CODE_KEYS: the dispatcher never hashes a code, so it needs none.
-  const { CODE_KEYS: _keys, ...withoutKeys } = env as Record<string, string>;
-  const dispatcher = await startDispatcher({ ...withoutKeys, EVENTS_POLL_MS: '50', LOG_LEVEL: 'info' });
+  // It sends queued codes too, so it needs the API's CODE_KEYS (on SQLite, the key file beside the database).
+  if (db.backend === 'postgres') {
+    const { CODE_KEYS: _keys, ...withoutKeys } = env as Record<string, string>;
+    const refused = spawnEntry('src/dispatcher-main.ts', withoutKeys);
+    assert.equal((await refused.exited).code, 1);
+    assert.match(refused.err(), /CODE_KEYS is required with DATABASE_URL/);
+  }
+  const dispatcher = await startDispatcher({ ...env, EVENTS_POLL_MS: '50', LOG_LEVEL: 'info' });
   await receiver.waitFor((a) => before.every((r) => a.some((e) => e.id === r.id)), 15_000, 'the events committed before the dispatcher started');
 
   // Committed while it runs, by the other process: found through NOTIFY on PostgreSQL, by polling on SQLite.

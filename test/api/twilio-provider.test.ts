@@ -13,6 +13,7 @@ import { TwilioUnavailable } from '../../src/channels/twilio/rest.js';
 import { render } from '../../src/channels/render/index.js';
 import type { SendRequest } from '../../src/domain/verification/sending.js';
 import twilio from 'twilio';
+import type { SendJobStore } from '../../src/domain/ports.js';
 import { onEachBackend, setup, type Account, type ServiceApi } from '../support/server.js';
 import { TwilioRestStandIn, type Created } from '../support/twilio-rest.js';
 
@@ -51,12 +52,28 @@ async function attemptOf(acct: Account, verificationSid: string) {
   return a.channelData as Record<string, unknown>;
 }
 
-/** Starts a verification and waits for the stand-in to be asked to deliver it. */
+/** The running server's send queue; each test body sets it. */
+let sendJobs: SendJobStore;
+
+/**
+ * Waits until the send queue recorded the provider's answer for the attempt (its job ended): from
+ * then on receipts find the attempt by the message sid (one that comes earlier is dropped, as
+ * docs/delivery.md says).
+ */
+async function recorded(attemptSid: string): Promise<void> {
+  for (const deadline = Date.now() + 10_000; (await sendJobs.sendJobStatus(attemptSid))?.state === 'pending'; ) {
+    assert.ok(Date.now() < deadline, `the send of ${attemptSid} recorded`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Starts a verification and waits for the stand-in to be asked to deliver it, and for its answer to be recorded. */
 async function start(api: ServiceApi, opts: { to: string; channel: string } & Record<string, unknown>): Promise<{ vSid: string; created: Created }> {
   const v = await api.verifications.create(opts);
   const to = opts.channel === 'whatsapp' ? `whatsapp:${opts.to}` : opts.to;
   const created = await standIn.waitFor((c) => c.form.To === to && !seen.has(c.sid), `the stand-in to receive ${opts.channel} to ${opts.to}`);
   seen.add(created.sid);
+  await recorded(v.sendCodeAttempts.at(-1)?.attempt_sid as string);
   return { vSid: v.sid, created };
 }
 const seen = new Set<string>();
@@ -73,6 +90,7 @@ onEachBackend(
   'Twilio provider with numbers (sms_from, whatsapp_from, voice_from)',
   async (t, server) => {
     publicBase = server.baseUrl;
+    sendJobs = server.stores.sendJobs;
     const callbacks = `${server.baseUrl}/callbacks/twilio/twilio`;
 
     await t.test('sms: From, To, the rendered Body and verifyd StatusCallback; receipts move it queued -> sent -> delivered', async () => {
@@ -201,6 +219,7 @@ onEachBackend(
       const { acct, api } = await setup(server);
       const v = await api.verifications.create({ to: '+14155552679', channel: 'sms' });
       assert.equal(v.status, 'pending');
+      await recorded(v.sendCodeAttempts[0]?.attempt_sid as string);
       const data = await attemptOf(acct, v.sid);
       assert.equal(data.message_status, 'failed');
       assert.equal(data.error_code, '21211');
@@ -213,6 +232,7 @@ onEachBackend(
   'Twilio provider with a Messaging Service and a WhatsApp template',
   async (t, server) => {
     publicBase = server.baseUrl;
+    sendJobs = server.stores.sendJobs;
 
     await t.test('sms: MessagingServiceSid instead of From', async () => {
       const { api } = await setup(server);

@@ -22,7 +22,7 @@ const TO = '+15017122661';
 function makeDeps(stores: Stores): VerificationDeps {
   return {
     store: stores.verifications,
-    sender: { carries: () => true, send: async () => ({ status: 'delivered' }) },
+    sender: { carries: () => true, sendsInline: () => true, sendInline: async () => ({ status: 'delivered' }), send: async () => ({ status: 'delivered' }) },
     templates: stores.templates,
     keys: new CodeKeyring([{ id: 'k1', secret: Buffer.alloc(32, 7) }]),
     clock: systemClock,

@@ -41,7 +41,7 @@ export function takeOutputs(): string[] {
   return out;
 }
 
-/** Runs src/<script> (with `args`) with only PATH, HOME and `env`: nothing from the test runner leaks in. */
+/** Runs <script> (a path from the repository root, with `args`) with only PATH, HOME and `env`: nothing from the test runner leaks in. */
 export function spawnEntry(script: string, env: Record<string, string>, args: string[] = []): Proc {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: ROOT,
@@ -79,10 +79,10 @@ async function until(p: Proc, ready: () => Promise<boolean> | boolean, what: str
   }
 }
 
-/** src/main.ts on a free port, once /healthz answers. */
-export async function startVerifyd(env: Record<string, string>): Promise<Proc & { base: string }> {
+/** src/main.ts (or another server entry, e.g. test/support/queued-main.ts) on a free port, once /healthz answers. */
+export async function startVerifyd(env: Record<string, string>, script = 'src/main.ts'): Promise<Proc & { base: string }> {
   const port = await freePort();
-  const p = spawnEntry('src/main.ts', { ...env, PORT: String(port) });
+  const p = spawnEntry(script, { ...env, PORT: String(port) });
   const base = `http://127.0.0.1:${port}`;
   await until(p, () => fetch(`${base}/healthz`).then((r) => r.ok, () => false), 'verifyd ready');
   return { ...p, base };
@@ -155,4 +155,16 @@ export async function processDatabase(backend: BackendName): Promise<ProcessData
     },
     drop: () => db.drop(),
   };
+}
+
+/**
+ * What a durability test runs verifyd with: the database, a bootstrap account (its sid and token
+ * returned too), warn-level logs, the shortest lease verifyd accepts (so a killed process's
+ * claims lapse soon) and a short poll; `extra` on top.
+ */
+export function durableEnv(db: ProcessDatabase, extra: Record<string, string> = {}): { env: Record<string, string>; sid: string; token: string } {
+  const sid = `AC${randomBytes(16).toString('hex')}`;
+  const token = randomBytes(16).toString('hex');
+  const env = { ...db.env, TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: token, LOG_LEVEL: 'warn', EVENTS_LEASE_SECONDS: '5', EVENTS_POLL_MS: '100', ...extra };
+  return { env, sid, token };
 }

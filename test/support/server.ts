@@ -21,6 +21,7 @@ import { ProviderSender } from '../../src/channels/sender.js';
 import { twilioCallbackTokens } from '../../src/channels/twilio/callbacks.js';
 import type { Stores } from '../../src/storage/stores.js';
 import type { Dispatcher, DispatcherOptions } from '../../src/events/dispatcher.js';
+import type { SendDispatcher } from '../../src/dispatch/send-dispatcher.js';
 import type { KinesisSender } from '../../src/events/senders/kinesis.js';
 import { BACKENDS, postgresStore, sqliteStore, type BackendName } from './databases.js';
 
@@ -49,6 +50,8 @@ export interface TestServer {
   stores: Stores;
   app: FastifyInstance;
   deps: VerificationDeps;
+  /** The send dispatcher, when the server was started with providers of the test's own. */
+  sendDispatcher?: SendDispatcher;
   /** The event dispatcher, when the server was started with one. */
   dispatcher?: Dispatcher;
   /** A fresh account with an SDK client bound to it. */
@@ -85,6 +88,8 @@ export interface ServerOptions {
   logStream?: DestinationStream;
   /** CORS_ALLOWED_ORIGINS (none when absent). */
   corsAllowedOrigins?: string;
+  /** SEND_TIMEOUT_MS and SEND_MAX_ATTEMPTS of the send dispatcher (which runs when `providers` or `configFile` is given). */
+  sends?: { timeoutMs?: number; maxAttempts?: number };
   /** Variables over the ones above (VERIFYD_ENV=production, ...); an undefined one is unset. */
   env?: Record<string, string | undefined>;
   /** VERIFYD_CONFIG: the providers file (every channel to the inbox when absent). */
@@ -116,6 +121,8 @@ const TEST_ENV: Record<string, string> = {
   EVENTS_LEASE_SECONDS: '30',
   EVENTS_RETRY_BASE_MS: '50',
   EVENTS_RETRY_WINDOW_SECONDS: '60',
+  SEND_RETRY_BASE_MS: '50',
+  SEND_MAX_ATTEMPTS: '3',
 };
 
 /**
@@ -156,6 +163,10 @@ function serverEnv(opts: ServerOptions): Record<string, string | undefined> {
     CORS_ALLOWED_ORIGINS: opts.corsAllowedOrigins,
     VERIFYD_CONFIG: opts.configFile,
     EVENTS_DISPATCHER: d ? 'on' : 'off',
+    // Without providers of the test's own (or a VERIFYD_CONFIG file) every channel goes to the inbox: nothing is ever queued.
+    SEND_DISPATCHER: opts.providers || opts.configFile ? 'on' : 'off',
+    ...(opts.sends?.timeoutMs === undefined ? {} : { SEND_TIMEOUT_MS: String(opts.sends.timeoutMs) }),
+    ...(opts.sends?.maxAttempts === undefined ? {} : { SEND_MAX_ATTEMPTS: String(opts.sends.maxAttempts) }),
     KINESIS_ENDPOINT: d?.kinesisEndpoint,
     // Unset without an STS: the mode's default.
     KINESIS_ASSUME_ROLE: d?.stsEndpoint === undefined ? undefined : 'on',
@@ -208,6 +219,7 @@ async function serve(location: Record<string, string | undefined>, opts: ServerO
   const { app, stores, clock, config } = c;
   await app.listen({ host: '127.0.0.1', port: 0 });
   c.dispatcher?.start();
+  c.sendDispatcher?.start();
   // The port is known only after listen; the app and SNA URLs read the base on use.
   const baseUrl = (config.publicBaseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
 
@@ -220,6 +232,7 @@ async function serve(location: Record<string, string | undefined>, opts: ServerO
     app,
     deps: c.verifications,
     dispatcher: c.dispatcher,
+    sendDispatcher: c.sendDispatcher,
     async account() {
       const a = await createAccount(stores.accounts, clock);
       return { sid: a.sid, authToken: a.authToken, client: clientFor(a.sid, a.authToken) };
@@ -262,6 +275,7 @@ export interface OnEachBackendOptions {
   providers?: TestProviders;
   logStream?: DestinationStream;
   corsAllowedOrigins?: string;
+  sends?: ServerOptions['sends'];
   env?: Record<string, string | undefined>;
 }
 
@@ -295,6 +309,7 @@ export function onEachBackend(
         providers: opts.providers,
         logStream: opts.logStream,
         corsAllowedOrigins: opts.corsAllowedOrigins,
+        sends: opts.sends,
         env: opts.env,
       });
       if ('skip' in server) {

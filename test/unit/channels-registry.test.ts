@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { InboxProvider } from '../../src/channels/inbox.js';
 import type { Provider } from '../../src/channels/provider.js';
+import { ManualClock } from '../../src/domain/clock.js';
 import { ProviderRegistry } from '../../src/channels/registry.js';
 import { render, type Rendering } from '../../src/channels/render/index.js';
 import { ProviderSender } from '../../src/channels/sender.js';
@@ -51,14 +53,28 @@ test('the sender hands the first provider of the route the request and verifyd r
   const second = new Recorder('second', ['email']);
   const sender = new ProviderSender(new ProviderRegistry([first, second], { email: { default: ['first', 'second'] } }));
   const req = request({ channel: 'email', to: 'ann@example.com', locale: 'de' });
-  assert.deepEqual(await sender.send(req), { status: 'sent', providerMessageId: 'first-1', providerName: 'first' });
+  assert.deepEqual(await sender.send(req, new AbortController().signal), { status: 'sent', providerMessageId: 'first-1', providerName: 'first' });
   assert.deepEqual(first.got, [[req, render(req)]]);
   assert.equal(second.got.length, 0);
 });
 
-test('the sender rejects a channel nothing is routed to (the start records it as failed)', async () => {
+test('the sender rejects a channel nothing is routed to (the dispatcher records it as failed)', async () => {
   const sender = new ProviderSender(new ProviderRegistry([new Recorder('a', ['sms'])], { sms: { default: ['a'] } }));
-  await assert.rejects(sender.send(request({ channel: 'call' })), /no provider is routed for call/);
+  await assert.rejects(sender.send(request({ channel: 'call' }), new AbortController().signal), /no provider is routed for call/);
+});
+
+test('only a route to the inbox is sent inline, in the start transaction; the others are queued', async () => {
+  const clock = new ManualClock(new Date(0));
+  const unused = { insertInboxMessage: async () => assert.fail('the inbox store of the provider is not used inline'), listInboxMessages: async () => [] };
+  const inbox = new InboxProvider(unused, clock);
+  const sender = new ProviderSender(new ProviderRegistry([inbox, new Recorder('a', ['sms'])], { sms: { default: ['a'] }, email: { default: ['inbox'] } }));
+  assert.equal(sender.sendsInline('sms'), false);
+  assert.equal(sender.sendsInline('email'), true);
+  const written: unknown[] = [];
+  const outcome = await sender.sendInline(request({ channel: 'email', to: 'ann@example.com' }), { insertInboxMessage: async (m) => void written.push(m) });
+  assert.deepEqual(outcome, { status: 'delivered' });
+  assert.equal(written.length, 1);
+  assert.throws(() => sender.sendInline(request(), { insertInboxMessage: async () => undefined }), /sms route is queued/);
 });
 
 test('a failure for the log: attempt, channel and error, with the code masked wherever it appears', () => {

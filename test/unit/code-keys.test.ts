@@ -145,3 +145,18 @@ test('parseCodeKeys', () => {
   // Multi-byte characters count as bytes: 11 × "€" (3 bytes each) = 33 bytes.
   assert.equal(parseCodeKeys(`e:${'€'.repeat(11)}`)[0]?.secret.length, 33);
 });
+
+test('seal/open: a custom code for the send queue, unreadable, bound to its attempt, opened after a rotation while its key is kept', () => {
+  const ring = new CodeKeyring([k1]);
+  const { keyId, sealed } = ring.seal('40713952', 'VL1');
+  assert.equal(keyId, 'k1');
+  assert.ok(!sealed.includes('40713952'));
+  assert.notEqual(ring.seal('40713952', 'VL1').sealed, sealed, 'a fresh IV each time');
+  assert.equal(ring.open(keyId, sealed, 'VL1'), '40713952');
+  assert.equal(ring.open(keyId, sealed, 'VL2'), undefined, 'another attempt');
+  const tampered = Buffer.from(sealed, 'base64url');
+  tampered[tampered.length - 1]! ^= 1;
+  assert.equal(ring.open(keyId, tampered.toString('base64url'), 'VL1'), undefined, 'tampered');
+  assert.equal(new CodeKeyring([k2, k1]).open(keyId, sealed, 'VL1'), '40713952', 'the old key still opens it');
+  assert.equal(new CodeKeyring([k2]).open(keyId, sealed, 'VL1'), undefined, 'its key dropped');
+});

@@ -46,3 +46,25 @@ test('a twilio spec builds a TwilioProvider; a route to a channel it has no send
   assert.ok(registry.route('sms')[0] instanceof TwilioProvider);
   assert.throws(() => buildRegistry({ providers: [spec], routes: { call: { default: ['twilio'] } } }, ctx), /provider twilio does not serve call/);
 });
+
+test("a request ends at the send queue's deadline (its signal), before the provider's own timeout", async () => {
+  const { createServer } = await import('node:http');
+  const { createResource, TwilioUnavailable } = await import('../../src/channels/twilio/rest.js');
+  let closed!: () => void;
+  const gone = new Promise<void>((r) => (closed = r));
+  // Takes the request and never answers; notes when the client gives up on it.
+  const server = createServer((req) => req.socket.on('close', closed));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const { port } = server.address() as { port: number };
+    const c = twilioProviderSchema.parse({ ...base, sms_from: '+15005550006', api_base_url: `http://127.0.0.1:${port}`, timeout_ms: 120_000 });
+    const deadline = new AbortController();
+    const sent = createResource(c, 'Messages', { To: '+15017122661', Body: 'code 123456' }, deadline.signal);
+    setTimeout(() => deadline.abort(), 50);
+    await assert.rejects(sent, (err: Error) => err instanceof TwilioUnavailable && /cut off at the send deadline/.test(err.message) && !err.message.includes('123456'));
+    await gone;
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});

@@ -2,7 +2,13 @@ import type { AttemptSummary } from '../../domain/attempts/attempts.js';
 import type { SendAttempt } from '../../domain/types.js';
 import { iso } from './time.js';
 
-/** Calls report a call status; the inbox "answers" every call. Other channels report a message status. */
+/**
+ * A call's status as the spec's call_status enum has it: the inbox "answers" every call
+ * (`completed`), a provider that took it has it `queued`, and one that could not place it `failed`.
+ */
+const CALL_STATUS: Record<string, string> = { delivered: 'completed', sent: 'queued', undelivered: 'failed' };
+
+/** Calls report a call status; other channels report a message status. */
 function channelData(a: SendAttempt): Record<string, unknown> {
   const common = { verification_sid: a.verificationSid, to: a.to, status: a.attemptStatus };
   const errorCode = a.errorCode === null ? null : String(a.errorCode);
@@ -10,7 +16,7 @@ function channelData(a: SendAttempt): Record<string, unknown> {
     return { ...common, message_status: a.messageStatus, error_code: errorCode, code_length: a.codeLength, locale: a.locale };
   }
   const status = a.channel === 'call'
-    ? { call_status: a.messageStatus === 'delivered' ? 'completed' : a.messageStatus }
+    ? { call_status: CALL_STATUS[a.messageStatus] ?? a.messageStatus }
     : { message_status: a.messageStatus };
   return {
     ...common,

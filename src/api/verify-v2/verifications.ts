@@ -17,9 +17,7 @@ export function verificationRoutes(app: FastifyInstance, ctx: ApiContext): void 
 
   route(app, ctx, 'POST', '/v2/Services/:serviceSid/Verifications', async (req, reply, p) => {
     const service = await serviceInPath(ctx, req, '/Verifications');
-    const { verification, sends, snaUrl, sendFailure } = await startVerification(deps, service, readStartInput(p));
-    // The start stands (its attempt says failed); an operator needs to know the carrier is failing.
-    if (sendFailure) req.log.error({ err: sendFailure.error, attemptSid: sendFailure.attemptSid, channel: sendFailure.channel }, 'sending a code failed');
+    const { verification, sends, snaUrl } = await startVerification(deps, service, readStartInput(p));
     return reply.code(201).send(serializeVerification(verification, sends, snaUrl, ctx.baseUrl));
   });
 

@@ -39,16 +39,16 @@ export class TwilioProvider implements Provider {
     return this.config.auth_token;
   }
 
-  async send(req: SendRequest, rendering: Rendering): Promise<SendOutcome> {
+  async send(req: SendRequest, rendering: Rendering, signal?: AbortSignal): Promise<SendOutcome> {
     switch (req.channel) {
       case 'sms':
-        return messageOutcome(await createResource(this.config, 'Messages', this.smsForm(req, rendering)));
+        return messageOutcome(await createResource(this.config, 'Messages', this.smsForm(req, rendering), signal));
       case 'whatsapp':
-        return messageOutcome(await createResource(this.config, 'Messages', this.whatsappForm(req, rendering)));
+        return messageOutcome(await createResource(this.config, 'Messages', this.whatsappForm(req, rendering), signal));
       case 'call': {
         // The wire refuses other characters already; a request from elsewhere (a replayed queue entry) is refused here.
         if (rendering.sendDigits !== null && !SEND_DIGITS.test(rendering.sendDigits)) return { status: 'failed', errorCode: SEND_FAILED_UNKNOWN };
-        return callOutcome(await createResource(this.config, 'Calls', this.callForm(req, rendering)));
+        return callOutcome(await createResource(this.config, 'Calls', this.callForm(req, rendering), signal));
       }
       case 'email':
         throw new Error(`provider ${this.name} does not send email`);

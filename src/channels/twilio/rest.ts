@@ -15,8 +15,12 @@ export class TwilioUnavailable extends Error {
   override readonly name = 'TwilioUnavailable';
 }
 
-/** POSTs a form to `/2010-04-01/Accounts/{AccountSid}/{resource}.json` with the account's Basic credentials. */
-export async function createResource(c: TwilioProviderConfig, resource: 'Messages' | 'Calls', form: Form): Promise<RestAnswer> {
+/**
+ * POSTs a form to `/2010-04-01/Accounts/{AccountSid}/{resource}.json` with the account's Basic
+ * credentials. Ends at `timeout_ms`, or sooner when `signal` aborts (the send queue's deadline, so
+ * no request outlives the lease it was made under).
+ */
+export async function createResource(c: TwilioProviderConfig, resource: 'Messages' | 'Calls', form: Form, signal?: AbortSignal): Promise<RestAnswer> {
   const url = `${c.api_base_url}/2010-04-01/Accounts/${encodeURIComponent(c.account_sid)}/${resource}.json`;
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(form)) {
@@ -33,12 +37,12 @@ export async function createResource(c: TwilioProviderConfig, resource: 'Message
         accept: 'application/json',
       },
       body: body.toString(),
-      signal: AbortSignal.timeout(c.timeout_ms),
+      signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(c.timeout_ms)]) : AbortSignal.timeout(c.timeout_ms),
     });
   } catch (err) {
     // Never the form in the message: it holds the code.
     const e = err as { name?: string; message?: string };
-    const why = e.name === 'TimeoutError' || e.name === 'AbortError' ? `timed out after ${c.timeout_ms} ms` : (e.message ?? String(err));
+    const why = e.name === 'TimeoutError' || e.name === 'AbortError' ? (signal?.aborted ? 'cut off at the send deadline' : `timed out after ${c.timeout_ms} ms`) : (e.message ?? String(err));
     throw new TwilioUnavailable(`${resource} API unreachable: ${why}`);
   }
   const text = await res.text();

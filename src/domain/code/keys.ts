@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Keys for one-time codes. The first key is current; the others are kept only so that codes issued
@@ -68,6 +68,33 @@ export class CodeKeyring {
     return createHmac('sha256', key.secret).update(`sna|${attemptSid}`).digest('base64url');
   }
 
+  /**
+   * A custom code sealed for the send queue until its job ends (AES-256-GCM under a key derived
+   * from the current code key, bound to `context`, the attempt it is for): the only place a code is
+   * kept reversibly, and only while it waits to be sent. The key id is kept for rotation.
+   */
+  seal(code: string, context: string): { keyId: string; sealed: string } {
+    const key = this.current;
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', sealKey(key), iv).setAAD(Buffer.from(context));
+    const body = Buffer.concat([cipher.update(code, 'utf8'), cipher.final()]);
+    return { keyId: key.id, sealed: Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url') };
+  }
+
+  /** The sealed code, or undefined when its key is gone or the text was not sealed for `context`. */
+  open(keyId: string, sealed: string, context: string): string | undefined {
+    const key = this.key(keyId);
+    if (!key) return undefined;
+    const raw = Buffer.from(sealed, 'base64url');
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', sealKey(key), raw.subarray(0, 12)).setAAD(Buffer.from(context));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Constant-time comparison of a candidate code against the stored hash. */
   matches(keyId: string, verificationSid: string, candidate: string, storedHash: string): boolean {
     const computed = this.hash(keyId, verificationSid, candidate);
@@ -77,6 +104,9 @@ export class CodeKeyring {
     return a.length === b.length && timingSafeEqual(a, b);
   }
 }
+
+/** The sealing key: its own derivation, so it never equals a key that hashes or derives codes. */
+const sealKey = (key: CodeKey): Buffer => createHmac('sha256', key.secret).update('seal|send-queue').digest();
 
 /**
  * Parses `id:secret` pairs separated by commas. A secret is used as the bytes of its text (so a

@@ -1,4 +1,6 @@
 import type { OutboxTx } from '../events/ports.js';
+import type { InlineSendTx } from '../verification/sending.js';
+import type { SendJob } from './send-jobs.js';
 import type { SentBy } from './attempts.js';
 import type { AttemptStatus, CheckRecord, SendAttempt, Service, SnaSession, StatusChange, Verification } from '../types.js';
 
@@ -8,7 +10,7 @@ import type { AttemptStatus, CheckRecord, SendAttempt, Service, SnaSession, Stat
  * written through a VerificationTx commits or rolls back together: the verification, its attempts,
  * checks, status history, SNA session and the events that report it.
  */
-export interface VerificationTx extends OutboxTx {
+export interface VerificationTx extends OutboxTx, InlineSendTx {
   lockBySid(serviceSid: string, sid: string): Promise<Verification | undefined>;
   /** Pending verifications whose validity ended by `now`, oldest first; rows other transactions hold are skipped. */
   lockDue(now: number, limit: number): Promise<Verification[]>;
@@ -25,6 +27,10 @@ export interface VerificationTx extends OutboxTx {
   /** Writes the mutable fields (status, channel, counters, code, dates). */
   updateVerification(v: Verification): Promise<void>;
   insertSend(s: SendAttempt): Promise<void>;
+  /** Queues a code for the dispatcher; it is claimable once this transaction commits. */
+  insertSendJob(job: SendJob): Promise<void>;
+  /** Sets an attempt's status as an inline carrier reported it. */
+  updateSendStatus(sid: string, messageStatus: string, errorCode: number | null, at: number): Promise<void>;
   insertCheck(c: CheckRecord): Promise<void>;
   insertStatusChange(c: StatusChange): Promise<void>;
   insertSnaSession(s: SnaSession): Promise<void>;

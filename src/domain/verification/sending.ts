@@ -3,6 +3,7 @@
  * how it is rendered, which provider carries it and on which route is the adapter's business
  * (src/channels), so a provider that templates itself can use the code and ignore our wording.
  */
+import type { InboxMessage } from '../types.js';
 
 /** The channels a code is sent on; `sna` sends nothing (the device calls verifyd). */
 export type CodeChannel = 'sms' | 'call' | 'whatsapp' | 'email';
@@ -40,8 +41,11 @@ export interface SendRequest {
   ttlMinutes: number;
 }
 
-/** Twilio's message_status values a provider can report at send time; receipts move them on later. */
-export type SendStatus = 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed';
+/**
+ * What a provider can report when it takes a code: Twilio's message_status values, and for calls
+ * its call_status values (receipts move them on later: domain/attempts/receipts.ts).
+ */
+export type SendStatus = 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'no-answer';
 
 export interface SendOutcome {
   status: SendStatus;
@@ -53,11 +57,28 @@ export interface SendOutcome {
   errorCode?: number | null;
 }
 
+/** Where an inline carrier writes: the start's own transaction. */
+export interface InlineSendTx {
+  insertInboxMessage(m: InboxMessage): Promise<void>;
+}
+
+/**
+ * How codes leave verifyd. A carrier that is verifyd's own database (the inbox) is written in the
+ * start's transaction; every other one is reached later, from the send queue, by the dispatcher.
+ */
 export interface CodeSender {
   /** Whether some provider carries this channel; a start on one that none carries answers 60223. */
   carries(channel: CodeChannel): boolean;
-  /** Sends one code. Resolves with the outcome, a failure included; a rejection is treated as a failure too. */
-  send(request: SendRequest): Promise<SendOutcome>;
+  /** Whether the channel's carrier is written in the start's transaction rather than queued. */
+  sendsInline(channel: CodeChannel): boolean;
+  /** Sends through the start's transaction (channels for which sendsInline holds). */
+  sendInline(request: SendRequest, tx: InlineSendTx): Promise<SendOutcome>;
+  /**
+   * Sends one queued code and resolves with the outcome, `providerName` set to the provider that
+   * gave it. A rejection (the provider unreachable, a 5xx, `signal` aborted at the timeout) is a
+   * failure to retry; a reported `failed` or `undelivered` is the provider's answer, recorded as is.
+   */
+  send(request: SendRequest, signal: AbortSignal): Promise<SendOutcome>;
 }
 
 /**

@@ -5,7 +5,7 @@ import { NO_PRICES, priceFor } from '../prices.js';
 import { MissingParent, UniqueViolation, type VerificationTx } from '../ports.js';
 import type { VerificationChannel, SendAttempt, Service, Verification } from '../types.js';
 import type { VerificationDeps } from './deps.js';
-import { SEND_FAILED_UNKNOWN, sendFailure, type SendFailure, type SendOutcome } from './sending.js';
+import { SEND_FAILED_UNKNOWN, type SendRequest } from './sending.js';
 import { prepareStart, resendCode, sendRequest, type StartInput } from './start-plan.js';
 import { MAX_CHECK_ATTEMPTS, MAX_SEND_ATTEMPTS } from './state.js';
 import { isLapsed, transition } from './transition.js';
@@ -18,15 +18,11 @@ export interface StartResult {
   verification: Verification;
   sends: SendAttempt[];
   snaUrl: string | null;
-  /** Why the code could not be sent (the start stands, its attempt says `failed`); for the log. */
-  sendFailure: SendFailure | null;
 }
 
 interface Planned {
   verification: Verification;
   attempt: SendAttempt;
-  /** Plain code for sending only; never stored. */
-  code: string | null;
   snaUrl: string | null;
 }
 
@@ -34,9 +30,10 @@ const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex
 
 /**
  * Starts a verification, or sends again for a pending one with the same `To` (same VE sid, same
- * code, one more entry in send_code_attempts). The verification and its send attempt commit
- * together; the code is sent after the commit and the outcome is recorded on the attempt. A send
- * that fails does not undo the start: the attempt records the failure.
+ * code, one more entry in send_code_attempts). The verification, its send attempt and the sending
+ * itself commit together: the inbox is written in this transaction, any other provider gets a
+ * send job that the dispatcher sends after the commit (docs/delivery.md). Nothing a provider does
+ * can fail the start: its errors are retried and recorded on the attempt.
  */
 export async function startVerification(deps: VerificationDeps, service: Service, input: StartInput): Promise<StartResult> {
   const { channel, to, country, locale } = prepareStart(service, input, (c) => (c === 'sna' ? deps.snaBaseUrl !== null : deps.sender.carries(c)));
@@ -48,7 +45,7 @@ export async function startVerification(deps: VerificationDeps, service: Service
     substitutions: input.options.templateCustomSubstitutions,
   });
 
-  const runPlan = () => deps.store.transaction((tx) => plan(deps, tx, service, { ...input, to }, channel, locale, country));
+  const runPlan = () => deps.store.transaction((tx) => plan(deps, tx, service, { ...input, to }, channel, locale, country, template));
   try {
     let planned: Planned;
     try {
@@ -58,7 +55,11 @@ export async function startVerification(deps: VerificationDeps, service: Service
       if (!(err instanceof UniqueViolation)) throw err;
       planned = await runPlan();
     }
-    return await send(deps, service, planned, input, template);
+    const { verification, attempt } = planned;
+    // A first send is the only attempt; a resend lists them all (and notices a deletion meanwhile).
+    const sends = verification.sendCount === 1 ? [attempt] : await deps.store.listSends(verification.sid);
+    if (!sends.some((s) => s.sid === attempt.sid)) throw new MissingParent('verification deleted during start');
+    return { verification, sends, snaUrl: planned.snaUrl };
   } catch (err) {
     // The service was deleted while this start ran, before or after its commit.
     if (err instanceof MissingParent) throw notFound(`/Services/${service.sid}/Verifications`);
@@ -66,32 +67,28 @@ export async function startVerification(deps: VerificationDeps, service: Service
   }
 }
 
-async function send(deps: VerificationDeps, service: Service, planned: Planned, input: StartInput, template: ChosenTemplate | null): Promise<StartResult> {
-  const { verification, attempt, code } = planned;
-  const channel = attempt.channel;
-  let failure: SendFailure | null = null;
-  if (channel !== 'sna' && code !== null) {
-    const request = sendRequest(service, { verification, attempt, channel, code }, input.options, deps.ttlMs, template);
-    let outcome: SendOutcome;
-    try {
-      outcome = await deps.sender.send(request);
-    } catch (err) {
-      // A deletion racing the start is reported as the deletion, as before the send.
-      if (err instanceof MissingParent) throw err;
-      failure = sendFailure(request, err);
-      outcome = { status: 'failed' };
-    }
+/**
+ * Hands the code over within the start's transaction: written to the inbox now, or queued as a
+ * job that names the verification's seed, or carries a custom code sealed under CODE_KEYS.
+ */
+async function dispatch(deps: VerificationDeps, tx: VerificationTx, request: SendRequest, v: Verification, attempt: SendAttempt): Promise<void> {
+  if (deps.sender.sendsInline(request.channel)) {
+    const outcome = await deps.sender.sendInline(request, tx);
     const failed = outcome.status === 'failed' || outcome.status === 'undelivered';
     const errorCode = outcome.errorCode ?? (failed ? SEND_FAILED_UNKNOWN : null);
-    const at = deps.clock.now().getTime();
-    const sentBy = outcome.providerName && outcome.providerMessageId ? { name: outcome.providerName, messageId: outcome.providerMessageId } : null;
-    await deps.store.updateSendStatus(attempt.sid, outcome.status, errorCode, at, sentBy);
-    Object.assign(attempt, { messageStatus: outcome.status, errorCode, dateUpdated: at });
+    await tx.updateSendStatus(attempt.sid, outcome.status, errorCode, attempt.dateCreated);
+    Object.assign(attempt, { messageStatus: outcome.status, errorCode });
+    return;
   }
-  // A first send is the only attempt; a resend lists them all (and notices a deletion meanwhile).
-  const sends = verification.sendCount === 1 ? [attempt] : await deps.store.listSends(verification.sid);
-  if (!sends.some((s) => s.sid === attempt.sid)) throw new MissingParent('verification deleted during start');
-  return { verification, sends, snaUrl: planned.snaUrl, sendFailure: failure };
+  const { code, ...withoutCode } = request;
+  await tx.insertSendJob({
+    attemptSid: attempt.sid,
+    verificationSid: v.sid,
+    channel: request.channel,
+    request: withoutCode,
+    sealedCode: v.customCode ? deps.keys.seal(code, attempt.sid) : null,
+    dateCreated: attempt.dateCreated,
+  });
 }
 
 async function plan(
@@ -102,6 +99,7 @@ async function plan(
   channel: VerificationChannel,
   locale: string,
   country: string | null,
+  template: ChosenTemplate | null,
 ): Promise<Planned> {
   const now = deps.clock.now().getTime();
   let v = await tx.lockPendingByTo(service.sid, input.to);
@@ -110,7 +108,7 @@ async function plan(
     v = undefined;
   }
 
-  let code: string | null;
+  let code: string;
   if (!v) {
     // A destination that ran out of check attempts waits for that verification's validity to end:
     // otherwise every fresh start would buy another five guesses.
@@ -210,8 +208,10 @@ async function plan(
       clientTokenHash: null,
     });
     snaUrl = `${deps.snaBaseUrl}/sna/${token}`;
+  } else {
+    await dispatch(deps, tx, sendRequest(service, { verification: v, attempt, channel, code }, input.options, deps.ttlMs, template), v, attempt);
   }
-  return { verification: v, attempt, code, snaUrl };
+  return { verification: v, attempt, snaUrl };
 }
 
 export const snaTokenHash = sha256;

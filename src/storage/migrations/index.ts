@@ -5,6 +5,7 @@ import { lockoutAndRetentionSchema } from './003-lockout-and-retention.js';
 import { summaryCoveringSchema } from './004-summary-covering.js';
 import { eventStreamsSchema } from './005-event-streams.js';
 import { foldEmailCaseSchema } from './006-fold-email-case.js';
+import { sendJobsSchema } from './007-send-jobs.js';
 import { providerReceiptsSchema } from './008-provider-receipts.js';
 import { templatesSchema } from './009-templates.js';
 
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, (d: Dialect) => string[]> = {
   '004-summary-covering': summaryCoveringSchema,
   '005-event-streams': eventStreamsSchema,
   '006-fold-email-case': foldEmailCaseSchema,
+  '007-send-jobs': sendJobsSchema,
   // 007 is the send queue's (a parallel branch); this one only adds columns, so either order works.
   '008-provider-receipts': providerReceiptsSchema,
   // A new table only: it commutes with 006-008 whichever branch lands first.

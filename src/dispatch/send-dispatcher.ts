@@ -1,0 +1,113 @@
+import type { Clock } from '../domain/clock.js';
+import type { CodeKeyring } from '../domain/code/keys.js';
+import type { AttemptUpdate, ClaimedSendJob, SendJobStore, SendSettlement } from '../domain/ports.js';
+import { codeFor, nextTry, staleReason, type SendRetryPolicy } from '../domain/verification/send-job.js';
+import { SEND_FAILED_UNKNOWN, sendFailure, type CodeSender, type SendOutcome, type SendRequest } from '../domain/verification/sending.js';
+import type { Log } from '../log.js';
+import { ClaimLoop, LoopDriven, type ClaimLoopOptions } from './claim-loop.js';
+
+export interface SendDispatcherOptions extends ClaimLoopOptions {
+  /** How long one provider request may take (cut shorter where the lease would end first). */
+  timeoutMs: number;
+  retry: SendRetryPolicy;
+}
+
+/**
+ * Sends the send queue: claims due jobs with a lease (the ClaimLoop the event dispatcher uses),
+ * hands each code to its provider, and records the outcome on the job and its attempt in one
+ * transaction. A provider that throws or times out is retried with backoff while the code is
+ * valid, then the attempt says `failed`; a job whose verification no longer waits is dropped.
+ * A provider request is made at most once per try; it is made again only when a process dies
+ * between the provider's answer and its record, or a timeout hid an answer (docs/delivery.md).
+ */
+export class SendDispatcher extends LoopDriven<ClaimedSendJob, string> {
+  protected readonly loop: ClaimLoop<ClaimedSendJob, string>;
+
+  constructor(
+    private readonly store: SendJobStore,
+    private readonly sender: CodeSender,
+    private readonly keys: CodeKeyring,
+    private readonly clock: Clock,
+    private readonly log: Pick<Log, 'error' | 'warn'>,
+    private readonly opts: SendDispatcherOptions,
+  ) {
+    super();
+    const source = {
+      claim: (now: number, until: number, limit: number) => store.claimSendJobs(now, until, limit),
+      renewLeases: (held: ClaimedSendJob[], now: number, until: number) => store.renewSendLeases(held, now, until),
+      watch: (onCommit: () => void) => store.watchSendJobs?.(onCommit) ?? Promise.resolve(undefined),
+    };
+    this.loop = new ClaimLoop(source, clock, log, opts, { one: 'code send', many: 'code sends' }, (jobs) => {
+      for (const job of jobs) this.loop.track([job], this.run(job));
+    });
+  }
+
+  private async run(job: ClaimedSendJob): Promise<void> {
+    const now = this.clock.now().getTime();
+    if (this.loop.isStopped) return this.store.releaseSendJobs([job.id], job.claim, now);
+    const stale = staleReason(job, now);
+    const code = stale === null ? codeFor(this.keys, job) : undefined;
+    if (stale !== null || code === undefined) return this.drop(job, stale ?? 'the code was replaced by a later send', now);
+
+    const budget = this.loop.budget([job], now);
+    if (budget < Math.min(this.opts.timeoutMs, 1_000)) return this.store.releaseSendJobs([job.id], job.claim, now);
+    const request: SendRequest = { ...job.request, code };
+    let outcome: (SendOutcome) | undefined;
+    let error: unknown;
+    try {
+      outcome = await this.withTimeout(request, Math.min(this.opts.timeoutMs, budget));
+    } catch (err) {
+      error = err;
+    }
+    const at = this.clock.now().getTime();
+    if (outcome) return this.settle({ job, state: 'sent', tried: true, nextAttemptAt: at, error: null, attempt: recorded(outcome), at });
+
+    const failure = sendFailure(request, error);
+    this.log.error({ err: failure.error, attemptSid: job.attemptSid, channel: job.channel, tries: job.attempts + 1 }, 'sending a code failed');
+    const retry = nextTry(job, job.attempts + 1, at, this.opts.retry);
+    const message = `${failure.error.type}: ${failure.error.message}`;
+    if (retry !== null) return this.settle({ job, state: 'pending', tried: true, nextAttemptAt: retry, error: message, attempt: null, at });
+    const gaveUp: AttemptUpdate = { status: 'failed', errorCode: SEND_FAILED_UNKNOWN, providerName: null, providerMessageId: null };
+    return this.settle({ job, state: 'failed', tried: true, nextAttemptAt: at, error: message, attempt: gaveUp, at });
+  }
+
+  /**
+   * Ends a job without sending. Its attempt says `canceled`, or `failed` (30008) when earlier tries
+   * failed and the code's validity ran out before one succeeded.
+   */
+  private drop(job: ClaimedSendJob, why: string, at: number): Promise<void> {
+    const attempt: AttemptUpdate =
+      job.attempts > 0 ? { status: 'failed', errorCode: SEND_FAILED_UNKNOWN, providerName: null, providerMessageId: null } : { status: 'canceled', errorCode: null, providerName: null, providerMessageId: null };
+    return this.settle({ job, state: 'dropped', tried: false, nextAttemptAt: at, error: why, attempt, at });
+  }
+
+  private async settle(s: SendSettlement): Promise<void> {
+    // A claim taken over after it lapsed records nothing: the new holder settles the job.
+    if (!(await this.store.settleSendJob(s))) this.log.warn({ attemptSid: s.job.id }, 'a code send was settled by another dispatcher');
+  }
+
+  /** The provider's answer, or a rejection once `ms` passed (its request is aborted then). */
+  private async withTimeout(request: SendRequest, ms: number): Promise<SendOutcome> {
+    const abort = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const err = new Error(`the provider did not answer within ${ms} ms`);
+        err.name = 'TimeoutError';
+        abort.abort(err);
+        reject(err);
+      }, ms);
+    });
+    try {
+      return await Promise.race([this.sender.send(request, abort.signal), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** What the attempt records of a provider's answer; a failure it reports without a code gets 30008. */
+function recorded(o: SendOutcome): AttemptUpdate {
+  const failed = o.status === 'failed' || o.status === 'undelivered';
+  return { status: o.status, errorCode: o.errorCode ?? (failed ? SEND_FAILED_UNKNOWN : null), providerName: o.providerName ?? null, providerMessageId: o.providerMessageId ?? null };
+}
