@@ -70,7 +70,7 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
   const domain = composeDomain(stores, config, clock, sender);
   const app = await buildApp({
     ...domain,
-    twilioCallbacks: overrides.twilioCallbacks ?? twilioCallbackTokens(events.providers.providers),
+    twilioCallbacks: overrides.twilioCallbacks ?? twilioCallbackTokens(events.providers.providers, clock),
     accounts: stores.accounts,
     get publicBaseUrl() {
       return config.publicBaseUrl;
@@ -159,7 +159,9 @@ export function composeSenders(config: Config, stores: Stores, clock: Clock, ove
   });
   const webhook = new WebhookSender(config.events.webhookBlockedNetworks, new AuthTokens(stores.accounts, clock));
   // Development mode, the only one so far: a channel the configuration leaves without a route goes to the inbox.
-  const providers = buildRegistry(configuredProviders(config), { store: stores.inbox, clock, publicBaseUrl: () => config.publicBaseUrl });
+  let keys: CodeKeyring | undefined;
+  const codeKeys = () => (keys ??= new CodeKeyring(config.codeKeys));
+  const providers = buildRegistry(configuredProviders(config), { store: stores.inbox, clock, publicBaseUrl: () => config.publicBaseUrl, codeKeys });
   const close = async () => {
     kinesis.close();
     await webhook.close();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Clock } from '../domain/clock.js';
+import type { CodeKeyring } from '../domain/code/keys.js';
 import type { InboxStore } from '../domain/ports.js';
 import type { CodeChannel } from '../domain/verification/sending.js';
 import { InboxProvider } from './inbox.js';
@@ -18,6 +19,8 @@ export interface ProviderContext {
   clock: Clock;
   /** PUBLIC_BASE_URL, read on use: providers put their status callback URLs under it. */
   publicBaseUrl: () => string;
+  /** CODE_KEYS, read on use (a process that sends no code may have none): Twilio seals a call's code in its key-press URL. */
+  codeKeys: () => CodeKeyring;
 }
 
 /** Where the configuration file is: a type's relative paths (a CA file, a template directory) are read from there. */
@@ -58,7 +61,7 @@ export const PROVIDER_TYPES = {
     // Each channel is carried only when its sender is configured; the registry checks routes against that.
     channels: ['sms', 'whatsapp', 'call'],
     settings: () => twilioProviderSchema.omit({ name: true, type: true }),
-    build: (name, settings, ctx) => new TwilioProvider({ ...settings, name, type: 'twilio' }, ctx.publicBaseUrl),
+    build: (name, settings, ctx) => new TwilioProvider({ ...settings, name, type: 'twilio' }, ctx.publicBaseUrl, ctx.codeKeys),
   }),
 };
 

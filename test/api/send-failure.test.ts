@@ -178,9 +178,14 @@ onEachBackend(
           channelConfiguration: { from: 'noreply@example.com', from_name: 'Acme' },
           whatsapp: { from: null, msgServiceSid: null },
           ttsName: null,
+          dtmfInputRequired: false,
+          expiresAt: request.expiresAt,
           ttlMinutes: 10,
         },
       );
+      // The verification's expiry: ten minutes after its creation (which the API gives to the second).
+      const sinceCreated = request.expiresAt - 600_000 - v.dateCreated.getTime();
+      assert.ok(sinceCreated >= 0 && sinceCreated < 1000, String(sinceCreated));
       assert.match(request.code, /^\d{6}$/);
       assert.ok(rendering.subject, 'an email rendering has a subject');
       assert.ok(rendering.body.includes(request.code));

@@ -11,11 +11,13 @@ import { twilioProviderSchema } from '../../src/channels/twilio/config.js';
 import { TwilioProvider } from '../../src/channels/twilio/provider.js';
 import { TwilioUnavailable } from '../../src/channels/twilio/rest.js';
 import { render } from '../../src/channels/render/index.js';
+import type { CodeKeyring } from '../../src/domain/code/keys.js';
 import type { SendRequest } from '../../src/domain/verification/sending.js';
 import twilio from 'twilio';
 import type { SendJobStore } from '../../src/domain/ports.js';
 import { onEachBackend, setup, type Account, type ServiceApi } from '../support/server.js';
-import { TwilioRestStandIn, type Created } from '../support/twilio-rest.js';
+import { sendRequest } from '../support/send-request.js';
+import { TwilioRestStandIn, parseTwiml, type Created, type Twiml } from '../support/twilio-rest.js';
 
 const UPSTREAM_SID = `AC${'5e'.repeat(16)}`;
 const UPSTREAM_TOKEN = 'upstream-auth-token';
@@ -23,21 +25,26 @@ const MG = `MG${'1a'.repeat(16)}`;
 const HX_PROVIDER = `HX${'2b'.repeat(16)}`;
 const HX_START = `HX${'3c'.repeat(16)}`;
 const US = '+15017122661';
+const TTL_MS = 10 * 60_000;
 const ES = '+34612345678';
 
 const standIn = await TwilioRestStandIn.start({ [UPSTREAM_SID]: UPSTREAM_TOKEN });
 after(() => standIn.close());
 
-// The providers exist before the servers; each test body tells them its server's URL.
+// The providers exist before the servers; each test body tells them its server's URL and code keys.
 let publicBase = '';
+let codeKeys: CodeKeyring | undefined;
+const keysOfServer = () => codeKeys ?? assert.fail('no server code keys');
 const upstream = { type: 'twilio', account_sid: UPSTREAM_SID, auth_token: UPSTREAM_TOKEN, api_base_url: standIn.url };
 const twilioFrom = new TwilioProvider(
   twilioProviderSchema.parse({ ...upstream, name: 'twilio', sms_from: '+15005550006', whatsapp_from: 'whatsapp:+14155238886', voice_from: '+15005550006' }),
   () => publicBase,
+  keysOfServer,
 );
 const twilioService = new TwilioProvider(
   twilioProviderSchema.parse({ ...upstream, name: 'twilio-mg', messaging_service_sid: MG, whatsapp_content_sid: HX_PROVIDER }),
   () => publicBase,
+  keysOfServer,
 );
 
 const routedTo = (p: TwilioProvider) => ({
@@ -90,6 +97,7 @@ onEachBackend(
   'Twilio provider with numbers (sms_from, whatsapp_from, voice_from)',
   async (t, server) => {
     publicBase = server.baseUrl;
+    codeKeys = server.deps.keys;
     sendJobs = server.stores.sendJobs;
     const callbacks = `${server.baseUrl}/callbacks/twilio/twilio`;
 
@@ -187,6 +195,8 @@ onEachBackend(
       assert.equal(created.form.SendDigits, 'ww1234#');
       assert.equal(created.form.StatusCallback, `${callbacks}/calls`);
       assert.deepEqual(created.form.StatusCallbackEvent, ['initiated', 'ringing', 'answered', 'completed']);
+      // DtmfInputRequired is off (the default): the code is read at once, no key asked for.
+      assert.equal(created.twiml?.gather, undefined);
       const says = created.twiml?.says ?? [];
       assert.equal(says.length, 2);
       for (const say of says) {
@@ -214,6 +224,60 @@ onEachBackend(
       assert.deepEqual(created.twiml?.says.map((s) => [s.voice, s.language]), [['Polly.Conchita', 'es-ES'], ['Polly.Conchita', 'es-ES']]);
     });
 
+    await t.test("call with the service's DtmfInputRequired: a Gather posting to verifyd, no code until a key is pressed; the key's answer reads it", async () => {
+      const { api } = await setup(server, { dtmfInputRequired: true });
+      const to = '+14155552680';
+      const { created } = await start(api, { to, channel: 'call' });
+      const first = created.twiml as Twiml;
+      const gather = first.gather ?? assert.fail('a Gather');
+      assert.deepEqual({ ...gather.attributes, action: undefined }, { input: 'dtmf', numDigits: '1', finishOnKey: '', timeout: '5', method: 'POST', action: undefined });
+      assert.ok(gather.attributes.action?.startsWith(`${callbacks}/calls/gather?`), gather.attributes.action);
+      assert.deepEqual(gather.says.map((s) => s.text), Array(2).fill('This is Acme. Press any key to hear your verification code.'));
+      // No key: the call goes on past the Gather, says goodbye and hangs up.
+      assert.deepEqual(first.says.map((s) => s.text), ['No key was pressed. Goodbye.']);
+      assert.equal(first.hangup, true);
+
+      const pressed = await standIn.pressKey(created.sid, '7');
+      assert.equal(pressed.status, 200);
+      assert.match(pressed.headers.get('content-type') ?? '', /^text\/xml/);
+      const answer = parseTwiml(await pressed.text()) as Twiml;
+      assert.equal(answer.says.length, 2);
+      assert.ok(answer.says[0]?.text.startsWith('Your Acme verification code is: '), answer.says[0]?.text);
+      const spelled = /(\d(?:, \d){5})/.exec(answer.says[0]?.text ?? '')?.[1] ?? assert.fail('the code digit by digit');
+      const code = spelled.replaceAll(', ', '');
+      // The first TwiML held the code in no form: neither spelled nor whole, in the text or the URL.
+      assert.ok(!String(created.form.Twiml).includes(spelled) && !String(created.form.Twiml).includes(code));
+      await approves(api, to, code);
+    });
+
+    await t.test("a call's key press: a bad signature is refused (403), a tampered or misdirected URL says nothing and hangs up", async () => {
+      const { api } = await setup(server, { dtmfInputRequired: true });
+      const { created } = await start(api, { to: '+14155552681', channel: 'call' });
+      const action = new URL(created.twiml?.gather?.attributes.action ?? assert.fail('a Gather'));
+      for (const signature of [null, twilio.getExpectedTwilioSignature('another-token', action.href, { Digits: '1' })]) {
+        const res = await standIn.pressKey(created.sid, '1', { signature });
+        assert.equal(res.status, 403);
+        assert.deepEqual(await res.json(), { code: 20403, message: 'Invalid X-Twilio-Signature', more_info: 'https://www.twilio.com/docs/errors/20403', status: 403 });
+      }
+      const sealed = action.searchParams.get('c') ?? '';
+      const flipped = `${sealed.slice(0, 20)}${sealed[20] === 'A' ? 'B' : 'A'}${sealed.slice(21)}`;
+      const tampered = [
+        { c: flipped }, // the sealed text changed
+        { a: `VL${'0'.repeat(32)}` }, // sealed for another attempt
+        { k: 'nope' }, // a key verifyd does not have
+        { c: '' }, // nothing sealed
+        { c: null }, // no c at all
+      ];
+      for (const change of tampered) {
+        const url = new URL(action);
+        for (const [k, v] of Object.entries(change)) (v === null ? url.searchParams.delete(k) : url.searchParams.set(k, v));
+        // Signed right (as Twilio would sign whatever URL it was given): the seal is what refuses it.
+        const res = await standIn.pressKey(created.sid, '1', { url: url.href });
+        assert.equal(res.status, 200, JSON.stringify(change));
+        assert.deepEqual(parseTwiml(await res.text()), { says: [], pauses: 0, hangup: true }, JSON.stringify(change));
+      }
+    });
+
     await t.test('a refusal (400, 21211) fails the attempt with that code', async () => {
       standIn.refuseDestination('+14155552679', 21211, "Invalid 'To' Phone Number");
       const { acct, api } = await setup(server);
@@ -232,6 +296,7 @@ onEachBackend(
   'Twilio provider with a Messaging Service and a WhatsApp template',
   async (t, server) => {
     publicBase = server.baseUrl;
+    codeKeys = server.deps.keys;
     sendJobs = server.stores.sendJobs;
 
     await t.test('sms: MessagingServiceSid instead of From', async () => {
@@ -259,14 +324,28 @@ onEachBackend(
   { providers: routedTo(twilioService) },
 );
 
-function request(over: Partial<SendRequest>): SendRequest {
-  return {
-    accountSid: 'AC1', serviceSid: 'VA1', verificationSid: 'VE1', attemptSid: 'VL1', channel: 'sms', to: US, locale: 'en', code: '482913',
-    friendlyName: 'Acme', doNotShareWarning: false, appHash: null, amount: null, payee: null, sendDigits: null, templateSid: null, templateText: null,
-    templateSubstitutions: null, channelConfiguration: null, whatsapp: { from: null, msgServiceSid: null }, ttsName: null, ttlMinutes: 10,
-    ...over,
-  };
-}
+onEachBackend(
+  "Twilio provider: a call's key-press step ends with the code's validity",
+  async (t, server, clock) => {
+    publicBase = server.baseUrl;
+    codeKeys = server.deps.keys;
+    sendJobs = server.stores.sendJobs;
+
+    await t.test('a key pressed before the verification expires reads the code; at its expiry the same request hangs up', async () => {
+      const { api } = await setup(server, { dtmfInputRequired: true });
+      const { created } = await start(api, { to: '+14155552682', channel: 'call' });
+      clock.advance(TTL_MS - 1);
+      const before = parseTwiml(await (await standIn.pressKey(created.sid, '1')).text()) as Twiml;
+      assert.equal(before.says.length, 2);
+      clock.advance(1);
+      const after = parseTwiml(await (await standIn.pressKey(created.sid, '1')).text());
+      assert.deepEqual(after, { says: [], pauses: 0, hangup: true });
+    });
+  },
+  { providers: routedTo(twilioFrom), start: new Date('2026-03-01T10:00:00Z'), ttlMs: TTL_MS },
+);
+
+const request = (over: Partial<SendRequest>): SendRequest => sendRequest({ to: US, ...over });
 
 test('an API that is down, overloaded, too slow or unreachable is thrown (retryable); a refusal is returned (permanent)', async () => {
   const req = request({});
@@ -274,12 +353,12 @@ test('an API that is down, overloaded, too slow or unreachable is thrown (retrya
     standIn.failNext(status);
     await assert.rejects(twilioFrom.send(req, render(req)), (e: Error) => e instanceof TwilioUnavailable && e.message.includes(String(status)) && !e.message.includes('482913'));
   }
-  const impatient = new TwilioProvider(twilioProviderSchema.parse({ ...upstream, name: 'slow', sms_from: '+15005550006', timeout_ms: 200 }), () => 'http://verifyd.test');
+  const impatient = new TwilioProvider(twilioProviderSchema.parse({ ...upstream, name: 'slow', sms_from: '+15005550006', timeout_ms: 200 }), () => 'http://verifyd.test', keysOfServer);
   standIn.failNext('hang');
   await assert.rejects(impatient.send(req, render(req)), /timed out after 200 ms/);
-  const closed = new TwilioProvider(twilioProviderSchema.parse({ ...upstream, api_base_url: 'http://127.0.0.1:9', name: 'down', sms_from: '+15005550006' }), () => 'http://verifyd.test');
+  const closed = new TwilioProvider(twilioProviderSchema.parse({ ...upstream, api_base_url: 'http://127.0.0.1:9', name: 'down', sms_from: '+15005550006' }), () => 'http://verifyd.test', keysOfServer);
   await assert.rejects(closed.send(req, render(req)), TwilioUnavailable);
 
-  const wrongToken = new TwilioProvider(twilioProviderSchema.parse({ ...upstream, auth_token: 'wrong', name: 'x', sms_from: '+15005550006' }), () => 'http://verifyd.test');
+  const wrongToken = new TwilioProvider(twilioProviderSchema.parse({ ...upstream, auth_token: 'wrong', name: 'x', sms_from: '+15005550006' }), () => 'http://verifyd.test', keysOfServer);
   assert.deepEqual(await wrongToken.send(req, render(req)), { status: 'failed', errorCode: 20003 });
 });

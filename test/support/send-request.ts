@@ -22,6 +22,8 @@ export const sendRequest = (over: Partial<SendRequest> = {}): SendRequest => ({
   channelConfiguration: null,
   whatsapp: { from: null, msgServiceSid: null },
   ttsName: null,
+  dtmfInputRequired: false,
+  expiresAt: Date.UTC(2026, 0, 1),
   ttlMinutes: 10,
   ...over,
 });

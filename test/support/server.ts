@@ -196,7 +196,7 @@ export function testDispatcher(
  */
 export async function composeForTest(opts: ServerOptions, env: Record<string, string | undefined>, over: { stores?: Stores; logStream?: DestinationStream } = {}): Promise<Composition & { config: Config }> {
   const config = testConfig({ ...serverEnv(opts), ...(over.logStream ? { LOG_LEVEL: 'info' } : {}), ...opts.env, ...env }, opts.dispatcher);
-  const c = await compose(config, { ...over, clock: opts.clock ?? systemClock, kinesisCredentials: KINESIS_CREDENTIALS, sender: opts.providers && testSender(opts.providers), twilioCallbacks: opts.providers && twilioCallbackTokens(opts.providers.providers) });
+  const c = await compose(config, { ...over, clock: opts.clock ?? systemClock, kinesisCredentials: KINESIS_CREDENTIALS, sender: opts.providers && testSender(opts.providers), twilioCallbacks: opts.providers && twilioCallbackTokens(opts.providers.providers, opts.clock ?? systemClock) });
   return { ...c, config };
 }
 

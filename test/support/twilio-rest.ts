@@ -2,7 +2,8 @@
  * A local stand-in for Twilio's REST API (Messages.json and Calls.json under /2010-04-01), for the
  * provider tests. It checks what the real API requires: Basic auth with the account's SID and auth
  * token, the form fields of each resource, `whatsapp:` on both addresses of a WhatsApp message,
- * SendDigits' alphabet, and TwiML that is well-formed XML with a <Response> of <Say>/<Pause>/<Play>.
+ * SendDigits' alphabet, and TwiML that is well-formed XML with a <Response> of <Say>/<Pause>/<Play>/<Hangup>
+ * and a <Gather>, whose action it posts a key press to on demand.
  * It answers like Twilio (201 with a SM.../CA... sid and status queued; Twilio's error JSON for bad
  * input) and, on demand, sends status callbacks to the StatusCallback URL, signed with the
  * account's auth token by the official SDK's own signing function.
@@ -29,7 +30,15 @@ export interface Created {
   sid: string;
   form: StandInForm;
   /** A call's TwiML, parsed. */
-  twiml?: { says: SaidText[]; pauses: number };
+  twiml?: Twiml;
+}
+
+/** TwiML as the stand-in read it: what is said outside a Gather, and the Gather's attributes and prompts. */
+export interface Twiml {
+  says: SaidText[];
+  pauses: number;
+  hangup: boolean;
+  gather?: { attributes: Record<string, string>; says: SaidText[] };
 }
 
 /** A request the stand-in refused, and why (tests assert there were none, or the one they caused). */
@@ -141,6 +150,24 @@ export class TwilioRestStandIn {
     return fetch(url, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
   }
 
+  /**
+   * A key pressed during the call `sid`'s Gather, as Twilio posts it to the action URL: the call's
+   * fields and Digits, signed with the account's auth token (or `signature`; null sends none), to
+   * `url` when given (a tampered one). Resolves with verifyd's answer.
+   */
+  async pressKey(sid: string, digits: string, opts: { signature?: string | null; url?: string } = {}): Promise<Response> {
+    const c = this.created.find((x) => x.sid === sid);
+    const action = c?.twiml?.gather?.attributes.action;
+    if (!c || !action) throw new Error(`the stand-in created no call ${sid} with a Gather`);
+    const url = opts.url ?? action;
+    const params = { AccountSid: c.accountSid, CallSid: sid, To: String(c.form.To), From: String(c.form.From), Direction: 'outbound-api', CallStatus: 'in-progress', ApiVersion: '2010-04-01', Digits: digits, FinishedOnKey: '' };
+    const token = this.accounts.get(c.accountSid) as string;
+    const signature = opts.signature === undefined ? twilio.getExpectedTwilioSignature(token, url, params) : opts.signature;
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    if (signature !== null) headers['x-twilio-signature'] = signature;
+    return fetch(url, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
+  }
+
   close(): Promise<void> {
     for (const res of this.hung) res.destroy();
     this.server.closeAllConnections();
@@ -178,7 +205,7 @@ export class TwilioRestStandIn {
     const problem = (resource === 'Messages' ? checkMessage(form) : checkCall(form)) ?? this.refused.get(to);
     if (problem) return refuse(400, problem[0], problem[1]);
     const created: Created = { resource, accountSid, sid: `${resource === 'Messages' ? 'SM' : 'CA'}${hex32()}`, form };
-    if (resource === 'Calls') created.twiml = parseTwiml(form.Twiml as string) as Created['twiml'];
+    if (resource === 'Calls') created.twiml = parseTwiml(form.Twiml as string) as Twiml;
     this.created.push(created);
     answer(201, {
       sid: created.sid,
@@ -282,15 +309,15 @@ const badText = (s: string) => /[<>]/.test(s) || /&(?!(amp|lt|gt|quot|apos);)/.t
 
 /**
  * A small TwiML reader: an optional XML declaration, then <Response> holding <Say> (text only,
- * attributes voice, language, loop), <Pause/> (length) and <Play> elements, nothing else. Returns
- * what is said, or why the document is not valid.
+ * attributes voice, language, loop), <Pause/> (length), <Play>, <Hangup/>, and at most one
+ * <Gather> (input, numDigits, finishOnKey, timeout, action, method) of <Say> and <Pause/>, nothing
+ * else. Returns what is said, or why the document is not valid.
  */
-function parseTwiml(doc: string): { says: SaidText[]; pauses: number } | string {
+export function parseTwiml(doc: string): Twiml | string {
   let rest = doc.replace(/^<\?xml version="1\.0"( encoding="UTF-8")?\?>/, '');
-  const says: SaidText[] = [];
-  let pauses = 0;
+  const out: Twiml = { says: [], pauses: 0, hangup: false };
   const attrs = (s: string, allowed: string[]): Record<string, string> | string => {
-    const out: Record<string, string> = {};
+    const found: Record<string, string> = {};
     const re = /\s+([A-Za-z]+)="([^"]*)"/y;
     let at = 0;
     while (at < s.length) {
@@ -300,35 +327,60 @@ function parseTwiml(doc: string): { says: SaidText[]; pauses: number } | string 
       const [, name, value] = a as unknown as [string, string, string];
       if (!allowed.includes(name)) return `attribute ${name} not allowed`;
       if (badText(value)) return `bad attribute value ${value}`;
-      out[name] = decode(value);
+      found[name] = decode(value);
       at = re.lastIndex;
     }
-    return out;
+    return found;
   };
   const open = /^<Response>/.exec(rest);
   if (!open) return 'the root is not <Response>';
   rest = rest.slice(open[0].length);
-  for (;;) {
-    if (rest === '</Response>') return { says, pauses };
-    const pause = /^<Pause((?:\s+[A-Za-z]+="[^"]*")*)\s*\/>/.exec(rest);
-    if (pause) {
-      const a = attrs(pause[1] as string, ['length']);
-      if (typeof a === 'string') return a;
-      if (a.length !== undefined && !/^\d+$/.test(a.length)) return 'Pause length is not a number';
-      pauses++;
-      rest = rest.slice(pause[0].length);
-      continue;
+  // The verbs up to `close`; what a Gather says goes to its own list.
+  const verbs = (close: string, says: SaidText[], inGather: boolean): string | null => {
+    for (;;) {
+      if (rest.startsWith(close)) {
+        rest = rest.slice(close.length);
+        return null;
+      }
+      const pause = /^<Pause((?:\s+[A-Za-z]+="[^"]*")*)\s*\/>/.exec(rest);
+      if (pause) {
+        const a = attrs(pause[1] as string, ['length']);
+        if (typeof a === 'string') return a;
+        if (a.length !== undefined && !/^\d+$/.test(a.length)) return 'Pause length is not a number';
+        out.pauses++;
+        rest = rest.slice(pause[0].length);
+        continue;
+      }
+      const say = /^<(Say|Play)((?:\s+[A-Za-z]+="[^"]*")*)>([^<]*)<\/(Say|Play)>/.exec(rest);
+      if (say && say[1] === say[4]) {
+        const a = attrs(say[2] as string, say[1] === 'Say' ? ['voice', 'language', 'loop'] : ['loop', 'digits']);
+        if (typeof a === 'string') return a;
+        const text = say[3] as string;
+        if (badText(text)) return `bad text in <${say[1]}>: ${text}`;
+        if (say[1] === 'Say') says.push({ voice: a.voice ?? null, language: a.language ?? null, text: decode(text) });
+        rest = rest.slice(say[0].length);
+        continue;
+      }
+      const hangup = /^<Hangup\s*\/>/.exec(rest);
+      if (hangup && !inGather) {
+        out.hangup = true;
+        rest = rest.slice(hangup[0].length);
+        continue;
+      }
+      const gather = /^<Gather((?:\s+[A-Za-z]+="[^"]*")*)>/.exec(rest);
+      if (gather && !inGather && !out.gather) {
+        const a = attrs(gather[1] as string, ['input', 'numDigits', 'finishOnKey', 'timeout', 'action', 'method']);
+        if (typeof a === 'string') return a;
+        rest = rest.slice(gather[0].length);
+        out.gather = { attributes: a, says: [] };
+        const inner = verbs('</Gather>', out.gather.says, true);
+        if (inner !== null) return inner;
+        continue;
+      }
+      return `unexpected content: ${rest.slice(0, 40)}`;
     }
-    const say = /^<(Say|Play)((?:\s+[A-Za-z]+="[^"]*")*)>([^<]*)<\/(Say|Play)>/.exec(rest);
-    if (say && say[1] === say[4]) {
-      const a = attrs(say[2] as string, say[1] === 'Say' ? ['voice', 'language', 'loop'] : ['loop', 'digits']);
-      if (typeof a === 'string') return a;
-      const text = say[3] as string;
-      if (badText(text)) return `bad text in <${say[1]}>: ${text}`;
-      if (say[1] === 'Say') says.push({ voice: a.voice ?? null, language: a.language ?? null, text: decode(text) });
-      rest = rest.slice(say[0].length);
-      continue;
-    }
-    return `unexpected content: ${rest.slice(0, 40)}`;
-  }
+  };
+  const problem = verbs('</Response>', out.says, false);
+  if (problem !== null) return problem;
+  return rest === '' ? out : `content after </Response>: ${rest.slice(0, 40)}`;
 }

@@ -143,6 +143,7 @@ test('send request: the start options in force, the service defaults under them'
     doNotShareWarningEnabled: true,
     defaultTemplateSid: 'HJ' + 'd'.repeat(32),
     ttsName: 'Polly.Lea',
+    dtmfInputRequired: true,
     whatsapp: { from: '+14155238886', msgServiceSid: 'MG' + 'f'.repeat(32) },
   });
   const v = verification(service, { amount: '10 EUR', payee: 'Acme', locale: 'fr' });
@@ -169,6 +170,8 @@ test('send request: the start options in force, the service defaults under them'
     channelConfiguration: null,
     whatsapp: { from: '+14155238886', msgServiceSid: 'MG' + 'f'.repeat(32) },
     ttsName: 'Polly.Lea',
+    dtmfInputRequired: true,
+    expiresAt: v.expiresAt,
     ttlMinutes: 10,
   });
   const options: StartOptions = {

@@ -11,6 +11,8 @@ import { twilioWire } from '../plugins/twilio-wire.js';
 /** The auth tokens of the configured Twilio providers, by provider name: their callbacks are signed with them. */
 export interface TwilioCallbackTokens {
   authTokenFor(providerName: string): string | undefined;
+  /** The answer to a call's key press: TwiML that reads the code sealed in the query, or hangs up (channels/twilio/gather.ts). */
+  spokenCodeTwiml(providerName: string, query: Record<string, unknown>): string;
 }
 
 /** What a message's MessageStatus may set: the Attempts API's message_status values a sender's receipt can report. */
@@ -20,7 +22,8 @@ const CALL_STATUSES = new Set(['queued', 'ringing', 'in-progress', 'completed', 
 
 /**
  * The status callbacks of Twilio providers, registered under /callbacks/twilio/:
- * POST {provider}/messages and {provider}/calls. No account credentials: a callback is accepted
+ * POST {provider}/messages and {provider}/calls, and {provider}/calls/gather, a call's key press
+ * (answered with TwiML). No account credentials: a callback is accepted
  * only with an X-Twilio-Signature made with that provider's auth token over the URL verifyd
  * published (PUBLIC_BASE_URL) and the form; otherwise 403 and nothing changes.
  */
@@ -30,7 +33,8 @@ export function twilioCallbacksScope(ctx: ApiContext, credentials: CredentialRul
     credentials.require(scope, null);
     scope.setNotFoundHandler(notFoundHandler(ctx.routes));
 
-    const receipt = (kind: 'messages' | 'calls') => async (req: FastifyRequest, reply: FastifyReply, p: Params) => {
+    /** The provider the callback names, once its X-Twilio-Signature checks; 404 or 403 otherwise. */
+    const signedBy = (req: FastifyRequest, kind: string): string => {
       const providerName = pathParam(req, 'provider');
       const authToken = tokens.authTokenFor(providerName);
       if (authToken === undefined) throw notFound(`/callbacks/twilio/${providerName}/${kind}`);
@@ -40,6 +44,11 @@ export function twilioCallbacksScope(ctx: ApiContext, credentials: CredentialRul
       if (typeof signature !== 'string' || !validFormSignature(authToken, signature, ctx.baseUrl + req.url, form)) {
         throw new TwilioError(20403, 'Invalid X-Twilio-Signature');
       }
+      return providerName;
+    };
+
+    const receipt = (kind: 'messages' | 'calls') => async (req: FastifyRequest, reply: FastifyReply, p: Params) => {
+      const providerName = signedBy(req, kind);
       const [sid, status, statuses] =
         kind === 'messages'
           ? [p.str('MessageSid') ?? p.str('SmsSid'), p.str('MessageStatus') ?? p.str('SmsStatus'), MESSAGE_STATUSES]
@@ -54,5 +63,11 @@ export function twilioCallbacksScope(ctx: ApiContext, credentials: CredentialRul
     };
     route(scope, ctx, 'POST', ':provider/messages', receipt('messages'));
     route(scope, ctx, 'POST', ':provider/calls', receipt('calls'));
+    // A call's key press (the Gather's action): the code in TwiML, opened from the URL Twilio signed.
+    route(scope, ctx, 'POST', ':provider/calls/gather', async (req, reply) => {
+      const providerName = signedBy(req, 'calls/gather');
+      const twiml = tokens.spokenCodeTwiml(providerName, (req.query ?? {}) as Record<string, unknown>);
+      return reply.type('text/xml').send(twiml);
+    });
   };
 }

@@ -112,6 +112,12 @@ export function render(input: RenderInput): Rendering {
   }
 }
 
+/** A call's key-press step in the locale's words (English where the locale has none): the prompt, and what is said when no key came. */
+export function callPrompts(input: Pick<RenderInput, 'locale' | 'friendlyName'>): { pressKey: string; goodbye: string } {
+  const t = templateFor(input.locale);
+  return { pressKey: fill(pick(t, 'callPressKey'), { name: input.friendlyName }), goodbye: pick(t, 'callGoodbye') };
+}
+
 /**
  * The variables Twilio's e-mail integration offers a SendGrid template, in the locale's wording:
  * the code alone, the sentence with it, the sentence up to it, and the service's name. The

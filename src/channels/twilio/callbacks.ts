@@ -1,8 +1,17 @@
+import type { Clock } from '../../domain/clock.js';
 import type { Provider } from '../provider.js';
+import type { GatherQuery } from './gather.js';
 import { TwilioProvider } from './provider.js';
+import { hangupTwiml } from './twiml.js';
 
-/** The status-callback tokens of the Twilio providers among `providers`, by name (api/own/twilio-callbacks.ts takes them). */
-export function twilioCallbackTokens(providers: readonly Provider[]): { authTokenFor(providerName: string): string | undefined } {
-  const tokens = new Map(providers.filter((p): p is TwilioProvider => p instanceof TwilioProvider).map((p) => [p.name, p.authToken]));
-  return { authTokenFor: (name) => tokens.get(name) };
+/** What api/own/twilio-callbacks.ts needs of the Twilio providers among `providers`, by name. */
+export function twilioCallbackTokens(
+  providers: readonly Provider[],
+  clock: Clock,
+): { authTokenFor(providerName: string): string | undefined; spokenCodeTwiml(providerName: string, query: Partial<Record<keyof GatherQuery, unknown>>): string } {
+  const byName = new Map(providers.filter((p): p is TwilioProvider => p instanceof TwilioProvider).map((p) => [p.name, p]));
+  return {
+    authTokenFor: (name) => byName.get(name)?.authToken,
+    spokenCodeTwiml: (name, query) => byName.get(name)?.spokenCodeTwiml(query, clock.now().getTime()) ?? hangupTwiml(),
+  };
 }

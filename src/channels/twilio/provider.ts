@@ -1,9 +1,11 @@
 import { SEND_FAILED_UNKNOWN, type CodeChannel, type SendOutcome, type SendRequest, type SendStatus } from '../../domain/verification/sending.js';
+import type { CodeKeyring } from '../../domain/code/keys.js';
 import type { Provider } from '../provider.js';
-import type { Rendering } from '../render/index.js';
+import { callPrompts, type Rendering } from '../render/index.js';
 import { twilioChannels, type TwilioProviderConfig } from './config.js';
 import { createResource, type Form, type RestAnswer } from './rest.js';
-import { callTwiml } from './twiml.js';
+import { openSpokenCode, sealSpokenCode, type GatherQuery } from './gather.js';
+import { callTwiml, gatherTwiml, hangupTwiml } from './twiml.js';
 import { callVoice } from './voices.js';
 
 /** Twilio's SendDigits alphabet: digits, # and *, w (half a second) and W (a second). */
@@ -25,10 +27,15 @@ export class TwilioProvider implements Provider {
   readonly name: string;
   readonly channels: readonly CodeChannel[];
 
-  /** `publicBaseUrl` is read on every send: a server bound to port 0 learns it after listen. */
+  /**
+   * `publicBaseUrl` is read on every send: a server bound to port 0 learns it after listen.
+   * `codeKeys` (CODE_KEYS) seal a call's code into its key-press step; read on use, as a process
+   * that never sends a call (the event dispatcher) may have none.
+   */
   constructor(
     readonly config: TwilioProviderConfig,
     private readonly publicBaseUrl: () => string,
+    private readonly codeKeys: () => CodeKeyring,
   ) {
     this.name = config.name;
     this.channels = twilioChannels(config);
@@ -55,8 +62,17 @@ export class TwilioProvider implements Provider {
     }
   }
 
-  private callbackUrl(kind: 'messages' | 'calls'): string {
+  private callbackUrl(kind: 'messages' | 'calls' | 'calls/gather'): string {
     return `${this.publicBaseUrl()}/callbacks/twilio/${encodeURIComponent(this.name)}/${kind}`;
+  }
+
+  /**
+   * The answer to a call's key press (the Gather's action, its signature already checked): the
+   * code's TwiML opened from the URL, or a hang-up when it does not open or the code has expired.
+   */
+  spokenCodeTwiml(query: Partial<Record<keyof GatherQuery, unknown>>, now: number): string {
+    const spoken = openSpokenCode(this.codeKeys(), query, now);
+    return spoken ? callTwiml(spoken.message, spoken.voice) : hangupTwiml();
   }
 
   private smsForm(req: SendRequest, rendering: Rendering): Form {
@@ -86,11 +102,23 @@ export class TwilioProvider implements Provider {
     return { To: whatsapp(req.to), ...sender, ...content, StatusCallback: this.callbackUrl('messages') };
   }
 
+  /**
+   * The code read at once, or with the service's DtmfInputRequired a key-press step first, whose
+   * action URL carries the message sealed: verifyd keeps no code to read out later.
+   */
+  private callScript(req: SendRequest, rendering: Rendering): string {
+    const voice = callVoice(req.locale, req.ttsName);
+    if (!req.dtmfInputRequired) return callTwiml(rendering.body, voice);
+    const sealed = sealSpokenCode(this.codeKeys(), req.attemptSid, { message: rendering.body, voice, expiresAt: req.expiresAt });
+    const { pressKey, goodbye } = callPrompts(req);
+    return gatherTwiml(pressKey, goodbye, `${this.callbackUrl('calls/gather')}?${new URLSearchParams({ ...sealed })}`, voice);
+  }
+
   private callForm(req: SendRequest, rendering: Rendering): Form {
     return {
       To: req.to,
       From: this.config.voice_from,
-      Twiml: callTwiml(rendering.body, callVoice(req.locale, req.ttsName)),
+      Twiml: this.callScript(req, rendering),
       SendDigits: rendering.sendDigits ?? undefined,
       StatusCallback: this.callbackUrl('calls'),
       StatusCallbackEvent: CALL_EVENTS,

@@ -69,9 +69,10 @@ export class CodeKeyring {
   }
 
   /**
-   * A custom code sealed for the send queue until its job ends (AES-256-GCM under a key derived
-   * from the current code key, bound to `context`, the attempt it is for): the only place a code is
-   * kept reversibly, and only while it waits to be sent. The key id is kept for rotation.
+   * A code sealed (AES-256-GCM under a key derived from the current code key, bound to `context`):
+   * a custom code in the send queue until its job ends (context: the attempt), the only place a
+   * code is kept reversibly, and a call's message in its key-press URL (channels/twilio/gather.ts),
+   * which verifyd does not keep at all. The key id is kept for rotation.
    */
   seal(code: string, context: string): { keyId: string; sealed: string } {
     const key = this.current;

@@ -37,6 +37,10 @@ export interface SendRequest {
   whatsapp: { from: string | null; msgServiceSid: string | null };
   /** The service's text-to-speech voice for calls (tts_name), when it names one. */
   ttsName: string | null;
+  /** The service's DtmfInputRequired: a call asks for a key press before it reads the code. */
+  dtmfInputRequired: boolean;
+  /** When the code expires (epoch ms): a call's key-press step refuses to read it after that. */
+  expiresAt: number;
   /** How long the code stays valid, as the message states it. */
   ttlMinutes: number;
 }

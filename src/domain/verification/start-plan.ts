@@ -130,6 +130,8 @@ export function sendRequest(service: Service, send: CodeToSend, options: StartOp
     channelConfiguration: options.channelConfiguration,
     whatsapp: { from: service.config.whatsapp.from, msgServiceSid: service.config.whatsapp.msgServiceSid },
     ttsName: service.config.ttsName,
+    dtmfInputRequired: service.config.dtmfInputRequired,
+    expiresAt: v.expiresAt,
     ttlMinutes: Math.round(ttlMs / 60_000),
   };
 }
