@@ -9,8 +9,8 @@
  * BENCH_PROFILE_DIR (V8 CPU profiles of each verifyd process, node --cpu-prof, in <dir>/<store>/;
  * the largest file is the main thread).
  *
- * BENCH_QUICK=1 (about 2 minutes): SQLite and the throughput scenario only (bare, start, check),
- * 2 s warm-up + 8 s per run; any BENCH_* set explicitly still wins. Compare srv us/req (server CPU
+ * BENCH_QUICK=1 (about 2 minutes): SQLite, the throughput scenario (bare, start, check; 2 s warm-up
+ * + 8 s per run), queued and providers; any BENCH_* set explicitly still wins. Compare srv us/req (server CPU
  * per request) between runs: it moves much less than req/s with what else the machine is doing.
  * BENCH_ROOT (another checkout, with its node_modules): measure that checkout's verifyd (built here
  * first, run from its dist/) with this harness; scripts/bench-ab.sh runs two checkouts alternately.
