@@ -9,8 +9,8 @@
  * BENCH_PROFILE_DIR (V8 CPU profiles of each verifyd process, node --cpu-prof, in <dir>/<store>/;
  * the largest file is the main thread).
  *
- * BENCH_QUICK=1 (about 2 minutes): SQLite and the throughput scenario only (bare, start, check),
- * 2 s warm-up + 8 s per run; any BENCH_* set explicitly still wins. Compare srv us/req (server CPU
+ * BENCH_QUICK=1 (about 2 minutes): SQLite, the throughput scenario (bare, start, check; 2 s warm-up
+ * + 8 s per run), queued and providers; any BENCH_* set explicitly still wins. Compare srv us/req (server CPU
  * per request) between runs: it moves much less than req/s with what else the machine is doing.
  * BENCH_ROOT (another checkout, with its node_modules): measure that checkout's verifyd (built here
  * first, run from its dist/) with this harness; scripts/bench-ab.sh runs two checkouts alternately.
@@ -32,6 +32,12 @@
  * queued (queued.ts, also in BENCH_QUICK; not with BENCH_ROOT): starts with SMS routed to a stand-in
  * HTTP provider; the start's answer time and the time until the provider has the message, p50/p99:
  * BENCH_QUEUED_STARTS (default 2000), BENCH_QUEUED_CONCURRENCY (default 20).
+ *
+ * providers (providers.ts, also in BENCH_QUICK, about 30 s per store): dist/main.js three ways (inbox
+ * only; sms to a `twilio` provider at the Twilio REST stand-in; email to an `smtp` provider at a
+ * local smtp-server, STARTTLS), each with server CPU per start and its ratio to the inbox's, sends/s
+ * reaching the provider, commit-to-provider p50/p99 and missing/duplicates: BENCH_PROVIDERS_STARTS
+ * (default 2000), BENCH_PROVIDERS_CONCURRENCY (default 20).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,11 +48,12 @@ import { benchAttempts, type AttemptsRun } from './attempts.js';
 import { printAttempts } from './attempts-report.js';
 import { benchEvents, type EventsRow } from './events.js';
 import { printEvents } from './events-report.js';
+import { benchProviders, printProviders, type ProvidersRow } from './providers.js';
 import { benchQueued, printQueued, type QueuedRow } from './queued.js';
 import type { BodySpec, LoadResult, LoadSpec, RunFigures } from './common.js';
-import { createBenchDatabase } from './postgres.js';
-import { ROOT, SERVER_ROOT, VERIFYD_MAIN, freePort, killAll, peakRssMb, runTs, spawnTs, stop, verifydEnv, waitHealthy, type Proc } from './procs.js';
+import { ROOT, SERVER_ROOT, VERIFYD_MAIN, freePort, killAll, peakRssMb, runTs, spawnTs, stop, waitHealthy, type Proc } from './procs.js';
 import { seedCheckPool } from './seed.js';
+import { storeEnv } from './store-env.js';
 import { printReport, type Row } from './report.js';
 
 function envNum(key: string, def: number, min: number, max: number): number {
@@ -66,8 +73,9 @@ const WARMUP = envNum('BENCH_WARMUP', 2, 0, 60);
 const CONNECTIONS = envNum('BENCH_CONNECTIONS', 50, 1, 1000);
 const STORES = list('BENCH_STORES', QUICK ? 'sqlite' : 'sqlite,postgres');
 // queued runs test/support/queued-main.ts of this checkout: not with BENCH_ROOT (another checkout's verifyd).
-const SCENARIOS = list('BENCH_SCENARIOS', `${QUICK ? 'throughput' : 'throughput,events,attempts'}${process.env.BENCH_ROOT ? '' : ',queued'}`);
-const KNOWN_SCENARIOS = ['throughput', 'events', 'attempts', 'queued'];
+// providers runs BENCH_ROOT's dist/main.js and may be named with it; left out by default so A/B quick runs stay short.
+const SCENARIOS = list('BENCH_SCENARIOS', `${QUICK ? 'throughput' : 'throughput,events,attempts'}${process.env.BENCH_ROOT ? '' : ',queued,providers'}`);
+const KNOWN_SCENARIOS = ['throughput', 'events', 'attempts', 'queued', 'providers'];
 for (const s of SCENARIOS) if (!KNOWN_SCENARIOS.includes(s)) throw new Error(`unknown BENCH_SCENARIOS entry ${JSON.stringify(s)} (use any of ${KNOWN_SCENARIOS.join(', ')})`);
 const EVENT_BATCHES = list('BENCH_EVENTS_BATCH', 'false,true').map((s) => {
   if (s !== 'true' && s !== 'false') throw new Error(`BENCH_EVENTS_BATCH entries must be true or false (got ${JSON.stringify(s)})`);
@@ -114,6 +122,22 @@ function summary(r: RunFigures): string {
     `cores used: server ${cores(r.cpu?.server)}, load generator ${cores(r.cpu?.client)}, rest of machine ${cores(r.cpu?.other)}`;
 }
 
+/** Runs a scenario on each store: its rows, and a note for each store skipped or failed (a failure fails the bench). */
+async function eachStore<R>(scenario: string, run: (store: string) => Promise<R | R[] | { skip: string }>): Promise<{ rows: R[]; notes: string[]; failed: boolean }> {
+  const out = { rows: [] as R[], notes: [] as string[], failed: false };
+  for (const store of STORES) {
+    try {
+      const r = await run(store);
+      if (r !== null && typeof r === 'object' && 'skip' in r) out.notes.push(`${scenario} ${store} skipped: ${r.skip}`);
+      else out.rows.push(...(Array.isArray(r) ? r : [r as R]));
+    } catch (err) {
+      out.failed = true;
+      out.notes.push(`${scenario} ${store} FAILED: ${(err as Error).message}`);
+    }
+  }
+  return out;
+}
+
 /** Which code was measured: the commit, and whether the working tree differed from it. */
 function gitState(): string {
   try {
@@ -143,20 +167,9 @@ async function benchBare(): Promise<Row> {
 }
 
 async function benchVerifyd(store: string, tmp: string): Promise<Row[] | { skip: string }> {
-  const env = verifydEnv();
-  if (store === 'sqlite') {
-    env.SQLITE_PATH = join(tmp, 'verifyd.db');
-  } else if (store === 'postgres') {
-    const db = await createBenchDatabase();
-    if ('skip' in db) return db;
-    cleanups.push(() => db.drop());
-    env.DATABASE_URL = db.url;
-  } else {
-    throw new Error(`unknown store ${JSON.stringify(store)} (use sqlite or postgres)`);
-  }
-  const port = await freePort();
-  env.PORT = String(port);
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const where = await storeEnv(store, tmp, 'verifyd', { log, addCleanup: (fn) => cleanups.push(fn) });
+  if ('skip' in where) return where;
+  const { env, baseUrl } = where;
   const profileDir = process.env.BENCH_PROFILE_DIR;
   const proc: Proc = spawnTs(VERIFYD_MAIN, [], env, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, store)}`] : []);
   const api = new Api(baseUrl, env.TWILIO_ACCOUNT_SID!, env.TWILIO_AUTH_TOKEN!);
@@ -230,8 +243,6 @@ async function main(): Promise<number> {
     }
     if (SCENARIOS.includes('events')) {
       bare ??= await benchBare();
-      const eventRows: EventsRow[] = [];
-      const eventNotes: string[] = [];
       const opts = {
         batches: EVENT_BATCHES,
         drainSeconds: envNum('BENCH_EVENTS_DRAIN', 60, 1, 3600),
@@ -239,17 +250,9 @@ async function main(): Promise<number> {
         log,
         addCleanup: (fn: () => Promise<void> | void) => cleanups.push(fn),
       };
-      for (const store of STORES) {
-        try {
-          const r = await benchEvents(store, tmp, opts);
-          if ('skip' in r) eventNotes.push(`events ${store} skipped: ${r.skip}`);
-          else eventRows.push(...r);
-        } catch (err) {
-          failed = true;
-          eventNotes.push(`events ${store} FAILED: ${(err as Error).message}`);
-        }
-      }
-      printEvents(eventRows, bare, eventNotes, { connections: CONNECTIONS, warmup: WARMUP, duration: DURATION });
+      const events = await eachStore<EventsRow>('events', (store) => benchEvents(store, tmp, opts));
+      failed ||= events.failed;
+      printEvents(events.rows, bare, events.notes, { connections: CONNECTIONS, warmup: WARMUP, duration: DURATION });
     }
     if (SCENARIOS.includes('attempts')) {
       const opts = {
@@ -279,21 +282,24 @@ async function main(): Promise<number> {
       if (jsonFile) writeFileSync(jsonFile, JSON.stringify(attempts, null, 2));
     }
     if (SCENARIOS.includes('queued')) {
-      const queuedRows: QueuedRow[] = [];
-      const queuedNotes: string[] = [];
       const concurrency = envNum('BENCH_QUEUED_CONCURRENCY', 20, 1, 1000);
       const opts = { starts: envNum('BENCH_QUEUED_STARTS', 2000, 10, 1_000_000), concurrency, log, addCleanup: (fn: () => Promise<void> | void) => cleanups.push(fn) };
-      for (const store of STORES) {
-        try {
-          const r = await benchQueued(store, tmp, opts);
-          if ('skip' in r) queuedNotes.push(`queued ${store} skipped: ${r.skip}`);
-          else queuedRows.push(r);
-        } catch (err) {
-          failed = true;
-          queuedNotes.push(`queued ${store} FAILED: ${(err as Error).message}`);
-        }
-      }
-      printQueued(queuedRows, queuedNotes, concurrency);
+      const queued = await eachStore<QueuedRow>('queued', (store) => benchQueued(store, tmp, opts));
+      failed ||= queued.failed;
+      printQueued(queued.rows, queued.notes, concurrency);
+    }
+    if (SCENARIOS.includes('providers')) {
+      const concurrency = envNum('BENCH_PROVIDERS_CONCURRENCY', 20, 1, 1000);
+      const opts = {
+        starts: envNum('BENCH_PROVIDERS_STARTS', 2000, 10, 1_000_000),
+        concurrency,
+        profileDir: process.env.BENCH_PROFILE_DIR,
+        log,
+        addCleanup: (fn: () => Promise<void> | void) => cleanups.push(fn),
+      };
+      const providers = await eachStore<ProvidersRow>('providers', (store) => benchProviders(store, tmp, opts));
+      failed ||= providers.failed;
+      printProviders(providers.rows, providers.notes, concurrency);
     }
   } finally {
     await cleanUp();

@@ -114,6 +114,11 @@ export class TwilioRestStandIn {
     });
   }
 
+  /** Calls `listener` with every resource created from now on (the bench notes arrival times). */
+  onCreated(listener: (c: Created) => void): void {
+    this.events.on('created', listener);
+  }
+
   /** Resolves with the next refusal (or the first one already made). */
   waitForRefusal(limitMs = 15_000): Promise<Refusal> {
     if (this.refusals[0]) return Promise.resolve(this.refusals[0]);
