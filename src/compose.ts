@@ -173,13 +173,14 @@ export function composeSenders(config: Config, stores: Stores, clock: Clock, ove
 /** Both dispatchers poll and lease alike (EVENTS_POLL_MS, EVENTS_LEASE_SECONDS). */
 const leasing = (e: Config['events']) => ({ pollMs: e.pollMs, leaseMs: e.leaseMs, renewMs: e.leaseRenewMs });
 
-/** A send dispatcher over the send queue, woken by this process's starts; leases and poll as the event dispatcher's. */
+/** A send dispatcher over the send queue, woken by this process's starts; leases, poll and linger as the event dispatcher's. */
 export function composeSendDispatcher(c: Pick<EventsComposition, 'stores' | 'clock'>, sender: CodeSender, config: Config, log: Pick<Log, 'error' | 'warn'>): SendDispatcher {
   const { events: e, sends: s } = config;
   const dispatcher = new SendDispatcher(c.stores.sendJobs, sender, new CodeKeyring(config.codeKeys), c.clock, log, {
     batchSize: s.batchSize,
     maxInFlight: s.maxInFlight,
-    lingerMs: 0,
+    // As the events': starts committed close together are claimed in one transaction, not one each.
+    lingerMs: e.lingerMs,
     ...leasing(e),
     timeoutMs: s.timeoutMs,
     retry: { baseMs: s.retryBaseMs, capMs: s.retryCapMs, maxAttempts: s.maxAttempts },

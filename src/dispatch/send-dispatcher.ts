@@ -5,6 +5,7 @@ import { codeFor, nextTry, staleReason, type SendRetryPolicy } from '../domain/v
 import { SEND_FAILED_UNKNOWN, sendFailure, type CodeSender, type SendOutcome, type SendRequest } from '../domain/verification/sending.js';
 import type { Log } from '../log.js';
 import { ClaimLoop, LoopDriven, type ClaimLoopOptions } from './claim-loop.js';
+import { GroupCommit } from './group-commit.js';
 
 export interface SendDispatcherOptions extends ClaimLoopOptions {
   /** How long one provider request may take (cut shorter where the lease would end first). */
@@ -15,13 +16,15 @@ export interface SendDispatcherOptions extends ClaimLoopOptions {
 /**
  * Sends the send queue: claims due jobs with a lease (the ClaimLoop the event dispatcher uses),
  * hands each code to its provider, and records the outcome on the job and its attempt in one
- * transaction. A provider that throws or times out is retried with backoff while the code is
+ * transaction, shared with the outcomes that finished while the previous one was written. A provider that throws or times out is retried with backoff while the code is
  * valid, then the attempt says `failed`; a job whose verification no longer waits is dropped.
  * A provider request is made at most once per try; it is made again only when a process dies
  * between the provider's answer and its record, or a timeout hid an answer (docs/delivery.md).
  */
 export class SendDispatcher extends LoopDriven<ClaimedSendJob, string> {
   protected readonly loop: ClaimLoop<ClaimedSendJob, string>;
+  // Outcomes that finish while another is being written are written together (one transaction).
+  private readonly settling = new GroupCommit<SendSettlement, boolean>((items) => this.store.settleSendJobs(items));
 
   constructor(
     private readonly store: SendJobStore,
@@ -83,7 +86,8 @@ export class SendDispatcher extends LoopDriven<ClaimedSendJob, string> {
 
   private async settle(s: SendSettlement): Promise<void> {
     // A claim taken over after it lapsed records nothing: the new holder settles the job.
-    if (!(await this.store.settleSendJob(s))) this.log.warn({ attemptSid: s.job.id }, 'a code send was settled by another dispatcher');
+    const [settled] = await this.settling.add([s]);
+    if (!settled) this.log.warn({ attemptSid: s.job.id }, 'a code send was settled by another dispatcher');
   }
 
   /** The provider's answer, or a rejection once `ms` passed (its request is aborted then). */

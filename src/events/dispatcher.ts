@@ -6,6 +6,7 @@ import type { OutboxStore } from '../domain/ports.js';
 import type { SinkSender, SinkSenders } from './senders/sender.js';
 import type { Log } from '../log.js';
 import { ClaimLoop, LoopDriven, type ClaimLoopOptions } from '../dispatch/claim-loop.js';
+import { GroupCommit } from '../dispatch/group-commit.js';
 
 /** The claim loop's settings (batch, in-flight bound, poll, linger, lease and its renewal), and the sending's. */
 export interface DispatcherOptions extends ClaimLoopOptions {
@@ -35,8 +36,11 @@ interface Lane {
  */
 export class Dispatcher extends LoopDriven<ClaimedDelivery, number> {
   private readonly lanes = new Map<string, Lane>();
-  private settling: Array<{ items: Settlement[]; resolve: () => void; reject: (err: unknown) => void }> = [];
-  private flushing = false;
+  // Settlements of requests that finish while another is being written are written together.
+  private readonly settling = new GroupCommit<Settlement, void>(async (items) => {
+    await this.store.settleDeliveries(items);
+    return items.map(() => undefined);
+  });
   protected readonly loop: ClaimLoop<ClaimedDelivery, number>;
 
   constructor(
@@ -141,7 +145,7 @@ export class Dispatcher extends LoopDriven<ClaimedDelivery, number> {
       }
       return { delivery: d, attempt: { ...outcome, deliveryId: d.id, sinkSid: sink.sid, attemptedAt }, retryAt: retry };
     });
-    await this.settle(items);
+    await this.settling.add(items);
   }
 
   /** How long one request may take, per sink type. */
@@ -155,31 +159,5 @@ export class Dispatcher extends LoopDriven<ClaimedDelivery, number> {
    */
   private senderFor(sink: Sink): SinkSender<SinkType> {
     return this.senders[sink.sinkType];
-  }
-
-  /**
-   * Settlements of requests that finish while another settlement is being written go into the next
-   * write together: one transaction for many outcomes instead of one each (group commit).
-   */
-  private settle(items: Settlement[]): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.settling.push({ items, resolve, reject });
-      if (!this.flushing) void this.flush();
-    });
-  }
-
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    while (this.settling.length > 0) {
-      const batch = this.settling.splice(0, this.settling.length);
-      try {
-        await this.store.settleDeliveries(batch.flatMap((b) => b.items));
-        for (const b of batch) b.resolve();
-      } catch {
-        // One bad settlement must not take the others down with it: each on its own, then.
-        for (const b of batch) await this.store.settleDeliveries(b.items).then(b.resolve, b.reject);
-      }
-    }
-    this.flushing = false;
   }
 }

@@ -76,6 +76,29 @@ async function claimIn(trx: Transaction<Database>, dialect: SqlDialect, now: num
 /** Error text comes from providers: no control characters (PostgreSQL refuses NUL), bounded. */
 const cleanError = (text: string): string => text.replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, 500);
 
+async function settleIn(trx: Transaction<Database>, s: SendSettlement): Promise<boolean> {
+  const ended = s.state !== 'pending';
+  const res = await trx
+    .updateTable('send_jobs')
+    .set((eb) => ({
+      state: s.state,
+      attempts: s.tried ? eb('attempts', '+', 1) : eb.ref('attempts'),
+      next_attempt_at: Math.round(s.nextAttemptAt),
+      claim: null,
+      last_error: s.error === null ? eb.ref('last_error') : cleanError(s.error),
+      // The custom code is kept no longer than its job.
+      ...(ended ? { sealed_code: null, seal_key_id: null } : {}),
+      date_updated: s.at,
+    }))
+    .where('attempt_sid', '=', s.job.id)
+    .where('claim', '=', s.job.claim)
+    .where('state', '=', PENDING)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) === 0) return false;
+  if (s.attempt) await recordSendOutcome(trx, s.job.id, s.attempt, s.at);
+  return true;
+}
+
 export class SqlSendJobStore implements SendJobStore {
   constructor(
     private readonly db: Kysely<Database>,
@@ -114,28 +137,20 @@ export class SqlSendJobStore implements SendJobStore {
   }
 
   /** The job and its attempt in one transaction; nothing at all when the claim is no longer this one. */
-  settleSendJob(s: SendSettlement): Promise<boolean> {
+  async settleSendJob(s: SendSettlement): Promise<boolean> {
+    return (await this.settleSendJobs([s]))[0]!;
+  }
+
+  /**
+   * Many outcomes in one transaction, in order (group commit): each job and its attempt as
+   * settleSendJob records them, each guarded by its own claim; one result per settlement.
+   */
+  settleSendJobs(items: SendSettlement[]): Promise<boolean[]> {
+    if (items.length === 0) return Promise.resolve([]);
     return this.db.transaction().execute(async (trx) => {
-      const ended = s.state !== 'pending';
-      const res = await trx
-        .updateTable('send_jobs')
-        .set((eb) => ({
-          state: s.state,
-          attempts: s.tried ? eb('attempts', '+', 1) : eb.ref('attempts'),
-          next_attempt_at: Math.round(s.nextAttemptAt),
-          claim: null,
-          last_error: s.error === null ? eb.ref('last_error') : cleanError(s.error),
-          // The custom code is kept no longer than its job.
-          ...(ended ? { sealed_code: null, seal_key_id: null } : {}),
-          date_updated: s.at,
-        }))
-        .where('attempt_sid', '=', s.job.id)
-        .where('claim', '=', s.job.claim)
-        .where('state', '=', PENDING)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) === 0) return false;
-      if (s.attempt) await recordSendOutcome(trx, s.job.id, s.attempt, s.at);
-      return true;
+      const out: boolean[] = [];
+      for (const s of items) out.push(await settleIn(trx, s));
+      return out;
     });
   }
 

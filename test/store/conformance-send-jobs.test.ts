@@ -90,6 +90,36 @@ forEachBackend('store conformance: the send queue', async (t, stores) => {
     assert.equal((await stores.verifications.listSends(v.sid))[0]?.messageStatus, 'sent');
   });
 
+  await t.test('settleSendJobs records many outcomes in one call, in order, each under its own claim', async () => {
+    const a = await start();
+    const b = await start();
+    const c = await start();
+    const claimed = await jobs.claimSendJobs(T0, T0 + 5_000, 10);
+    assert.deepEqual(claimed.map((j) => j.id).sort(), [a.vl, b.vl, c.vl].sort());
+    const claimOf = (id: string) => claimed.find((j) => j.id === id)!.claim;
+    const [taken] = await jobs.claimSendJobs(T0 + 5_000, T0 + 20_000, 1);
+    assert.ok(taken, 'one lapsed claim taken over');
+    const stale = taken.id;
+    const [first, second] = [a.vl, b.vl, c.vl].filter((id) => id !== stale);
+    assert.deepEqual(await jobs.settleSendJobs([]), []);
+    const results = await jobs.settleSendJobs([
+      settlement(first!, claimOf(first!)),
+      settlement(stale, claimOf(stale)),
+      settlement(second!, claimOf(second!), { state: 'failed', error: 'Error: down', attempt: { status: 'failed', errorCode: 30008, providerName: null, providerMessageId: null } }),
+      // The same job again under the claim that took it over: settled after the stale one, not overwritten by it.
+      settlement(stale, taken.claim, { attempt: { status: 'sent', errorCode: null, providerName: 'p', providerMessageId: 'm-new' } }),
+    ]);
+    assert.deepEqual(results, [true, false, true, true]);
+    assert.deepEqual(await jobs.sendJobStatus(first!), { state: 'sent', attempts: 1, lastError: null, sealed: false });
+    assert.deepEqual(await jobs.sendJobStatus(second!), { state: 'failed', attempts: 1, lastError: 'Error: down', sealed: false });
+    assert.deepEqual(await jobs.sendJobStatus(stale), { state: 'sent', attempts: 1, lastError: null, sealed: false });
+    const sendOf = async (vl: string) => (await stores.verifications.listSends([a, b, c].find((x) => x.vl === vl)!.v.sid))[0];
+    assert.equal((await sendOf(first!))?.messageStatus, 'sent');
+    assert.equal((await sendOf(second!))?.messageStatus, 'failed');
+    assert.equal((await sendOf(stale))?.messageStatus, 'sent');
+    assert.equal(await jobs.settleSendJob(settlement(stale, claimOf(stale))), false, 'ended: the stale claim still settles nothing');
+  });
+
   await t.test('a release makes the job due at once; a retry makes it due later, with its error kept', async () => {
     const { vl } = await start();
     const [c] = await jobs.claimSendJobs(T0, T0 + 5_000, 10);

@@ -70,6 +70,8 @@ export interface SendJobStore {
   releaseSendJobs(ids: string[], claim: string, now: number): Promise<void>;
   /** Records a try's outcome if the claim is still current; false when it was taken over (nothing recorded). */
   settleSendJob(s: SendSettlement): Promise<boolean>;
+  /** Records many outcomes in one transaction, in order, each as settleSendJob would; one result each. */
+  settleSendJobs(items: SendSettlement[]): Promise<boolean[]>;
   sendJobStatus(attemptSid: string): Promise<SendJobStatus | undefined>;
   /** Calls `onCommit` when another process commits a job (PostgreSQL); absent where it cannot. */
   watchSendJobs?(onCommit: () => void): Promise<{ close(): Promise<void> }>;
