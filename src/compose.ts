@@ -8,6 +8,8 @@ import { ProviderSender } from './channels/sender.js';
 import { twilioCallbackTokens } from './channels/twilio/callbacks.js';
 import type { TwilioCallbackTokens } from './api/own/twilio-callbacks.js';
 import type { Config } from './config/config.js';
+import type { BlockedNetworks } from './domain/events/networks.js';
+import type { EventDeps } from './domain/events/sinks.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { CodeKeyring } from './domain/code/keys.js';
 import { newSid } from './domain/ids.js';
@@ -123,17 +125,15 @@ export function composeDomain(
       prices: config.prices,
     },
     attempts: { store: stores.attempts, throttle: stores.apiThrottle, clock, ratePerMinute: config.attemptsRatePerMinute },
-    events: {
-      store: stores.sinks,
-      outbox: stores.outbox,
-      clock,
-      ids: newSid,
-      blockedNetworks: config.events.webhookBlockedNetworks,
-      throttle: stores.apiThrottle,
-    },
+    events: eventDeps(stores, clock, config.events.webhookBlockedNetworks),
     inbox: { store: stores.inbox },
     sna: { store: stores.sna, clock },
   };
+}
+
+/** What the Event Streams domain functions work with (sinks, subscriptions, the outbox). */
+export function eventDeps(stores: Stores, clock: Clock, blockedNetworks: BlockedNetworks): EventDeps {
+  return { store: stores.sinks, outbox: stores.outbox, clock, ids: newSid, blockedNetworks, throttle: stores.apiThrottle };
 }
 
 /** The stores and the senders alone, for a process that only delivers events (no code keys needed). */

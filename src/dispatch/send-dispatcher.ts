@@ -55,7 +55,7 @@ export class SendDispatcher extends LoopDriven<ClaimedSendJob, string> {
     const budget = this.loop.budget([job], now);
     if (budget < Math.min(this.opts.timeoutMs, 1_000)) return this.store.releaseSendJobs([job.id], job.claim, now);
     const request: SendRequest = { ...job.request, code };
-    let outcome: (SendOutcome) | undefined;
+    let outcome: SendOutcome | undefined;
     let error: unknown;
     try {
       outcome = await this.withTimeout(request, Math.min(this.opts.timeoutMs, budget));
@@ -70,8 +70,7 @@ export class SendDispatcher extends LoopDriven<ClaimedSendJob, string> {
     const retry = nextTry(job, job.attempts + 1, at, this.opts.retry);
     const message = `${failure.error.type}: ${failure.error.message}`;
     if (retry !== null) return this.settle({ job, state: 'pending', tried: true, nextAttemptAt: retry, error: message, attempt: null, at });
-    const gaveUp: AttemptUpdate = { status: 'failed', errorCode: SEND_FAILED_UNKNOWN, providerName: null, providerMessageId: null };
-    return this.settle({ job, state: 'failed', tried: true, nextAttemptAt: at, error: message, attempt: gaveUp, at });
+    return this.settle({ job, state: 'failed', tried: true, nextAttemptAt: at, error: message, attempt: GAVE_UP, at });
   }
 
   /**
@@ -79,8 +78,7 @@ export class SendDispatcher extends LoopDriven<ClaimedSendJob, string> {
    * failed and the code's validity ran out before one succeeded.
    */
   private drop(job: ClaimedSendJob, why: string, at: number): Promise<void> {
-    const attempt: AttemptUpdate =
-      job.attempts > 0 ? { status: 'failed', errorCode: SEND_FAILED_UNKNOWN, providerName: null, providerMessageId: null } : { status: 'canceled', errorCode: null, providerName: null, providerMessageId: null };
+    const attempt: AttemptUpdate = job.attempts > 0 ? GAVE_UP : { status: 'canceled', errorCode: null, providerName: null, providerMessageId: null };
     return this.settle({ job, state: 'dropped', tried: false, nextAttemptAt: at, error: why, attempt, at });
   }
 
@@ -109,6 +107,9 @@ export class SendDispatcher extends LoopDriven<ClaimedSendJob, string> {
     }
   }
 }
+
+/** What the attempt records when no try succeeded: Twilio's "Unknown error". */
+const GAVE_UP: AttemptUpdate = { status: 'failed', errorCode: SEND_FAILED_UNKNOWN, providerName: null, providerMessageId: null };
 
 /** What the attempt records of a provider's answer; a failure it reports without a code gets 30008. */
 function recorded(o: SendOutcome): AttemptUpdate {

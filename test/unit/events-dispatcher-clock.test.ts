@@ -4,6 +4,7 @@
  * by that clock; nothing is retried until the clock reaches the retry time, however long real time
  * runs; and an account's auth token is cached for 30 seconds of the clock, not of the wall.
  */
+import { eventDeps } from '../../src/compose.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Kysely } from 'kysely';
@@ -12,7 +13,6 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { BlockedNetworks } from '../../src/domain/events/networks.js';
 import { createSink, testSink } from '../../src/domain/events/sinks.js';
 import type { DeliveryStatus } from '../../src/domain/events/types.js';
-import { newSid } from '../../src/domain/ids.js';
 import type { Database } from '../../src/storage/schema.js';
 import { sqliteStore } from '../support/databases.js';
 import { signatureValid } from '../support/events.js';
@@ -30,7 +30,7 @@ test('leases, attempt times, retry times and the auth token cache follow the dis
   const receiver = await Receiver.start();
   t.after(() => receiver.close());
   const clock = new ManualClock(new Date(T0));
-  const deps = { store: stores.sinks, outbox: stores.outbox, clock, ids: newSid, blockedNetworks: new BlockedNetworks('none'), throttle: stores.apiThrottle };
+  const deps = eventDeps(stores, clock, new BlockedNetworks('none'));
   const acct = await createAccount(stores.accounts, clock);
   const sink = await createSink(deps, acct.sid, {
     description: 'clock',

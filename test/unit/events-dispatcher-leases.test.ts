@@ -6,6 +6,7 @@
  * for a kill -9) loses its claim one lease later, and the other one delivers the event; its own
  * late outcome is recorded as an attempt but does not settle the delivery again.
  */
+import { eventDeps } from '../../src/compose.js';
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { createAccount } from '../../src/accounts/accounts.js';
@@ -13,7 +14,6 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { BlockedNetworks } from '../../src/domain/events/networks.js';
 import { createSink, testSink } from '../../src/domain/events/sinks.js';
 import type { DeliveryStatus } from '../../src/domain/events/types.js';
-import { newSid } from '../../src/domain/ids.js';
 import { StoreUnavailable } from '../../src/domain/ports.js';
 import type { Stores } from '../../src/storage/stores.js';
 import { forEachBackend } from '../support/databases.js';
@@ -43,7 +43,7 @@ function severable(stores: Stores): { stores: Stores; cut(on: boolean): void } {
 async function fixture(stores: Stores) {
   const receiver = await Receiver.start();
   const clock = new ManualClock(new Date(T0));
-  const deps = { store: stores.sinks, outbox: stores.outbox, clock, ids: newSid, blockedNetworks: new BlockedNetworks('none'), throttle: stores.apiThrottle };
+  const deps = eventDeps(stores, clock, new BlockedNetworks('none'));
   const acct = await createAccount(stores.accounts, clock);
   const sink = await createSink(deps, acct.sid, { description: 'leases', sinkType: 'webhook', config: { destination: receiver.url(), method: 'POST', batch_events: false } });
   const status = async (eventId: string): Promise<DeliveryStatus> => (await stores.outbox.deliveryStatus(eventId))[0]!;
