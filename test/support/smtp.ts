@@ -42,6 +42,8 @@ export interface TestSmtpOptions {
   refuseRecipients?: Record<string, number>;
   /** false: a server that offers no STARTTLS (and takes AUTH in plain text). */
   starttls?: boolean;
+  /** Each message's DATA is answered only once this resolves (a slow server; the message is noted as held first). */
+  hold?: (held: { envelopeTo: string[] }) => Promise<void>;
 }
 
 /** A certificate for 127.0.0.1 and localhost, valid for a day; the directory (key included) is removed on close. */
@@ -96,7 +98,8 @@ export async function startSmtpServer(opts: TestSmtpOptions = {}): Promise<TestS
         secure: session.secure,
       };
       simpleParser(stream)
-        .then((mail) => {
+        .then(async (mail) => {
+          await opts.hold?.({ envelopeTo: seen.envelopeTo });
           cb();
           deliver({ mail, ...seen });
         })

@@ -116,3 +116,35 @@ test('every supported locale has its default e-mail: Twilio\'s variables and the
     assert.doesNotMatch(html + (r.subject ?? '') + r.body, /\{\w+\}/, locale);
   }
 });
+
+test('a send called off while every pooled connection is busy never reaches the server (its retry cannot double it)', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let held!: () => void;
+  const firstHeld = new Promise<void>((resolve) => (held = resolve));
+  const slow = await startSmtpServer({
+    hold: async ({ envelopeTo }) => {
+      if (envelopeTo[0] !== 'first@example.com') return;
+      held();
+      await gate;
+    },
+  });
+  const one = provider(slow, { pool: { max_connections: 1 } });
+  try {
+    const first = send(one, 'first@example.com');
+    await firstHeld;
+    // The only connection is busy: this one waits, and is called off (the dispatcher's deadline).
+    const abort = new AbortController();
+    const second = one.send(request('second@example.com'), render(request('second@example.com')), abort.signal);
+    abort.abort(new Error('deadline'));
+    await assert.rejects(second, { name: 'NotSent' });
+    release();
+    assert.equal((await first).status, 'sent');
+    await send(one, 'third@example.com');
+    // One connection, in order: had the second been handed on, it would have arrived before the third.
+    assert.deepEqual([(await slow.next()).envelopeTo, (await slow.next()).envelopeTo], [['first@example.com'], ['third@example.com']]);
+  } finally {
+    one.close();
+    await slow.close();
+  }
+});

@@ -2,6 +2,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { SEND_FAILED_UNKNOWN, type SendOutcome, type SendRequest } from '../../domain/verification/sending.js';
 import type { Provider } from '../provider.js';
+import { Slots } from '../slots.js';
 import { emailVariables, type Rendering } from '../render/index.js';
 import type { SmtpSettings } from './settings.js';
 import { defaultHtml } from './templates.js';
@@ -28,12 +29,15 @@ interface EmailOptions {
 export class SmtpProvider implements Provider {
   readonly channels = ['email'] as const;
   private readonly transport: Transporter<SMTPPool.SentMessageInfo>;
+  // One message per pooled connection at a time: nodemailer's own queue cannot be called off.
+  private readonly slots: Slots;
 
   constructor(
     readonly name: string,
     private readonly settings: SmtpSettings,
   ) {
     const s = settings;
+    this.slots = new Slots(s.pool.maxConnections);
     this.transport = nodemailer.createTransport({
       pool: true,
       host: s.host,
@@ -53,16 +57,13 @@ export class SmtpProvider implements Provider {
     });
   }
 
-  async send(request: SendRequest, rendering: Rendering): Promise<SendOutcome> {
+  async send(request: SendRequest, rendering: Rendering, signal?: AbortSignal): Promise<SendOutcome> {
     const options = (request.channelConfiguration ?? {}) as EmailOptions;
     const message = this.compose(request, rendering, options);
     if (!message) return { status: 'failed', errorCode: SEND_FAILED_UNKNOWN };
     try {
-      const info = await this.transport.sendMail({
-        from: { address: options.from ?? this.settings.from.address, name: options.from_name ?? this.settings.from.name },
-        to: request.to,
-        ...message,
-      });
+      const mail = { from: { address: options.from ?? this.settings.from.address, name: options.from_name ?? this.settings.from.name }, to: request.to, ...message };
+      const info = await this.slots.run(() => this.transport.sendMail(mail), signal);
       return { status: 'sent', providerMessageId: info.messageId };
     } catch (err) {
       if (isPermanent(err)) return { status: 'failed', errorCode: SEND_FAILED_UNKNOWN };
