@@ -58,7 +58,7 @@ export class SendDispatcher extends LoopDriven<ClaimedSendJob, string> {
     let outcome: SendOutcome | undefined;
     let error: unknown;
     try {
-      outcome = await this.withTimeout(request, Math.min(this.opts.timeoutMs, budget));
+      outcome = await this.withTimeout(request, Math.min(this.opts.timeoutMs, budget), budget);
     } catch (err) {
       error = err;
     }
@@ -88,22 +88,28 @@ export class SendDispatcher extends LoopDriven<ClaimedSendJob, string> {
     if (!settled) this.log.warn({ attemptSid: s.job.id }, 'a code send was settled by another dispatcher');
   }
 
-  /** The provider's answer, or a rejection once `ms` passed (its request is aborted then). */
-  private async withTimeout(request: SendRequest, ms: number): Promise<SendOutcome> {
+  /**
+   * The provider's answer. At `ms` its send is called off (the signal aborts): a provider that can
+   * still stop it rejects then, and the job is retried. One that cannot (the message is already on
+   * the wire, as with an SMTP transaction under way) keeps going, and its answer is waited for until
+   * `hardMs`, the lease's end: an answer that comes is recorded, and the send is not made again.
+   * Only past `hardMs` is the outcome unknown, and the retry may send it twice (docs/delivery.md).
+   */
+  private async withTimeout(request: SendRequest, ms: number, hardMs: number): Promise<SendOutcome> {
     const abort = new AbortController();
+    const timeout = new Error(`the provider did not answer within ${ms} ms`);
+    timeout.name = 'TimeoutError';
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const err = new Error(`the provider did not answer within ${ms} ms`);
-        err.name = 'TimeoutError';
-        abort.abort(err);
-        reject(err);
-      }, ms);
+    let hardTimer: NodeJS.Timeout | undefined;
+    const givenUp = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => abort.abort(timeout), ms);
+      hardTimer = setTimeout(() => reject(timeout), Math.max(ms, hardMs));
     });
     try {
-      return await Promise.race([this.sender.send(request, abort.signal), timedOut]);
+      return await Promise.race([this.sender.send(request, abort.signal), givenUp]);
     } finally {
       clearTimeout(timer);
+      clearTimeout(hardTimer);
     }
   }
 }

@@ -20,9 +20,10 @@ const receiver = await Receiver.start();
 const downOrigin = `http://127.0.0.1:${await freePort()}`;
 after(() => receiver.close());
 
+const stubborn = new HttpProvider('stubborn', ['whatsapp'], receiver.origin, false, true);
 const PROVIDERS = {
-  providers: [new HttpProvider('http', ['sms'], receiver.origin), new HttpProvider('down', ['call'], downOrigin)],
-  routes: { sms: { default: ['http'] }, call: { default: ['down'] } },
+  providers: [new HttpProvider('http', ['sms'], receiver.origin), new HttpProvider('down', ['call'], downOrigin), stubborn],
+  routes: { sms: { default: ['http'] }, call: { default: ['down'] }, whatsapp: { default: ['stubborn'] } },
 };
 
 /** The messages the receiver was sent for one attempt, one per provider request. */
@@ -93,6 +94,23 @@ onEachBackend(
       const job = await server.stores.sendJobs.sendJobStatus(vl);
       assert.equal(job?.state, 'sent');
       assert.match(job?.lastError ?? '', /did not answer within 300 ms/);
+    });
+
+    await t.test('a provider that cannot call its send off past SEND_TIMEOUT_MS is waited for: its late answer is recorded, nothing is sent twice', async () => {
+      const { acct, api } = await setup(server);
+      receiver.answer('hang', 1);
+      const v = await api.verifications.create({ to: US, channel: 'whatsapp' });
+      const vl = v.sendCodeAttempts[0]?.attempt_sid as string;
+      // The deadline passed (the provider saw its signal fire) with the message still under way...
+      for (const deadline = Date.now() + 10_000; !stubborn.aborted.includes(vl) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(stubborn.aborted.includes(vl), 'the send was called off at the deadline');
+      // ...then the carrier answers it.
+      receiver.answerHung(200);
+      await attemptReaches(server, acct, vl, 'sent');
+      assert.equal(sentFor(vl).length, 1, 'one provider request: the answer came, so no retry');
+      const job = await server.stores.sendJobs.sendJobStatus(vl);
+      assert.equal(job?.state, 'sent');
+      assert.equal(job?.attempts, 1);
     });
 
     await t.test("receipts move the attempt forward only, found by the provider's message id", async () => {

@@ -4,6 +4,8 @@
  * message as JSON to `/messages` and takes 2xx as accepted (`sent`, with an id naming the
  * attempt); anything else, or no answer, is a throw, which the dispatcher retries. With `gate`,
  * it first waits for GET `/gate`: the process tests hold that to stop a send before it is made.
+ * With `keepsGoing`, it does not pass the dispatcher's signal on, as a carrier that cannot call a
+ * send off once it is under way (an SMTP transaction); `aborted` lists the attempts whose signal fired.
  */
 import type { Provider } from '../../src/channels/provider.js';
 import type { Rendering } from '../../src/channels/render/index.js';
@@ -23,9 +25,14 @@ export class HttpProvider implements Provider {
     readonly channels: readonly CodeChannel[],
     private readonly origin: string,
     private readonly gate = false,
+    private readonly keepsGoing = false,
   ) {}
 
-  async send(request: SendRequest, rendering: Rendering, signal?: AbortSignal): Promise<SendOutcome> {
+  readonly aborted: string[] = [];
+
+  async send(request: SendRequest, rendering: Rendering, given?: AbortSignal): Promise<SendOutcome> {
+    given?.addEventListener('abort', () => this.aborted.push(request.attemptSid), { once: true });
+    const signal = this.keepsGoing ? undefined : given;
     if (this.gate) await this.call('GET', '/gate', undefined, signal);
     const message: SentMessage = { attemptSid: request.attemptSid, to: request.to, channel: request.channel, code: request.code, body: rendering.body };
     await this.call('POST', '/messages', JSON.stringify(message), signal);
