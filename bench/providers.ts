@@ -12,20 +12,36 @@
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startSmtpServer } from '../test/support/smtp.js';
 import { TwilioRestStandIn } from '../test/support/twilio-rest.js';
 import { Api } from './api.js';
-import { spawnTs, stop, VERIFYD_MAIN, waitHealthy } from './procs.js';
+import { ROOT, runTs, spawnTs, stop, VERIFYD_MAIN, waitHealthy, type Proc } from './procs.js';
 import { runStarts, type SendFigures, type StartPlan } from './sends.js';
 import { storeEnv, type ScenarioOpts } from './store-env.js';
 
-export type ProviderKind = 'inbox' | 'twilio' | 'smtp';
-export const PROVIDER_KINDS: ProviderKind[] = ['inbox', 'twilio', 'smtp'];
+/** `twilio+d`: the same Twilio provider with the sends in a dispatcher process of their own (`npm run dispatcher`). */
+export type ProviderKind = 'inbox' | 'twilio' | 'smtp' | 'twilio+d';
+export const PROVIDER_KINDS: ProviderKind[] = ['inbox', 'twilio', 'smtp', 'twilio+d'];
+const VERIFYD_DISPATCHER = join(dirname(VERIFYD_MAIN), 'dispatcher-main.js');
 
 export interface ProvidersRow extends SendFigures {
   store: string;
   provider: ProviderKind;
+}
+
+/** The CPU one provider request costs a bare Node client (bench/client-floor.ts): the floor under a queued send. */
+export interface ClientFloor {
+  usPerRequest: number;
+}
+
+export async function measureClientFloor(requests: number, concurrency: number, addCleanup: ScenarioOpts['addCleanup']): Promise<ClientFloor> {
+  const account = { sid: `AC${randomBytes(16).toString('hex')}`, token: randomBytes(16).toString('hex') };
+  const twilio = await TwilioRestStandIn.start({ [account.sid]: account.token });
+  addCleanup(() => twilio.close());
+  const out = await runTs(join(ROOT, 'bench', 'client-floor.ts'), JSON.stringify({ url: twilio.url, accountSid: account.sid, authToken: account.token, requests, concurrency }), 120_000);
+  await twilio.close();
+  return JSON.parse(out) as ClientFloor;
 }
 
 interface Setup {
@@ -41,7 +57,7 @@ const note = (arrived: Map<string, number[]>, key: string) => arrived.set(key, [
 async function provide(kind: ProviderKind, addCleanup: ScenarioOpts['addCleanup']): Promise<Setup> {
   if (kind === 'inbox') return { channel: 'sms', arrived: null };
   const arrived = new Map<string, number[]>();
-  if (kind === 'twilio') {
+  if (kind === 'twilio' || kind === 'twilio+d') {
     const account = { sid: `AC${randomBytes(16).toString('hex')}`, token: randomBytes(16).toString('hex') };
     const twilio = await TwilioRestStandIn.start({ [account.sid]: account.token });
     addCleanup(() => twilio.close());
@@ -71,23 +87,29 @@ export async function benchProviders(
       extra.VERIFYD_CONFIG = join(tmp, `providers-${store}-${kind}.json`);
       writeFileSync(extra.VERIFYD_CONFIG, JSON.stringify(setup.config));
     }
+    const split = kind === 'twilio+d';
+    // Split: the API node sends nothing; the dispatcher process polls the queue (SQLite has no cross-process wake-up).
+    if (split) Object.assign(extra, { SEND_DISPATCHER: 'off', EVENTS_DISPATCHER: 'off' });
     const where = await storeEnv(store, tmp, `providers-${kind}`, opts, extra);
     if ('skip' in where) return where;
     const { env, baseUrl } = where;
-    const profile = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(opts.profileDir, 'providers', store, kind)}`] : [];
-    const proc = spawnTs(VERIFYD_MAIN, [], env, profile);
+    const profile = (name: string) => (opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(opts.profileDir, 'providers', store, name)}`] : []);
+    const proc = spawnTs(VERIFYD_MAIN, [], env, profile(kind));
+    let dispatcher: Proc | undefined;
     const api = new Api(baseUrl, env.TWILIO_ACCOUNT_SID!, env.TWILIO_AUTH_TOKEN!, opts.concurrency);
     try {
       await waitHealthy(proc, baseUrl);
-      const svc = await api.createService(`Providers ${kind}`);
+      if (split) dispatcher = spawnTs(VERIFYD_DISPATCHER, [], { ...env, SEND_DISPATCHER: 'on', EVENTS_DISPATCHER: 'on', EVENTS_POLL_MS: '100' }, profile('dispatcher'));
+      const svc = await api.createService(`Providers ${kind.replace('+d', ' split')}`);
       const warmup = Math.min(200, Math.floor(opts.starts / 10));
-      const figures = await runStarts(api, svc, { starts: opts.starts, warmup, concurrency: opts.concurrency, channel: setup.channel, serverPid: proc.pid, arrived: setup.arrived, keyBy: 'to' });
+      const figures = await runStarts(api, svc, { starts: opts.starts, warmup, concurrency: opts.concurrency, channel: setup.channel, serverPid: proc.pid, dispatcherPid: dispatcher?.pid, arrived: setup.arrived, keyBy: 'to' });
       rows.push({ store, provider: kind, ...figures });
       opts.log(`providers ${store} ${kind}: ${figures.cpuUsPerStart?.toFixed(0) ?? 'n/a'} us server CPU per start, ${figures.sendsPerSecond.toFixed(0)} sends/s, to the provider p50 ${figures.providerP50.toFixed(1)} ms p99 ${figures.providerP99.toFixed(1)} ms; missing ${figures.missing}, sent twice ${figures.duplicates}`);
     } catch (err) {
-      throw new Error(`${kind}: ${(err as Error).message}\n--- verifyd ${store} ${kind} output (tail) ---\n${proc.output()}`);
+      throw new Error(`${kind}: ${(err as Error).message}\n--- verifyd ${store} ${kind} output (tail) ---\n${proc.output()}${dispatcher ? `\n--- dispatcher ---\n${dispatcher.output()}` : ''}`);
     } finally {
       api.close();
+      if (dispatcher) await stop(dispatcher);
       await stop(proc);
     }
   }
@@ -97,18 +119,25 @@ export async function benchProviders(
 // From the issue: with a real provider, server CPU per start within 10 % of the inbox's.
 const LIMIT = 1.1;
 
-export function printProviders(rows: ProvidersRow[], notes: string[], concurrency: number): void {
+export function printProviders(rows: ProvidersRow[], notes: string[], concurrency: number, floor: ClientFloor | null): void {
   console.log(`\nProviders (${rows[0]?.starts ?? 0} starts per run, ${concurrency} at a time, after a warm-up; dist/main.js; times from the start's request, ms)`);
-  console.log('store     provider  srv us/start  vs inbox  sends/s  provider p50  provider p99  answer p99  missing  twice');
+  console.log('store     provider  srv us/start  vs inbox  disp us/start  sends/s  provider p50  provider p99  answer p99  missing  twice');
   for (const r of rows) {
     const inbox = rows.find((x) => x.store === r.store && x.provider === 'inbox')?.cpuUsPerStart;
     const ratio = r.cpuUsPerStart != null && inbox ? r.cpuUsPerStart / inbox : null;
     const flag = ratio !== null && ratio > LIMIT ? ' >1.10' : '';
     console.log(
-      `${r.store.padEnd(9)} ${r.provider.padEnd(8)}  ${(r.cpuUsPerStart?.toFixed(0) ?? 'n/a').padStart(12)}  ${((ratio?.toFixed(2) ?? 'n/a') + flag).padStart(8)}  ${r.sendsPerSecond.toFixed(0).padStart(7)}  ${r.providerP50.toFixed(1).padStart(12)}  ${r.providerP99.toFixed(1).padStart(12)}  ${r.answerP99.toFixed(1).padStart(10)}  ${String(r.missing).padStart(7)}  ${String(r.duplicates).padStart(5)}`,
+      `${r.store.padEnd(9)} ${r.provider.padEnd(8)}  ${(r.cpuUsPerStart?.toFixed(0) ?? 'n/a').padStart(12)}  ${((ratio?.toFixed(2) ?? 'n/a') + flag).padStart(8)}  ${(r.dispatcherUsPerStart?.toFixed(0) ?? '-').padStart(13)}  ${r.sendsPerSecond.toFixed(0).padStart(7)}  ${r.providerP50.toFixed(1).padStart(12)}  ${r.providerP99.toFixed(1).padStart(12)}  ${r.answerP99.toFixed(1).padStart(10)}  ${String(r.missing).padStart(7)}  ${String(r.duplicates).padStart(5)}`,
     );
   }
   console.log('inbox: the message is written in the start\'s own transaction, so its arrival is the answer. srv us/start: the');
   console.log(`verifyd process's CPU from the first measured start until every message reached the provider; limit ${LIMIT.toFixed(2)} x inbox.`);
+  console.log('twilio+d: the API node with SEND_DISPATCHER=off and `npm run dispatcher` beside it (polling every 100 ms);');
+  console.log('disp us/start is that dispatcher process\'s CPU.');
+  if (floor) {
+    const inboxes = rows.filter((r) => r.provider === 'inbox' && r.cpuUsPerStart != null);
+    const against = inboxes.map((r) => `${(floor.usPerRequest / r.cpuUsPerStart!).toFixed(2)} x the ${r.store} inbox start`).join(', ');
+    console.log(`client floor: a bare Node process (undici, keep-alive) spends ${floor.usPerRequest.toFixed(0)} us of CPU per Messages.json request to the same stand-in${against ? ` (${against})` : ''}.`);
+  }
   for (const n of notes) console.log(`  ${n}`);
 }

@@ -48,7 +48,7 @@ import { benchAttempts, type AttemptsRun } from './attempts.js';
 import { printAttempts } from './attempts-report.js';
 import { benchEvents, type EventsRow } from './events.js';
 import { printEvents } from './events-report.js';
-import { benchProviders, printProviders, type ProvidersRow } from './providers.js';
+import { benchProviders, measureClientFloor, printProviders, type ProvidersRow } from './providers.js';
 import { benchQueued, printQueued, type QueuedRow } from './queued.js';
 import type { BodySpec, LoadResult, LoadSpec, RunFigures } from './common.js';
 import { ROOT, SERVER_ROOT, VERIFYD_MAIN, freePort, killAll, peakRssMb, runTs, spawnTs, stop, waitHealthy, type Proc } from './procs.js';
@@ -299,7 +299,9 @@ async function main(): Promise<number> {
       };
       const providers = await eachStore<ProvidersRow>('providers', (store) => benchProviders(store, tmp, opts));
       failed ||= providers.failed;
-      printProviders(providers.rows, providers.notes, concurrency);
+      const floor = await measureClientFloor(opts.starts, concurrency, opts.addCleanup);
+      log(`providers client floor: ${floor.usPerRequest.toFixed(0)} us CPU per request`);
+      printProviders(providers.rows, providers.notes, concurrency, floor);
     }
   } finally {
     await cleanUp();

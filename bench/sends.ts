@@ -19,6 +19,8 @@ export interface SendFigures {
   sendsPerSecond: number;
   /** Server CPU (user + system, /proc ticks) per measured start, including the sends; null without /proc. */
   cpuUsPerStart: number | null;
+  /** The separate dispatcher process's CPU per measured start, when the sends run there; else null. */
+  dispatcherUsPerStart: number | null;
   /** Starts whose message did not reach the provider exactly once. */
   missing: number;
   duplicates: number;
@@ -30,6 +32,8 @@ export interface StartPlan {
   concurrency: number;
   channel: 'sms' | 'email';
   serverPid: number;
+  /** A dispatcher process of its own (`npm run dispatcher`), whose CPU is reported apart. */
+  dispatcherPid?: number;
   /**
    * Arrival times per key, filled by the provider stand-in as messages come in; null when the
    * start's own transaction delivers (the inbox), so the answer is the arrival.
@@ -79,11 +83,15 @@ export async function runStarts(api: Api, svc: string, plan: StartPlan): Promise
   // Warm-up (JIT, connections, the provider's pool): not counted.
   await awaitArrivals(await send(api, svc, plan, 0, plan.warmup), plan.arrived);
   const before = snapshot(plan.serverPid);
+  const dispatcherBefore = snapshot(plan.dispatcherPid);
   const sent = await send(api, svc, plan, plan.warmup, plan.starts);
   await awaitArrivals(sent, plan.arrived);
   const after = snapshot(plan.serverPid);
+  const dispatcherAfter = snapshot(plan.dispatcherPid);
   const cores = share(before, after, availableParallelism()).server;
+  const dispatcherCores = plan.dispatcherPid === undefined ? null : share(dispatcherBefore, dispatcherAfter, availableParallelism()).server;
   const seconds = Number(after.at - before.at) / 1e9;
+  const perStart = (c: number | null) => (c === null ? null : (c * seconds * 1e6) / sent.length);
 
   const arrivals = (s: Sent) => (plan.arrived ? (plan.arrived.get(s.key) ?? []) : [s.answered]);
   const first = Math.min(...sent.map((s) => s.at));
@@ -96,7 +104,8 @@ export async function runStarts(api: Api, svc: string, plan: StartPlan): Promise
     providerP50: pct(reached.map((s) => arrivals(s)[0]! - s.at), 50),
     providerP99: pct(reached.map((s) => arrivals(s)[0]! - s.at), 99),
     sendsPerSecond: reached.length / ((last - first) / 1000),
-    cpuUsPerStart: cores === null ? null : (cores * seconds * 1e6) / sent.length,
+    cpuUsPerStart: perStart(cores),
+    dispatcherUsPerStart: perStart(dispatcherCores),
     missing: sent.length - reached.length,
     duplicates: sent.filter((s) => arrivals(s).length > 1).length,
   };
