@@ -6,12 +6,10 @@
  * Meta's answer, not for the 201. Both backends.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after } from 'node:test';
 import { onEachBackend, setup, type Account, type ServiceApi, type TestServer } from '../support/server.js';
 import { until } from '../support/until.js';
+import { attemptOf, tempConfigFile } from '../support/provider-tests.js';
 import { WhatsappCloudStandIn, type WhatsappMessage } from '../support/whatsapp-cloud.js';
 
 const PHONE_NUMBER_ID = '106540352242922';
@@ -26,15 +24,9 @@ const meta = await WhatsappCloudStandIn.start({
   appSecret: APP_SECRET,
   templates: { verification_code: ['en_US', 'es', 'pt_BR'] },
 });
-const dir = mkdtempSync(join(tmpdir(), 'verifyd-wa-cloud-'));
-after(async () => {
-  await meta.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => meta.close());
 
-const configFile = join(dir, 'verifyd.yaml');
-writeFileSync(
-  configFile,
+const configFile = tempConfigFile(
   `providers:
   - name: meta
     type: whatsapp_cloud
@@ -49,12 +41,6 @@ routes:
   whatsapp: [meta]
 `,
 );
-
-async function attemptOf(acct: Account, verificationSid: string): Promise<Record<string, unknown>> {
-  const [a, ...more] = await acct.client.verify.v2.verificationAttempts.list({ verificationSid });
-  assert.ok(a && more.length === 0, 'one attempt');
-  return a.channelData as Record<string, unknown>;
-}
 
 /** Starts a WhatsApp verification and waits until Meta has the message and verifyd recorded its answer. */
 async function start(server: TestServer, acct: Account, api: ServiceApi, to: string, opts: Record<string, unknown> = {}): Promise<{ vSid: string; message: WhatsappMessage }> {
