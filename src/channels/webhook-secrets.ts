@@ -10,7 +10,11 @@ export function providerWebhookSecrets(providers: readonly Provider[]): Provider
   return {
     whatsappCloud: (name) => {
       const p = whatsapp.get(name);
-      return p && { appSecret: p.appSecret, verifyToken: p.verifyToken };
+      if (!p) return undefined;
+      // Meta posts all of an app's webhooks to one URL: a status of another number of the same app (same secret) is that number's provider's.
+      const sameApp = [...whatsapp.values()].filter((o) => o.appSecret === p.appSecret);
+      const senderOf = (phoneNumberId: unknown) => sameApp.find((o) => o.phoneNumberId === phoneNumberId)?.name ?? p.name;
+      return { appSecret: p.appSecret, verifyToken: p.verifyToken, senderOf };
     },
     sendgrid: (name) => {
       const p = sendgrid.get(name);

@@ -5,6 +5,8 @@ import { isTemporary, twilioCodeFor } from '../../src/channels/whatsapp-cloud/er
 import { metaLanguage, whatsappCloudSettings } from '../../src/channels/whatsapp-cloud/settings.js';
 import { statusReceipts, validHubSignature } from '../../src/channels/whatsapp-cloud/webhooks.js';
 import { SUPPORTED_LOCALES } from '../../src/domain/locale.js';
+import { providerWebhookSecrets } from '../../src/channels/webhook-secrets.js';
+import { WhatsappCloudProvider } from '../../src/channels/whatsapp-cloud/provider.js';
 
 test("verifyd's locales in Meta's template language codes", () => {
   const expected: Record<string, string> = { en: 'en_US', 'en-GB': 'en_GB', zh: 'zh_TW', 'zh-CN': 'zh_CN', 'zh-HK': 'zh_HK', pt: 'pt_PT', 'pt-BR': 'pt_BR', 'es-419': 'es_MX', tl: 'fil', es: 'es', nb: 'nb', he: 'he' };
@@ -40,19 +42,30 @@ test('status receipts: sent, delivered, read and failed (its first error as the 
     entry: [
       {
         changes: [
-          { field: 'messages', value: { statuses: [{ id: 'wamid.A', status: 'delivered' }, { id: 'wamid.B', status: 'failed', errors: [{ code: 131026 }] }, { id: 'wamid.C', status: 'deleted' }, { status: 'read' }] } },
+          { field: 'messages', value: { metadata: { phone_number_id: '222' }, statuses: [{ id: 'wamid.A', status: 'delivered' }, { id: 'wamid.B', status: 'failed', errors: [{ code: 131026 }] }, { id: 'wamid.C', status: 'deleted' }, { status: 'read' }] } },
           { field: 'messages', value: { messages: [{ from: '1', text: { body: 'hi' } }] } },
         ],
       },
       { changes: [{ value: { statuses: [{ id: 'wamid.D', status: 'failed' }, { id: 'wamid.E', status: 'constructor' }] } }] },
     ],
   };
-  assert.deepEqual(statusReceipts('meta', payload), [
-    { providerName: 'meta', providerMessageId: 'wamid.A', status: 'delivered', errorCode: null },
-    { providerName: 'meta', providerMessageId: 'wamid.B', status: 'failed', errorCode: 63024 },
+  const senderOf = (id: unknown) => (id === '222' ? 'meta-2' : 'meta');
+  assert.deepEqual(statusReceipts(senderOf, payload), [
+    { providerName: 'meta-2', providerMessageId: 'wamid.A', status: 'delivered', errorCode: null },
+    { providerName: 'meta-2', providerMessageId: 'wamid.B', status: 'failed', errorCode: 63024 },
     { providerName: 'meta', providerMessageId: 'wamid.D', status: 'failed', errorCode: 30008 },
   ]);
-  for (const junk of [undefined, null, 'x', [], { entry: 'x' }, { entry: [null] }]) assert.deepEqual(statusReceipts('meta', junk), []);
+  for (const junk of [undefined, null, 'x', [], { entry: 'x' }, { entry: [null] }]) assert.deepEqual(statusReceipts(senderOf, junk), []);
+});
+
+test("an app's webhook names the provider of the number each status is about, among the providers of that app only", () => {
+  const base = { access_token: 't', verify_token: 'v', template_name: 'verification_code' };
+  const wa = (name: string, phone_number_id: string, app_secret: string) => new WhatsappCloudProvider(name, whatsappCloudSettings.parse({ ...base, phone_number_id, app_secret }));
+  const secrets = providerWebhookSecrets([wa('one', '111', 'app-a'), wa('two', '222', 'app-a'), wa('other', '333', 'app-b')]);
+  const senderOf = secrets.whatsappCloud('one')?.senderOf ?? assert.fail('provider one');
+  assert.deepEqual(['111', '222', '333', undefined].map(senderOf), ['one', 'two', 'one', 'one']);
+  assert.equal(secrets.whatsappCloud('nope'), undefined);
+  assert.equal(secrets.sendgrid('one'), undefined);
 });
 
 test('settings: defaults, and each bad key a problem', () => {

@@ -10,7 +10,8 @@ import { notFoundHandler, twilioErrorHandler } from '../plugins/errors.js';
 
 /** The secrets the configured WhatsApp Cloud and SendGrid providers' webhooks are checked with, by provider name. */
 export interface ProviderWebhookSecrets {
-  whatsappCloud(providerName: string): { appSecret: string; verifyToken: string } | undefined;
+  /** `senderOf`: the provider of the app's number a status names (`metadata.phone_number_id`), this one when none is configured. */
+  whatsappCloud(providerName: string): { appSecret: string; verifyToken: string; senderOf(phoneNumberId: unknown): string } | undefined;
   /** `eventWebhookKey` null: the provider takes no receipts (no key configured). */
   sendgrid(providerName: string): { eventWebhookKey: KeyObject | null } | undefined;
 }
@@ -77,10 +78,10 @@ export function whatsappCloudScope(ctx: ApiContext, credentials: CredentialRules
       return reply.type('text/plain').send(challenge);
     });
     scope.post(':provider', async (req: FastifyRequest, reply: FastifyReply) => {
-      const { name, appSecret } = secretsOf(req);
+      const { appSecret, senderOf } = secretsOf(req);
       const body = rawBody(req);
       if (!validHubSignature(appSecret, body, req.headers['x-hub-signature-256'])) throw new TwilioError(20403, 'Invalid X-Hub-Signature-256');
-      await record(ctx, statusReceipts(name, parsed(body)));
+      await record(ctx, statusReceipts(senderOf, parsed(body)));
       // Meta retries anything but a 200.
       return reply.code(200).send();
     });

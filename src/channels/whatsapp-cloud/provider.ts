@@ -28,6 +28,11 @@ export class WhatsappCloudProvider implements Provider {
     return this.settings.app_secret;
   }
 
+  /** The business phone number it sends from, as webhooks name it (`metadata.phone_number_id`). */
+  get phoneNumberId(): string {
+    return this.settings.phone_number_id;
+  }
+
   /** What Meta's subscription handshake must present. */
   get verifyToken(): string {
     return this.settings.verify_token;

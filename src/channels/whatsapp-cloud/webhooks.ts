@@ -18,12 +18,16 @@ export function validHubSignature(appSecret: string, rawBody: Buffer, header: un
 /** The statuses a WhatsApp message goes through, as the Attempts API names them (the same words). */
 const STATUSES = new Set(['sent', 'delivered', 'read', 'failed']);
 
-/** Every status in a webhook payload verifyd can record (others, such as `deleted` or incoming messages, are left out). */
-export function statusReceipts(providerName: string, payload: unknown): Receipt[] {
+/**
+ * Every status in a webhook payload verifyd can record (others, such as `deleted` or incoming
+ * messages, are left out), each for the provider `senderOf` names for its change's number.
+ */
+export function statusReceipts(senderOf: (phoneNumberId: unknown) => string, payload: unknown): Receipt[] {
   const out: Receipt[] = [];
   for (const entry of arrayOf((payload as { entry?: unknown })?.entry)) {
     for (const change of arrayOf((entry as { changes?: unknown })?.changes)) {
-      const value = (change as { field?: unknown; value?: unknown }).value;
+      const value = (change as { value?: unknown }).value;
+      const providerName = senderOf((value as { metadata?: { phone_number_id?: unknown } })?.metadata?.phone_number_id);
       for (const s of arrayOf((value as { statuses?: unknown })?.statuses)) {
         const { id, status, errors } = s as { id?: unknown; status?: unknown; errors?: unknown };
         if (typeof id !== 'string' || id === '' || typeof status !== 'string' || !STATUSES.has(status)) continue;
