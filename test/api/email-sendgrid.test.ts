@@ -32,6 +32,11 @@ const configFile = tempConfigFile(
     from_name: Example
     api_base_url: ${sendgrid.url}
     event_webhook_public_key: ${sendgrid.publicKey}
+  - name: sg-unsigned
+    type: sendgrid
+    api_key: ${API_KEY}
+    from: no-reply@example.com
+    api_base_url: ${sendgrid.url}
 routes:
   email: [sg]
 `,
@@ -142,6 +147,9 @@ onEachBackend(
       assert.equal(tampered.status, 403);
       assert.equal((await attemptOf(acct, vSid)).message_status, 'queued');
       assert.equal((await sendgrid.sendEvents(`${server.baseUrl}/callbacks/sendgrid/nope`, mail, [{ event: 'delivered' }])).status, 404);
+      // A provider without the verification key takes no events, signed or not.
+      assert.equal((await sendgrid.sendEvents(`${server.baseUrl}/callbacks/sendgrid/sg-unsigned`, mail, [{ event: 'delivered' }])).status, 403);
+      assert.equal((await attemptOf(acct, vSid)).message_status, 'queued');
       assert.equal((await sendgrid.sendEvents(webhook, mail, [{ event: 'delivered' }])).status, 204);
       assert.equal((await attemptOf(acct, vSid)).message_status, 'delivered');
     });
