@@ -189,6 +189,10 @@ test("the provider's template_id serves starts that name none; a bad key is fail
   sendgrid.failNext(503);
   await assert.rejects(provider().send(req, render(req)), (e: Error) => e instanceof CarrierUnavailable && e.message.includes('503') && !e.message.includes('482913'));
   await assert.rejects(provider({ api_base_url: 'http://127.0.0.1:9' }).send(req, render(req)), CarrierUnavailable);
+  // The send queue's deadline calls the request off: rejected (retryable), so the dispatcher never waits past it.
+  const sent = sendgrid.mails.length;
+  await assert.rejects(provider().send(req, render(req), AbortSignal.abort()), /cut off at the send deadline/);
+  assert.equal(sendgrid.mails.length, sent);
   // A key that is not an ECDSA P-256 public key is a configuration problem, reported without its text.
   const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
   for (const key of [rsa, 'not-a-key']) {

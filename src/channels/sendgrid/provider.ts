@@ -50,7 +50,7 @@ export class SendgridProvider implements Provider {
     if (answer.status === 429 || answer.status >= 500) throw new CarrierUnavailable(`SendGrid Mail Send answered ${answer.status}`);
     if (answer.status >= 200 && answer.status < 300) {
       // Accepted: never sent again, even in the unlikely case the id is missing (receipts then find nothing).
-      return { status: 'queued', providerMessageId: answer.headers.get('x-message-id') || null };
+      return { status: 'queued', providerMessageId: answer.header('x-message-id') || null };
     }
     return { status: 'failed', errorCode: answer.status === 401 || answer.status === 403 ? BAD_CREDENTIALS : SEND_FAILED_UNKNOWN };
   }
