@@ -7,6 +7,8 @@ import type { ProviderRegistry } from './channels/registry.js';
 import { ProviderSender } from './channels/sender.js';
 import { twilioCallbackTokens } from './channels/twilio/callbacks.js';
 import type { TwilioCallbackTokens } from './api/own/twilio-callbacks.js';
+import type { ProviderWebhookSecrets } from './api/own/provider-webhooks.js';
+import { providerWebhookSecrets } from './channels/webhook-secrets.js';
 import type { Config } from './config/config.js';
 import type { BlockedNetworks } from './domain/events/networks.js';
 import type { EventDeps } from './domain/events/sinks.js';
@@ -37,6 +39,8 @@ export interface Overrides {
   sender?: (stores: Stores, clock: Clock) => CodeSender;
   /** The auth tokens of the Twilio providers `sender` sends through, for their status callbacks. */
   twilioCallbacks?: TwilioCallbackTokens;
+  /** The webhook secrets of the WhatsApp Cloud and SendGrid providers `sender` sends through. */
+  providerWebhooks?: ProviderWebhookSecrets;
 }
 
 /** The senders, one per sink type, and the code providers by channel. */
@@ -73,6 +77,7 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
   const app = await buildApp({
     ...domain,
     twilioCallbacks: overrides.twilioCallbacks ?? twilioCallbackTokens(events.providers.providers, clock),
+    providerWebhooks: overrides.providerWebhooks ?? providerWebhookSecrets(events.providers.providers),
     accounts: stores.accounts,
     get publicBaseUrl() {
       return config.publicBaseUrl;

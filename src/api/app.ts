@@ -5,6 +5,7 @@ import type { AccountStore } from '../domain/ports.js';
 import type { ApiContext, DomainDeps } from './context.js';
 import { healthScope } from './own/health.js';
 import { inboxScope } from './own/inbox.js';
+import { sendgridScope, whatsappCloudScope, type ProviderWebhookSecrets } from './own/provider-webhooks.js';
 import { snaScope } from './own/sna.js';
 import { twilioCallbacksScope, type TwilioCallbackTokens } from './own/twilio-callbacks.js';
 import { CredentialRules, accountAuth } from './plugins/auth.js';
@@ -19,6 +20,8 @@ export interface AppDeps extends DomainDeps {
   publicBaseUrl: string;
   /** The configured Twilio providers' auth tokens, which their status callbacks are signed with. */
   twilioCallbacks: TwilioCallbackTokens;
+  /** The configured WhatsApp Cloud and SendGrid providers' webhook secrets, which their receipts are checked with. */
+  providerWebhooks: ProviderWebhookSecrets;
   bodyLimitBytes: number;
   logLevel: string;
   /** Browser origins allowed to use the API (CORS_ALLOWED_ORIGINS); requests from others are refused. */
@@ -72,6 +75,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.ownScopes.sna) void app.register(snaScope(ctx, credentials), { prefix: '/sna/' });
   void app.register(healthScope(ctx, credentials), { prefix: '/healthz' });
   void app.register(twilioCallbacksScope(ctx, credentials, deps.twilioCallbacks), { prefix: '/callbacks/twilio/' });
+  void app.register(whatsappCloudScope(ctx, credentials, deps.providerWebhooks), { prefix: '/callbacks/whatsapp-cloud/' });
+  void app.register(sendgridScope(ctx, credentials, deps.providerWebhooks), { prefix: '/callbacks/sendgrid/' });
   // Later scopes go beside these with their own prefix and rules: { prefix: '/console' }, { prefix: '/metrics' }.
   return app;
 }

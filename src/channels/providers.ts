@@ -10,6 +10,10 @@ import { twilioProviderSchema } from './twilio/config.js';
 import { TwilioProvider } from './twilio/provider.js';
 import { smtpSettings } from './smtp/settings.js';
 import { SmtpProvider } from './smtp/provider.js';
+import { sendgridSettings } from './sendgrid/settings.js';
+import { SendgridProvider } from './sendgrid/provider.js';
+import { whatsappCloudSettings } from './whatsapp-cloud/settings.js';
+import { WhatsappCloudProvider } from './whatsapp-cloud/provider.js';
 
 export const CODE_CHANNELS: readonly CodeChannel[] = ['sms', 'call', 'whatsapp', 'email'];
 
@@ -62,6 +66,16 @@ export const PROVIDER_TYPES = {
     channels: ['sms', 'whatsapp', 'call'],
     settings: () => twilioProviderSchema.omit({ name: true, type: true }),
     build: (name, settings, ctx) => new TwilioProvider({ ...settings, name, type: 'twilio' }, ctx.publicBaseUrl, ctx.codeKeys),
+  }),
+  whatsapp_cloud: providerType({
+    channels: ['whatsapp'],
+    settings: () => whatsappCloudSettings,
+    build: (name, settings) => new WhatsappCloudProvider(name, settings),
+  }),
+  sendgrid: providerType({
+    channels: ['email'],
+    settings: () => sendgridSettings,
+    build: (name, settings) => new SendgridProvider(name, settings),
   }),
 };
 
