@@ -178,6 +178,7 @@ async function pickDue(db: Transaction<Database>, dialect: SqlDialect, now: numb
   const full = new Set([...held].filter(([, count]) => count >= cap).map(([account]) => account));
   const picked: number[] = [];
   for (let round = 0; round < FAIR_ROUNDS && picked.length < limit; round++) {
+    const asked = limit - picked.length;
     let due = db
       .selectFrom('event_deliveries as d')
       .innerJoin('event_sinks as k', 'k.sid', 'd.sink_sid')
@@ -185,7 +186,7 @@ async function pickDue(db: Transaction<Database>, dialect: SqlDialect, now: numb
       .where('d.state', '=', PENDING)
       .where('d.next_attempt_at', '<=', now)
       .orderBy('d.next_attempt_at')
-      .limit(limit - picked.length);
+      .limit(asked);
     if (leave.sinks?.length) due = due.where('d.sink_sid', 'not in', leave.sinks);
     if (full.size > 0) due = due.where('k.account_sid', 'not in', [...full]);
     if (picked.length > 0) due = due.where('d.id', 'not in', picked);
@@ -203,7 +204,8 @@ async function pickDue(db: Transaction<Database>, dialect: SqlDialect, now: numb
       held.set(r.account_sid, count + 1);
       if (count + 1 >= cap) full.add(r.account_sid);
     }
-    if (!passedOver) break;
+    // Nothing passed over, or nothing left to find past it.
+    if (!passedOver || rows.length < asked) break;
   }
   return picked;
 }
