@@ -15,6 +15,7 @@ import type { EventDeps } from './domain/events/sinks.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { CodeKeyring } from './domain/code/keys.js';
 import { newSid } from './domain/ids.js';
+import { NO_QUOTAS, type Quotas } from './domain/quotas.js';
 import { normalizeEmailDestinations } from './domain/verification/normalize-destinations.js';
 import type { CodeSender } from './domain/verification/sending.js';
 import { AuthTokens } from './events/auth-tokens.js';
@@ -100,7 +101,7 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
 }
 
 /** The settings the use cases read. */
-export type DomainSettings = Pick<Config, 'codeKeys' | 'verificationTtlMs' | 'publicBaseUrl' | 'prices' | 'attemptsRatePerMinute' | 'inboxEnabled' | 'snaSimulator'> & {
+export type DomainSettings = Pick<Config, 'codeKeys' | 'verificationTtlMs' | 'publicBaseUrl' | 'prices' | 'attemptsRatePerMinute' | 'inboxEnabled' | 'snaSimulator' | 'quotas'> & {
   events: Pick<Config['events'], 'webhookBlockedNetworks'>;
 };
 
@@ -112,7 +113,7 @@ export function composeDomain(
   sender: CodeSender,
 ): DomainDeps {
   return {
-    services: { store: stores.services, templates: stores.templates, clock, ids: newSid },
+    services: { store: stores.services, templates: stores.templates, clock, ids: newSid, maxServices: config.quotas.services },
     templates: { store: stores.templates, clock, ids: newSid },
     verifications: {
       store: stores.verifications,
@@ -130,15 +131,15 @@ export function composeDomain(
       prices: config.prices,
     },
     attempts: { store: stores.attempts, throttle: stores.apiThrottle, clock, ratePerMinute: config.attemptsRatePerMinute },
-    events: eventDeps(stores, clock, config.events.webhookBlockedNetworks),
+    events: eventDeps(stores, clock, config.events.webhookBlockedNetworks, config.quotas),
     inbox: { store: stores.inbox },
     sna: { store: stores.sna, clock },
   };
 }
 
 /** What the Event Streams domain functions work with (sinks, subscriptions, the outbox). */
-export function eventDeps(stores: Stores, clock: Clock, blockedNetworks: BlockedNetworks): EventDeps {
-  return { store: stores.sinks, outbox: stores.outbox, clock, ids: newSid, blockedNetworks, throttle: stores.apiThrottle };
+export function eventDeps(stores: Stores, clock: Clock, blockedNetworks: BlockedNetworks, quotas: Quotas = NO_QUOTAS): EventDeps {
+  return { store: stores.sinks, outbox: stores.outbox, clock, ids: newSid, blockedNetworks, throttle: stores.apiThrottle, quotas };
 }
 
 /** The stores and the senders alone, for a process that only delivers events (no code keys needed). */
@@ -201,6 +202,7 @@ export function composeDispatcher(c: EventsComposition, config: Config, log: Pic
     batchSize: e.batchSize,
     maxInFlight: e.maxInFlight,
     perSinkConcurrency: e.sinkConcurrency,
+    perAccountInFlight: e.accountInFlight,
     lingerMs: e.lingerMs,
     ...leasing(e),
     webhookTimeoutMs: e.webhookTimeoutMs,

@@ -1,4 +1,5 @@
 import type { Cursor, PageQuery } from '../domain/ports.js';
+import { TwilioError } from '../domain/errors.js';
 import type { InvalidParam, Params } from './params.js';
 
 export interface PageRequest {
@@ -10,14 +11,30 @@ export interface PageRequest {
   offset: number;
 }
 
-export function readPage(p: Params): PageRequest {
+/**
+ * How deep a list may be read by Page alone: an offset makes the database walk every row before it,
+ * so a request for page 10^6 would cost a million rows. Past this many rows a client follows
+ * next_page_url, whose PageToken costs what page 0 costs at any depth (docs/security.md).
+ */
+export const MAX_PAGE_OFFSET = 10_000;
+
+/** `keyed`: the list has a PageToken of its own (readKeyedPage), so Page is not an offset then. */
+export function readPage(p: Params, keyed?: { token: boolean }): PageRequest {
   const pageSize = p.int('PageSize') ?? 50;
   if (pageSize < 1 || pageSize > 1000) throw p.invalid('PageSize');
   const page = p.int('Page') ?? 0;
   if (page < 0) throw p.invalid('Page');
   const token = p.str('PageToken');
   const decoded = token === undefined ? undefined : decodeToken(token, p.invalid);
+  if (decoded === undefined && !keyed?.token) refuseDeepOffset(page * pageSize, p.invalid);
   return { page, pageSize, cursor: decoded?.cursor, back: decoded?.back ?? false, offset: page * pageSize };
+}
+
+/** An offset past MAX_PAGE_OFFSET: the family's bad-parameter code (60200, 20001) with what to do instead. */
+export function refuseDeepOffset(offset: number, invalid: InvalidParam): void {
+  if (offset <= MAX_PAGE_OFFSET) return;
+  const { code } = invalid('Page');
+  throw new TwilioError(code, `Invalid parameter Page: lists are read by Page up to ${MAX_PAGE_OFFSET} rows deep; follow next_page_url (PageToken) beyond`);
 }
 
 /** What the store is asked for: one row more than the page, which only says that more rows exist. */

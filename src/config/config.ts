@@ -1,3 +1,4 @@
+import type { Quotas } from '../domain/quotas.js';
 import type { ProvidersConfig } from '../channels/providers.js';
 import type { CodeKey } from '../domain/code/keys.js';
 import type { BlockedNetworks } from '../domain/events/networks.js';
@@ -33,6 +34,8 @@ export interface Config {
   corsAllowedOrigins: string[];
   logLevel: string;
   attemptsRatePerMinute: number;
+  /** Per-account caps on services, sinks and subscriptions (ACCOUNT_MAX_*). */
+  quotas: Quotas;
   attemptRetentionMs: number;
   prices: PriceTable;
   bootstrapAccountSid: string | null;
@@ -66,6 +69,8 @@ export interface EventsConfig {
   pollMs: number;
   lingerMs: number;
   sinkConcurrency: number;
+  /** Deliveries one account may hold in flight per dispatcher (EVENTS_ACCOUNT_IN_FLIGHT). */
+  accountInFlight: number;
   leaseMs: number;
   /** How often a dispatcher renews the leases it holds: a fifth of leaseMs. */
   leaseRenewMs: number;

@@ -132,11 +132,18 @@ export const ENV = z.object({
     return v;
   }),
   ATTEMPTS_RATE_LIMIT_PER_MINUTE: int(100, 1, 1_000_000),
+  // Per-account caps (docs/security.md, "Tenancy caps"): generous, so only runaway creation meets them.
+  ACCOUNT_MAX_SERVICES: int(1000, 1, 1_000_000),
+  // Twilio's own: "Cannot have more than 100 sinks" (error 91003).
+  ACCOUNT_MAX_SINKS: int(100, 1, 1_000_000),
+  ACCOUNT_MAX_SUBSCRIPTIONS: int(1000, 1, 1_000_000),
   ATTEMPT_RETENTION_DAYS: int(30, 1, 3650),
   EVENTS_DISPATCHER: onOff('on'),
   EVENTS_POLL_MS: int(1000, 10, 60_000),
   EVENTS_LINGER_MS: int(10, 0, 1000),
   EVENTS_SINK_CONCURRENCY: int(64, 1, 1000),
+  // A quarter of the dispatcher's 1000 slots: one account's hanging sinks leave the rest to others.
+  EVENTS_ACCOUNT_IN_FLIGHT: int(250, 1, 100_000),
   // Renewed every fifth of it while the dispatcher lives; at 10 s a 5-second send always fits (docs/events.md).
   EVENTS_LEASE_SECONDS: int(10, 5, 3600),
   EVENTS_RETRY_BASE_MS: int(1000, 10, 600_000),
@@ -260,6 +267,7 @@ function toConfig(env: Env): Config {
     corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
     logLevel: env.LOG_LEVEL,
     attemptsRatePerMinute: env.ATTEMPTS_RATE_LIMIT_PER_MINUTE,
+    quotas: { services: env.ACCOUNT_MAX_SERVICES, sinks: env.ACCOUNT_MAX_SINKS, subscriptions: env.ACCOUNT_MAX_SUBSCRIPTIONS },
     attemptRetentionMs: env.ATTEMPT_RETENTION_DAYS * 86_400_000,
     prices: env.PRICE_TABLE,
     bootstrapAccountSid: env.TWILIO_ACCOUNT_SID,
@@ -277,6 +285,7 @@ function toConfig(env: Env): Config {
       pollMs: env.EVENTS_POLL_MS,
       lingerMs: env.EVENTS_LINGER_MS,
       sinkConcurrency: env.EVENTS_SINK_CONCURRENCY,
+      accountInFlight: env.EVENTS_ACCOUNT_IN_FLIGHT,
       leaseMs: env.EVENTS_LEASE_SECONDS * 1000,
       leaseRenewMs: env.EVENTS_LEASE_SECONDS * 200,
       retryBaseMs: env.EVENTS_RETRY_BASE_MS,

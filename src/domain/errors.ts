@@ -14,6 +14,7 @@ export const ERROR_CATALOG = {
   20429: { status: 429, message: 'Too many requests' },
   20500: { status: 500, message: 'Internal server error' },
   20503: { status: 503, message: 'Service unavailable' },
+  21102: { status: 400, message: 'Reached maximum number of Services' },
   60200: { status: 400, message: 'Invalid parameter' },
   60202: { status: 429, message: 'Max check attempts reached' },
   60203: { status: 429, message: 'Max send attempts reached' },
@@ -26,6 +27,8 @@ export const ERROR_CATALOG = {
   60227: { status: 400, message: 'The selected channel for template is not supported' },
   60228: { status: 400, message: 'Template was not found' },
   60243: { status: 400, message: 'Custom messages are not supported' },
+  91003: { status: 400, message: 'Account reached the max sink limit' },
+  91100: { status: 400, message: 'Subscription could not be created' },
 } as const satisfies Record<number, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -3,7 +3,7 @@
  * the ones it uses. This file gathers them for imports; the storage adapters live in src/storage/.
  */
 export type { Cursor, PageQuery } from './ports/paging.js';
-export { MissingParent, UniqueViolation } from './ports/violations.js';
+export { MissingParent, QuotaReached, UniqueViolation } from './ports/violations.js';
 export { StoreUnavailable } from './ports/unavailable.js';
 export type { AccountStore } from './ports/accounts.js';
 export type { ServiceStore } from './ports/services.js';

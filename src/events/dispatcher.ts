@@ -12,6 +12,12 @@ import { GroupCommit } from '../dispatch/group-commit.js';
 export interface DispatcherOptions extends ClaimLoopOptions {
   /** Requests (or PutRecords calls) open at once per sink; the rest of a sink's claims wait their turn. */
   perSinkConcurrency: number;
+  /**
+   * Deliveries one account may hold in flight at once (claimed, queued or being sent): a tenant
+   * whose sinks hang fills this many slots, not maxInFlight, and the claim passes over its
+   * deliveries until some finish, so other accounts' due deliveries are still claimed.
+   */
+  perAccountInFlight: number;
   webhookTimeoutMs: number;
   /** Bounds a PutRecords call (webhookTimeoutMs bounds a webhook request). */
   kinesisTimeoutMs: number;
@@ -36,6 +42,8 @@ interface Lane {
  */
 export class Dispatcher extends LoopDriven<ClaimedDelivery, number> {
   private readonly lanes = new Map<string, Lane>();
+  /** Deliveries each account holds in flight (claimed and not yet settled or released). */
+  private readonly held = new Map<string, number>();
   // Settlements of requests that finish while another is being written are written together.
   private readonly settling = new GroupCommit<Settlement, void>(async (items) => {
     await this.store.settleDeliveries(items);
@@ -52,7 +60,8 @@ export class Dispatcher extends LoopDriven<ClaimedDelivery, number> {
   ) {
     super();
     const source = {
-      claim: (now: number, leaseUntil: number, limit: number) => store.claimDeliveries(now, leaseUntil, limit, this.backedUp()),
+      claim: (now: number, leaseUntil: number, limit: number) =>
+        store.claimDeliveries(now, leaseUntil, limit, { sinks: this.backedUp(), perAccount: opts.perAccountInFlight, held: this.held }),
       renewLeases: (held: ClaimedDelivery[], now: number, until: number) => store.renewLeases(held, now, until),
       // Other nodes' commits wake this dispatcher too where the database can say so (PostgreSQL).
       watch: (onCommit: () => void) => store.watchOutbox?.(onCommit) ?? Promise.resolve(undefined),
@@ -66,13 +75,23 @@ export class Dispatcher extends LoopDriven<ClaimedDelivery, number> {
     for (const [sinkSid, group] of bySink) {
       const lane = this.lanes.get(sinkSid) ?? { open: 0, queue: [], queued: 0 };
       this.lanes.set(sinkSid, lane);
+      const account = group[0]!.sink.accountSid;
       for (const chunk of this.requests(group)) {
         // Held (and renewed) from now, while it waits for its turn too.
-        this.loop.track(chunk, new Promise<void>((done) => lane.queue.push({ chunk, done })));
+        this.hold(account, chunk.length);
+        const finished = new Promise<void>((done) => lane.queue.push({ chunk, done })).finally(() => this.hold(account, -chunk.length));
+        this.loop.track(chunk, finished);
       }
       lane.queued += group.length;
       this.drain(sinkSid, lane);
     }
+  }
+
+  /** Counts an account's deliveries in flight up (claimed) or down (settled or released). */
+  private hold(account: string, count: number): void {
+    const now = (this.held.get(account) ?? 0) + count;
+    if (now > 0) this.held.set(account, now);
+    else this.held.delete(account);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import type { OutboxStore, Settlement } from '../domain/events/ports.js';
+import type { ClaimLeave, OutboxStore, Settlement } from '../domain/events/ports.js';
 import type { ClaimedDelivery, DeliveryState, DeliveryStatus, OutboxEvent } from '../domain/events/types.js';
 import { PENDING, num as n, type Db, type SqlDialect } from './dialect.js';
 import type { Database, EventsTable } from './schema.js';
@@ -162,18 +162,58 @@ async function readDeliveryStatus(db: Db, eventId: string): Promise<DeliveryStat
   }));
 }
 
-async function claimIn(db: Transaction<Database>, dialect: SqlDialect, now: number, leaseUntil: number, limit: number, skipSinks: string[]): Promise<ClaimedDelivery[]> {
-const claim = randomBytes(12).toString('hex');
-let due = db
-    .selectFrom('event_deliveries')
-    .select('id')
-    .where('state', '=', PENDING)
-    .where('next_attempt_at', '<=', now)
-    .orderBy('next_attempt_at')
-    .limit(limit);
-  if (skipSinks.length > 0) due = due.where('sink_sid', 'not in', skipSinks);
-  // Dispatchers on several nodes each take rows the others are not claiming at this moment.
-  if (dialect.rowLocks) due = due.forUpdate().skipLocked();
+/** Rounds of the claim's search past accounts at their cap (each round skips the accounts the last one filled). */
+const FAIR_ROUNDS = 4;
+
+/**
+ * The due deliveries a claim takes: oldest first, none to the sinks left alone, and none for an
+ * account past its room (perAccount less what it holds). Rows of full accounts are skipped in SQL;
+ * an account that fills up within a round is added to those and the search goes on past it, so a
+ * tenant with a long backlog does not use up the claim. The rows read are locked (PostgreSQL) until
+ * the claim commits; those not taken are left as they were.
+ */
+async function pickDue(db: Transaction<Database>, dialect: SqlDialect, now: number, limit: number, leave: ClaimLeave): Promise<number[]> {
+  const cap = leave.perAccount ?? Infinity;
+  const held = new Map(leave.held ?? []);
+  const full = new Set([...held].filter(([, count]) => count >= cap).map(([account]) => account));
+  const picked: number[] = [];
+  for (let round = 0; round < FAIR_ROUNDS && picked.length < limit; round++) {
+    const asked = limit - picked.length;
+    let due = db
+      .selectFrom('event_deliveries as d')
+      .innerJoin('event_sinks as k', 'k.sid', 'd.sink_sid')
+      .select(['d.id', 'k.account_sid'])
+      .where('d.state', '=', PENDING)
+      .where('d.next_attempt_at', '<=', now)
+      .orderBy('d.next_attempt_at')
+      .limit(asked);
+    if (leave.sinks?.length) due = due.where('d.sink_sid', 'not in', leave.sinks);
+    if (full.size > 0) due = due.where('k.account_sid', 'not in', [...full]);
+    if (picked.length > 0) due = due.where('d.id', 'not in', picked);
+    // Dispatchers on several nodes each take rows the others are not claiming at this moment.
+    if (dialect.rowLocks) due = due.forUpdate(['d']).skipLocked();
+    const rows = await due.execute();
+    let passedOver = false;
+    for (const r of rows) {
+      const count = held.get(r.account_sid) ?? 0;
+      if (count >= cap) {
+        passedOver = true;
+        continue;
+      }
+      picked.push(n(r.id));
+      held.set(r.account_sid, count + 1);
+      if (count + 1 >= cap) full.add(r.account_sid);
+    }
+    // Nothing passed over, or nothing left to find past it.
+    if (!passedOver || rows.length < asked) break;
+  }
+  return picked;
+}
+
+async function claimIn(db: Transaction<Database>, dialect: SqlDialect, now: number, leaseUntil: number, limit: number, leave: ClaimLeave): Promise<ClaimedDelivery[]> {
+  const claim = randomBytes(12).toString('hex');
+  const due = await pickDue(db, dialect, now, limit, leave);
+  if (due.length === 0) return [];
   const claimed = await db
     .updateTable('event_deliveries')
     .set({ claim, next_attempt_at: leaseUntil, date_updated: now })
@@ -227,8 +267,8 @@ export class SqlOutboxStore implements OutboxStore {
    * One transaction for the claim and the reads that complete it: if the connection is lost in
    * between, the claim is rolled back rather than left leased to a dispatcher that never learnt of it.
    */
-  claimDeliveries(now: number, leaseUntil: number, limit: number, skipSinks: string[] = []): Promise<ClaimedDelivery[]> {
-    return this.db.transaction().execute((trx) => claimIn(trx, this.dialect, now, leaseUntil, limit, skipSinks));
+  claimDeliveries(now: number, leaseUntil: number, limit: number, leave: ClaimLeave = {}): Promise<ClaimedDelivery[]> {
+    return this.db.transaction().execute((trx) => claimIn(trx, this.dialect, now, leaseUntil, limit, leave));
   }
 
   /**

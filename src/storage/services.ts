@@ -4,6 +4,7 @@ import type { ServiceStore } from '../domain/ports/services.js';
 import type { Service } from '../domain/types.js';
 import { num, type Db, type SqlDialect } from './dialect.js';
 import { listPage } from './keyset.js';
+import { checkQuota } from './quota.js';
 import type { Database, ServicesTable } from './schema.js';
 
 const serviceFromRow = (r: Selectable<ServicesTable>): Service => ({
@@ -36,8 +37,11 @@ export class SqlServiceStore implements ServiceStore {
     private readonly dialect: SqlDialect,
   ) {}
 
-  async insertService(s: Service): Promise<void> {
-    await this.db.insertInto('services').values(serviceToRow(s)).execute();
+  async insertService(s: Service, maxPerAccount = Infinity): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await checkQuota(trx, this.dialect, 'services', s.accountSid, maxPerAccount);
+      await trx.insertInto('services').values(serviceToRow(s)).execute();
+    });
   }
 
   async getService(accountSid: string, sid: string): Promise<Service | undefined> {

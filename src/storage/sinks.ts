@@ -4,6 +4,7 @@ import type { Sink, SinkStatus, SubscribedEvent, Subscription } from '../domain/
 import type { PageQuery } from '../domain/ports/paging.js';
 import { num as n, type SqlDialect } from './dialect.js';
 import { listPage } from './keyset.js';
+import { checkQuota } from './quota.js';
 import type { Database, EventSinksTable, EventSubscriptionsTable } from './schema.js';
 import { translateViolations } from './violations.js';
 
@@ -61,20 +62,21 @@ export class SqlSinkStore implements SinkStore {
     private readonly dialect: SqlDialect,
   ) {}
 
-  async insertSink(s: Sink): Promise<void> {
-    await this.db
-      .insertInto('event_sinks')
-      .values({
-        sid: s.sid,
-        account_sid: s.accountSid,
-        description: s.description,
-        sink_type: s.sinkType,
-        config: JSON.stringify(s.config),
-        status: s.status,
-        date_created: s.dateCreated,
-        date_updated: s.dateUpdated,
-      })
-      .execute();
+  async insertSink(s: Sink, maxPerAccount = Infinity): Promise<void> {
+    const row = {
+      sid: s.sid,
+      account_sid: s.accountSid,
+      description: s.description,
+      sink_type: s.sinkType,
+      config: JSON.stringify(s.config),
+      status: s.status,
+      date_created: s.dateCreated,
+      date_updated: s.dateUpdated,
+    };
+    await this.db.transaction().execute(async (trx) => {
+      await checkQuota(trx, this.dialect, 'event_sinks', s.accountSid, maxPerAccount);
+      await trx.insertInto('event_sinks').values(row).execute();
+    });
   }
 
   async getSink(accountSid: string, sid: string): Promise<Sink | undefined> {
@@ -115,8 +117,13 @@ export class SqlSinkStore implements SinkStore {
   }
 
   /** MissingParent when the sink is gone. */
-  async insertSubscription(s: Subscription, types: SubscribedEvent[]): Promise<void> {
-    await translateViolations(() => this.db.transaction().execute((trx) => insertSubscriptionRows(trx, s, types)));
+  async insertSubscription(s: Subscription, types: SubscribedEvent[], maxPerAccount = Infinity): Promise<void> {
+    await translateViolations(() =>
+      this.db.transaction().execute(async (trx) => {
+        await checkQuota(trx, this.dialect, 'event_subscriptions', s.accountSid, maxPerAccount);
+        await insertSubscriptionRows(trx, s, types);
+      }),
+    );
   }
 
   async getSubscription(accountSid: string, sid: string): Promise<Subscription | undefined> {

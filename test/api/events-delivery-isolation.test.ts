@@ -5,7 +5,7 @@
  * leaving them to lapse. Real receivers and dispatchers, both backends.
  */
 import assert from 'node:assert/strict';
-import { T, allDeliveries, subscribeWebhook } from '../support/events.js';
+import { T, allDeliveries, hangingAndHealthy, subscribeWebhook } from '../support/events.js';
 import { Receiver } from '../support/receiver.js';
 import { onEachBackend, setup } from '../support/server.js';
 
@@ -16,13 +16,7 @@ const dispatcher = { batchSize: 4, maxInFlight: 8, perSinkConcurrency: 1, webhoo
 onEachBackend(
   'a hanging sink does not starve another account\'s sink',
   async (t, server) => {
-    const stuck = await Receiver.start();
-    const healthy = await Receiver.start();
-    t.after(() => Promise.all([stuck.close(), healthy.close()]));
-    stuck.answer('hang');
-
-    const a = await setup(server, { verifyEventSubscriptionEnabled: true });
-    const b = await setup(server, { verifyEventSubscriptionEnabled: true });
+    const { stuck, healthy, a, b } = await hangingAndHealthy(t, server);
     await subscribeWebhook(a.acct, stuck.url(), { types: [T.pending] });
     await subscribeWebhook(b.acct, healthy.url(), { types: [T.pending] });
 

@@ -44,7 +44,7 @@ const checkInput = (v: Verification, code: string): CheckInput => ({
 
 // Each scenario gets its own service so its pending verification for TO is independent of the others.
 const newService = (stores: Stores, deps: VerificationDeps): Promise<Service> =>
-  createService({ store: stores.services, templates: stores.templates, clock: deps.clock, ids: deps.ids }, newSid('AC'), { friendlyName: 'Concurrency Test' });
+  createService({ store: stores.services, templates: stores.templates, clock: deps.clock, ids: deps.ids, maxServices: Infinity }, newSid('AC'), { friendlyName: 'Concurrency Test' });
 
 const codeOf = (deps: VerificationDeps, v: Verification): string => deps.keys.deriveCode(v.codeKeyId, v.codeSeed!, v.codeLength)!;
 /** Same length, every digit different: certainly wrong. */

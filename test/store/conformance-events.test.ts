@@ -204,6 +204,26 @@ forEachBackend('store conformance: event streams', async (t, stores) => {
     for (const d of batches.flat()) await stores.outbox.settleDeliveries([{ delivery: d, attempt: attempt(d, true), retryAt: null }]);
   });
 
+  await t.test('a claim gives no account more than its room, and searches past a full account\'s backlog', async () => {
+    const NOW = T0 + 5_000_000;
+    await claimAll(stores, NOW - 1); // the other cases' leftovers: leased past NOW
+    const a = newSid('AC');
+    const b = newSid('AC');
+    const { sink: sa } = await subscribed(stores, a, []);
+    const { sink: sb } = await subscribed(stores, b, []);
+    // A's backlog is older: oldest first alone would fill the claim with it.
+    for (let i = 0; i < 6; i++) await stores.outbox.enqueueEvent(event(a, { dateCreated: NOW + i }), [sa.sid]);
+    for (let i = 0; i < 2; i++) await stores.outbox.enqueueEvent(event(b, { dateCreated: NOW + 10 + i }), [sb.sid]);
+    const accountsOf = (claims: ClaimedDelivery[]) => claims.map((d) => (d.sink.accountSid === a ? 'A' : 'B'));
+
+    const first = await stores.outbox.claimDeliveries(NOW + 100, NOW + 60_000, 5, { perAccount: 2, held: new Map([[a, 1]]) });
+    assert.deepEqual(accountsOf(first), ['A', 'B', 'B'], 'A had room for one; B\'s deliveries are reached past A\'s backlog');
+    const full = await stores.outbox.claimDeliveries(NOW + 100, NOW + 60_000, 5, { perAccount: 2, held: new Map([[a, 2]]) });
+    assert.deepEqual(full, [], 'an account at its cap is left alone');
+    const uncapped = await stores.outbox.claimDeliveries(NOW + 100, NOW + 60_000, 5, { perAccount: 2, sinks: [sb.sid] });
+    assert.deepEqual(accountsOf(uncapped), ['A', 'A'], 'holding nothing, A gets its cap');
+  });
+
   await t.test('a batch settles even when one of its deliveries went with its sink meanwhile', async () => {
     const acct = newSid('AC');
     const gone = await subscribed(stores, acct, [PENDING]);

@@ -8,8 +8,8 @@ import type { Kysely } from 'kysely';
 import twilio from 'twilio';
 import type { CloudEvent, DeliveryStatus } from '../../src/domain/events/types.js';
 import type { Database } from '../../src/storage/schema.js';
-import type { Receiver, ReceivedRequest } from './receiver.js';
-import type { Account, TestServer } from './server.js';
+import { Receiver, type ReceivedRequest } from './receiver.js';
+import { setup, type Account, type TestServer } from './server.js';
 
 const PREFIX = 'com.twilio.accountsecurity.verify.verification.';
 export const T = {
@@ -107,3 +107,17 @@ export const ofVerification = (events: CloudEvent[], sid: string): CloudEvent[] 
 
 /** A code of the right length that is not `code`. */
 export const wrongCode = (code: string): string => code.split('').map((d) => String((Number(d) + 1) % 10)).join('');
+
+/**
+ * Two accounts with event subscriptions and two receivers closed after the test: `stuck` never
+ * answers (its requests hang), `healthy` acknowledges. The accounts' sinks are the caller's to make.
+ */
+export async function hangingAndHealthy(t: { after(fn: () => Promise<unknown>): void }, server: TestServer) {
+  const stuck = await Receiver.start();
+  const healthy = await Receiver.start();
+  t.after(() => Promise.all([stuck.close(), healthy.close()]));
+  stuck.answer('hang');
+  const a = await setup(server, { verifyEventSubscriptionEnabled: true });
+  const b = await setup(server, { verifyEventSubscriptionEnabled: true });
+  return { stuck, healthy, a, b };
+}

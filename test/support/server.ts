@@ -139,6 +139,7 @@ export function testConfig(env: Record<string, string | undefined> = {}, dispatc
     batchSize: d.batchSize ?? e.batchSize,
     maxInFlight: d.maxInFlight ?? e.maxInFlight,
     sinkConcurrency: d.perSinkConcurrency ?? e.sinkConcurrency,
+    accountInFlight: d.perAccountInFlight ?? e.accountInFlight,
     lingerMs: d.lingerMs ?? e.lingerMs,
     pollMs: d.pollMs ?? e.pollMs,
     leaseMs: d.leaseMs ?? e.leaseMs,

@@ -25,8 +25,8 @@ export interface KeyedPage {
  * a subscription's types. The PageToken carries the last key of the previous page.
  */
 export function readKeyedPage(p: Params): KeyedPage {
-  const { page, pageSize, offset } = readPage(new Params({ PageSize: p.str('PageSize'), Page: p.str('Page') }, p.invalid));
   const token = p.str('PageToken');
+  const { page, pageSize, offset } = readPage(new Params({ PageSize: p.str('PageSize'), Page: p.str('Page') }, p.invalid), { token: token !== undefined });
   return { page, pageSize, offset, after: token === undefined ? undefined : decodeKey(token) };
 }
 

@@ -1,5 +1,5 @@
 import { eventsInvalidParam, eventsMissingParam } from '../../domain/errors.js';
-import { SINK_STATUSES, requiredText, type NewSink } from '../../domain/events/sinks.js';
+import { SINK_STATUSES, boundedDescription, requiredText, type NewSink } from '../../domain/events/sinks.js';
 import type { SinkStatus, SinkType } from '../../domain/events/types.js';
 import type { Params } from '../params.js';
 import { readSinkConfiguration } from './sink-configuration.js';
@@ -9,7 +9,7 @@ const UNDELIVERED_SINK_TYPES = ['segment', 'email'];
 
 /** POST /v1/Sinks, checked in Twilio's order: Description, SinkType, then SinkConfiguration for that type. */
 export function readNewSink(p: Params): NewSink {
-  const description = requiredText('Description', p.str('Description'));
+  const description = boundedDescription(requiredText('Description', p.str('Description')));
   const spec = readSinkConfiguration(readSinkType(p.str('SinkType')), p.str('SinkConfiguration'));
   return { description, ...spec };
 }

@@ -1,12 +1,12 @@
 import { eventsInvalidParam, eventsMissingParam } from '../../domain/errors.js';
 import { isSid } from '../../domain/ids.js';
-import { requiredText } from '../../domain/events/sinks.js';
+import { boundedDescription, requiredText } from '../../domain/events/sinks.js';
 import { clip, type NewSubscription, type TypeRequest } from '../../domain/events/subscriptions.js';
 import type { Params } from '../params.js';
 
 /** POST /v1/Subscriptions, checked in Twilio's order: Description, SinkSid, then each of Types. */
 export function readNewSubscription(p: Params): NewSubscription {
-  const description = requiredText('Description', p.str('Description'));
+  const description = boundedDescription(requiredText('Description', p.str('Description')));
   const sinkSid = p.str('SinkSid');
   if (sinkSid === undefined || sinkSid === '') throw eventsMissingParam('SinkSid');
   if (!isSid(sinkSid, 'DG')) throw eventsInvalidParam('SinkSid', 'must be a Sink SID (DG and 32 hex digits)');

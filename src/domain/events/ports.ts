@@ -26,15 +26,16 @@ export interface OutboxTx {
 
 /** Sinks, their subscriptions and the event types each subscription names. */
 export interface SinkStore {
-  insertSink(s: Sink): Promise<void>;
+  /** QuotaReached when the account already has `maxPerAccount` sinks (counted in the insert's transaction). */
+  insertSink(s: Sink, maxPerAccount?: number): Promise<void>;
   getSink(accountSid: string, sid: string): Promise<Sink | undefined>;
   listSinks(accountSid: string, filter: { inUse?: boolean; status?: SinkStatus }, page: PageQuery): Promise<Sink[]>;
   updateSinkDescription(accountSid: string, sid: string, description: string, at: number): Promise<Sink | undefined>;
   /** Deletes the sink with its subscriptions and undelivered events for it. */
   deleteSink(accountSid: string, sid: string): Promise<boolean>;
 
-  /** Stores the subscription with its types; MissingParent when the sink is gone. */
-  insertSubscription(s: Subscription, types: SubscribedEvent[]): Promise<void>;
+  /** Stores the subscription with its types; MissingParent when the sink is gone, QuotaReached as insertSink. */
+  insertSubscription(s: Subscription, types: SubscribedEvent[], maxPerAccount?: number): Promise<void>;
   getSubscription(accountSid: string, sid: string): Promise<Subscription | undefined>;
   listSubscriptions(accountSid: string, filter: { sinkSid?: string }, page: PageQuery): Promise<Subscription[]>;
   updateSubscriptionDescription(accountSid: string, sid: string, description: string, at: number): Promise<Subscription | undefined>;
@@ -48,6 +49,15 @@ export interface SinkStore {
   deleteSubscribedEvent(accountSid: string, subscriptionSid: string, type: string): Promise<boolean>;
 }
 
+/** What a claim leaves alone: backed-up sinks, and accounts at their in-flight cap. */
+export interface ClaimLeave {
+  sinks?: string[];
+  /** Deliveries one account may hold in flight at once (no cap when absent). */
+  perAccount?: number;
+  /** Deliveries each account holds in flight already (absent: none). */
+  held?: ReadonlyMap<string, number>;
+}
+
 /** The outbox's delivery side: events written outside a verification, claims, settlements, retention. */
 export interface OutboxStore {
   /** An event outside any verification (sink tests), with its deliveries. */
@@ -57,9 +67,10 @@ export interface OutboxStore {
   /**
    * Claims up to `limit` pending deliveries due by `now` (oldest first) and leases them until
    * `leaseUntil`: they are not due for anyone else until then. On PostgreSQL rows other dispatchers
-   * are claiming are skipped (FOR UPDATE SKIP LOCKED). Deliveries to `skipSinks` are left alone.
+   * are claiming are skipped (FOR UPDATE SKIP LOCKED). Deliveries to `leave.sinks` are left alone,
+   * and no account gets more than `leave.perAccount` less what it already holds (`leave.held`).
    */
-  claimDeliveries(now: number, leaseUntil: number, limit: number, skipSinks?: string[]): Promise<ClaimedDelivery[]>;
+  claimDeliveries(now: number, leaseUntil: number, limit: number, leave?: ClaimLeave): Promise<ClaimedDelivery[]>;
   /**
    * Records each attempt and moves its delivery on: delivered when it succeeded, due again at
    * `retryAt` when it failed, failed for good when `retryAt` is null. A delivery whose claim is no

@@ -2,6 +2,7 @@ import { enforceApiThrottle } from '../api-throttle.js';
 import type { Clock } from '../clock.js';
 import { eventsInvalidParam, eventsMissingParam, notFound } from '../errors.js';
 import type { IdGenerator } from '../ids.js';
+import { withinQuota, type Quotas } from '../quotas.js';
 import { MissingParent, type ApiThrottleStore, type PageQuery } from '../ports.js';
 import { TEST_EVENT_TYPE } from './catalog.js';
 import { testEvent } from './cloudevent.js';
@@ -20,6 +21,8 @@ export interface EventDeps {
   blockedNetworks: BlockedNetworks;
   /** Counts sink tests (SINK_TESTS_PER_MINUTE), shared by every node on the database. */
   throttle: Pick<ApiThrottleStore, 'hitApiThrottle'>;
+  /** At most this many sinks and subscriptions per account (ACCOUNT_MAX_SINKS, ACCOUNT_MAX_SUBSCRIPTIONS). */
+  quotas: Pick<Quotas, 'sinks' | 'subscriptions'>;
 }
 
 /**
@@ -47,6 +50,15 @@ export function requiredText(name: string, value: string | undefined): string {
   return value;
 }
 
+/** Twilio documents no limit on a sink's or subscription's Description; verifyd keeps this many characters (docs/wire-decisions.md). */
+export const MAX_DESCRIPTION = 255;
+
+/** A Description that is not too long (`text` has passed requiredText, or is at least not blank). */
+export function boundedDescription(text: string): string {
+  if ([...text].length > MAX_DESCRIPTION) throw eventsInvalidParam('Description', `must be at most ${MAX_DESCRIPTION} characters`);
+  return text;
+}
+
 const sinkPath = (sid: string) => `/Sinks/${sid}`;
 
 export async function createSink(deps: EventDeps, accountSid: string, input: NewSink): Promise<Sink> {
@@ -55,7 +67,7 @@ export async function createSink(deps: EventDeps, accountSid: string, input: New
   const now = deps.clock.now().getTime();
   // Twilio's current docs: sinks need no validation and are active from the start.
   const sink: Sink = { sid: deps.ids('DG'), accountSid, description, sinkType, config, status: 'active', dateCreated: now, dateUpdated: now };
-  await deps.store.insertSink(sink);
+  await withinQuota('sinks', () => deps.store.insertSink(sink, deps.quotas.sinks));
   return sink;
 }
 
@@ -75,7 +87,7 @@ export function listSinks(
 }
 
 export async function updateSink(deps: EventDeps, accountSid: string, sid: string, description: string | undefined): Promise<Sink> {
-  const text = requiredText('Description', description);
+  const text = boundedDescription(requiredText('Description', description));
   const updated = await deps.store.updateSinkDescription(accountSid, sid, text, deps.clock.now().getTime());
   if (!updated) throw notFound(sinkPath(sid));
   return updated;

@@ -1,7 +1,8 @@
 import { eventsInvalidParam, eventsMissingParam, notFound } from '../errors.js';
 import { MissingParent, UniqueViolation, type PageQuery } from '../ports.js';
+import { withinQuota } from '../quotas.js';
 import { EVENT_TYPES, eventType, schemaVersions } from './catalog.js';
-import type { EventDeps } from './sinks.js';
+import { boundedDescription, type EventDeps } from './sinks.js';
 import type { SubscribedEvent, Subscription } from './types.js';
 
 /** A type a subscription asks for; without a version, the latest. */
@@ -38,10 +39,8 @@ export async function createSubscription(deps: EventDeps, accountSid: string, in
   const now = deps.clock.now().getTime();
   const subscription: Subscription = { sid: deps.ids('DF'), accountSid, sinkSid, description, dateCreated: now, dateUpdated: now };
   try {
-    await deps.store.insertSubscription(
-      subscription,
-      types.map((t) => ({ subscriptionSid: subscription.sid, accountSid, type: t.type, schemaVersion: t.schemaVersion })),
-    );
+    const rows = types.map((t) => ({ subscriptionSid: subscription.sid, accountSid, type: t.type, schemaVersion: t.schemaVersion }));
+    await withinQuota('subscriptions', () => deps.store.insertSubscription(subscription, rows, deps.quotas.subscriptions));
   } catch (err) {
     if (err instanceof MissingParent) throw eventsInvalidParam('SinkSid', 'no sink with this SID in this account');
     throw err;
@@ -68,6 +67,7 @@ export function listSubscriptions(
 export async function updateSubscription(deps: EventDeps, accountSid: string, sid: string, description: string | undefined): Promise<Subscription> {
   if (description === undefined) return getSubscription(deps, accountSid, sid);
   if (description.trim() === '') throw eventsInvalidParam('Description', 'must not be empty');
+  boundedDescription(description);
   const updated = await deps.store.updateSubscriptionDescription(accountSid, sid, description, deps.clock.now().getTime());
   if (!updated) throw notFound(subscriptionPath(sid));
   return updated;

@@ -2,7 +2,8 @@ import type { Service } from '../types.js';
 import type { PageQuery } from './paging.js';
 
 export interface ServiceStore {
-  insertService(s: Service): Promise<void>;
+  /** QuotaReached when the account already has `maxPerAccount` services (counted in the insert's transaction). */
+  insertService(s: Service, maxPerAccount?: number): Promise<void>;
   getService(accountSid: string, sid: string): Promise<Service | undefined>;
   /** One page of services in (dateCreated, sid) order (see PageQuery). */
   listServices(accountSid: string, page: PageQuery): Promise<Service[]>;

@@ -1,12 +1,15 @@
 import type { Clock } from '../clock.js';
 import { TwilioError, verifyInvalidParam, notFound } from '../errors.js';
 import type { IdGenerator } from '../ids.js';
+import { withinQuota } from '../quotas.js';
 import type { PageQuery, ServiceStore, TemplateStore } from '../ports.js';
 import { templateOf } from '../templates/templates.js';
 import type { Service, ServiceConfig } from '../types.js';
 
 export interface ServiceDeps {
   store: ServiceStore;
+  /** At most this many services per account (ACCOUNT_MAX_SERVICES). */
+  maxServices: number;
   /** DefaultTemplateSid must name one of the account's templates. */
   templates: TemplateStore;
   clock: Clock;
@@ -96,7 +99,7 @@ export async function createService(deps: ServiceDeps, accountSid: string, patch
     dateCreated: now,
     dateUpdated: now,
   };
-  await deps.store.insertService(service);
+  await withinQuota('services', () => deps.store.insertService(service, deps.maxServices));
   return service;
 }
 
