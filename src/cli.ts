@@ -10,6 +10,7 @@ import type { Stores } from './storage/stores.js';
 import { TwilioError } from './domain/errors.js';
 import { newSid } from './domain/ids.js';
 import { createTemplate, deleteTemplate, listTemplates } from './domain/templates/templates.js';
+import { geoCommand, GEO_USAGE } from './cli-geo.js';
 
 const USAGE = `usage:
   npm run cli -- account create [--name NAME]
@@ -17,6 +18,7 @@ const USAGE = `usage:
   npm run cli -- template create --account AC... --name NAME --channels sms,voice --text LOCALE=TEXT [--text LOCALE=TEXT ...]
   npm run cli -- template list --account AC...
   npm run cli -- template delete HJ...
+${GEO_USAGE}
 
 A template's text uses {{code}} (required), {{friendly_name}}, {{ttl}} (minutes) and any
 {{variable}} a start fills with TemplateCustomSubstitutions. The en text, else the first, is the
@@ -28,12 +30,22 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { name: { type: 'string' }, account: { type: 'string' }, channels: { type: 'string' }, text: { type: 'string', multiple: true } },
+    options: {
+      name: { type: 'string' },
+      account: { type: 'string' },
+      channels: { type: 'string' },
+      text: { type: 'string', multiple: true },
+      service: { type: 'string' },
+      channel: { type: 'string' },
+      allow: { type: 'string' },
+      block: { type: 'string' },
+    },
   });
   const [resource, action] = positionals;
   const known =
     (action === 'create' && (resource === 'account' || resource === 'api-key')) ||
-    (resource === 'template' && (action === 'create' || action === 'list' || action === 'delete'));
+    (resource === 'template' && (action === 'create' || action === 'list' || action === 'delete')) ||
+    (resource === 'geo' && (action === 'set' || action === 'clear' || action === 'list'));
   if (!known) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
@@ -45,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
   warnLooseFiles(config, { warn: (_obj, msg) => process.stderr.write(`warning: ${msg}\n`) });
   try {
     if (resource === 'template') return await template(stores, action as string, values, positionals[2]);
+    if (resource === 'geo') return await geoCommand(stores, action as string, values);
     if (resource === 'account') {
       const a = await createAccount(stores.accounts, systemClock, { friendlyName: values.name });
       process.stdout.write(`TWILIO_ACCOUNT_SID=${a.sid}\nTWILIO_AUTH_TOKEN=${a.authToken}\n`);

@@ -101,7 +101,7 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
 }
 
 /** The settings the use cases read. */
-export type DomainSettings = Pick<Config, 'codeKeys' | 'verificationTtlMs' | 'publicBaseUrl' | 'prices' | 'attemptsRatePerMinute' | 'inboxEnabled' | 'snaSimulator' | 'quotas'> & {
+export type DomainSettings = Pick<Config, 'codeKeys' | 'verificationTtlMs' | 'publicBaseUrl' | 'prices' | 'attemptsRatePerMinute' | 'inboxEnabled' | 'snaSimulator' | 'quotas' | 'providers'> & {
   events: Pick<Config['events'], 'webhookBlockedNetworks'>;
 };
 
@@ -129,11 +129,13 @@ export function composeDomain(
         return config.snaSimulator ? config.publicBaseUrl : null;
       },
       prices: config.prices,
+      protection: { safeList: stores.safeList, geo: stores.geoPermissions, geoDefaults: config.providers.geoPermissions ?? {} },
     },
     attempts: { store: stores.attempts, throttle: stores.apiThrottle, clock, ratePerMinute: config.attemptsRatePerMinute },
     events: eventDeps(stores, clock, config.events.webhookBlockedNetworks, config.quotas),
     inbox: { store: stores.inbox },
     sna: { store: stores.sna, clock },
+    safeList: { store: stores.safeList, clock, ids: newSid },
   };
 }
 

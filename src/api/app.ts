@@ -56,6 +56,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     events: deps.events,
     inbox: deps.inbox,
     sna: deps.sna,
+    safeList: deps.safeList,
     routes: new RouteTable(),
     cors,
     invalidParam: verifyInvalidParam,

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AttemptsDeps } from '../domain/attempts/attempts.js';
 import type { EventDeps } from '../domain/events/sinks.js';
 import type { InboxDeps } from '../domain/inbox.js';
+import type { SafeListDeps } from '../domain/protection/safe-list.js';
 import type { ServiceDeps } from '../domain/service/service.js';
 import type { TemplateDeps } from '../domain/templates/templates.js';
 import type { VerificationDeps } from '../domain/verification/deps.js';
@@ -20,6 +21,7 @@ export interface DomainDeps {
   events: EventDeps;
   inbox: InboxDeps;
   sna: SnaDeps;
+  safeList: SafeListDeps;
 }
 
 /** What route plugins receive: the domain dependencies and the public base URL. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Clock } from '../domain/clock.js';
 import type { CodeKeyring } from '../domain/code/keys.js';
 import type { InboxStore } from '../domain/ports.js';
+import type { GeoDefaults } from '../domain/protection/geo.js';
 import type { CodeChannel } from '../domain/verification/sending.js';
 import { InboxProvider } from './inbox.js';
 import type { Provider } from './provider.js';
@@ -89,6 +90,8 @@ export type ProviderSpec = { [K in ProviderTypeName]: { name: string; type: K; s
 export interface ProvidersConfig {
   providers: readonly ProviderSpec[];
   routes: Routes;
+  /** The file's geo permissions per channel (the defaults accounts and services override); none: every country. */
+  geoPermissions?: GeoDefaults;
 }
 
 /** What no configuration file gives: no provider, no route (every channel then goes to the inbox, see withInbox). */

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { CODE_CHANNELS, PROVIDER_TYPES, type ProviderSpec, type ProviderTypeName, type ProvidersConfig } from '../channels/providers.js';
 import type { Routes } from '../channels/registry.js';
 import type { CodeChannel } from '../domain/verification/sending.js';
+import { readGeoDefaults } from './geo-file.js';
 
 /**
  * VERIFYD_CONFIG: the providers and the routes per channel, in YAML or JSON (docs/delivery.md).
@@ -17,10 +18,13 @@ export function readConfigFile(path: string, env: Readonly<Record<string, string
   if (raw === undefined) return { config: { providers: [], routes: {} }, problems };
   const doc = substitute(raw, '', env, problems);
   if (!isObject(doc)) return { config: { providers: [], routes: {} }, problems: [...problems, 'must be a mapping with providers and routes'] };
-  for (const key of Object.keys(doc).filter((k) => k !== 'providers' && k !== 'routes')) problems.push(`${key}: is not one of providers, routes`);
+  const keys = ['providers', 'routes', 'geo_permissions'];
+  for (const key of Object.keys(doc).filter((k) => !keys.includes(k))) problems.push(`${key}: is not one of ${keys.join(', ')}`);
   const { providers, types } = readProviders(doc.providers, { dir: dirname(resolve(path)) }, problems);
   const routes = readRoutes(doc.routes, types, problems);
-  return { config: { providers, routes }, problems };
+  const config: ProvidersConfig = { providers, routes };
+  if (doc.geo_permissions !== undefined) config.geoPermissions = readGeoDefaults(doc.geo_permissions, problems);
+  return { config, problems };
 }
 
 function parse(path: string, problems: string[]): unknown {

@@ -11,6 +11,23 @@ export interface ServicesTable {
   date_created: number;
   date_updated: number;
 }
+export interface SafeListTable {
+  sid: string;
+  account_sid: string;
+  phone_number: string;
+  date_created: number;
+}
+
+export interface GeoPermissionsTable {
+  account_sid: string;
+  /** '' for the account's own setting. */
+  service_sid: string;
+  channel: string;
+  mode: string;
+  countries: string;
+  date_updated: number;
+}
+
 export interface TemplatesTable {
   sid: string;
   account_sid: string;
@@ -176,6 +193,8 @@ export interface Database {
   api_keys: ApiKeysTable;
   services: ServicesTable;
   templates: TemplatesTable;
+  safe_list: SafeListTable;
+  geo_permissions: GeoPermissionsTable;
   verifications: VerificationsTable;
   verification_sends: SendsTable;
   verification_checks: ChecksTable;

@@ -6,6 +6,7 @@ import type { SqlDialect } from './dialect.js';
 import { SqlInboxStore } from './inbox.js';
 import { migrationProvider } from './migrations/index.js';
 import { CommitSignal, SqlOutboxStore } from './outbox.js';
+import { SqlGeoPermissionStore, SqlSafeListStore } from './protection.js';
 import type { Database } from './schema.js';
 import { SqlServiceStore } from './services.js';
 import { SqlSendJobStore } from './send-jobs.js';
@@ -30,6 +31,8 @@ export class Stores {
   readonly sinks: SqlSinkStore;
   readonly outbox: SqlOutboxStore;
   readonly sendJobs: SqlSendJobStore;
+  readonly safeList: SqlSafeListStore;
+  readonly geoPermissions: SqlGeoPermissionStore;
   private readonly eventsCommitted = new CommitSignal();
   private readonly sendsCommitted = new CommitSignal();
 
@@ -49,6 +52,8 @@ export class Stores {
     this.sinks = new SqlSinkStore(db, dialect);
     this.outbox = new SqlOutboxStore(db, dialect, this.eventsCommitted);
     this.sendJobs = new SqlSendJobStore(db, dialect);
+    this.safeList = new SqlSafeListStore(db);
+    this.geoPermissions = new SqlGeoPermissionStore(db);
   }
 
   /** Called after each commit that wrote events, so an in-process dispatcher can deliver at once. */

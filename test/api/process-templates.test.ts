@@ -5,34 +5,18 @@
  * by sid; bad input exits non-zero with the reason on stderr and stores nothing.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { accountOn, killAll, signal, spawnEntry, startVerifyd } from '../support/processes.js';
+import { accountOn, cleanUpCliDirs, cliDatabase, killAll, runCli, signal, startVerifyd } from '../support/processes.js';
 
-const dirs: string[] = [];
 after(() => {
   killAll();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  cleanUpCliDirs();
 });
 
-async function cli(SQLITE_PATH: string, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const p = spawnEntry('src/cli.ts', { SQLITE_PATH }, args);
-  const { code } = await p.exited;
-  return { code, out: p.out(), err: p.err() };
-}
-
 test('template create, list and delete from the CLI; the server lists and sends what it stored', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'verifyd-templates-'));
-  dirs.push(dir);
-  const SQLITE_PATH = join(dir, 'verifyd.db');
-  const account = await cli(SQLITE_PATH, 'account', 'create');
-  assert.equal(account.code, 0, account.err);
-  const sid = /TWILIO_ACCOUNT_SID=(AC\w+)/.exec(account.out)![1]!;
-  const token = /TWILIO_AUTH_TOKEN=(\w+)/.exec(account.out)![1]!;
+  const { SQLITE_PATH, sid, token } = await cliDatabase('verifyd-templates-');
 
-  const created = await cli(
+  const created = await runCli(
     SQLITE_PATH, 'template', 'create', '--account', sid, '--name', 'Login', '--channels', 'sms,voice',
     '--text', 'es=Tu código de {{friendly_name}} es {{code}}', '--text', 'en=Your {{friendly_name}} code is {{code}}',
   );
@@ -45,13 +29,13 @@ test('template create, list and delete from the CLI; the server lists and sends 
     [['--account', sid, '--name', 'Bad', '--text', 'xx={{code}}'], 2, /locale "xx"/],
     [['--account', `AC${'0'.repeat(32)}`, '--name', 'Bad', '--text', 'en={{code}}'], 1, /unknown account/],
   ] as const) {
-    const bad = await cli(SQLITE_PATH, 'template', 'create', ...args);
+    const bad = await runCli(SQLITE_PATH, 'template', 'create', ...args);
     assert.equal(bad.code, code, bad.err);
     assert.match(bad.err, err);
     assert.equal(bad.out, '');
   }
 
-  const listed = await cli(SQLITE_PATH, 'template', 'list', '--account', sid);
+  const listed = await runCli(SQLITE_PATH, 'template', 'list', '--account', sid);
   assert.equal(listed.out, `${hj}\tLogin\tsms,voice\tes,en\n`);
 
   const server = await startVerifyd({ SQLITE_PATH });
@@ -67,10 +51,10 @@ test('template create, list and delete from the CLI; the server lists and sends 
     const [message] = ((await inbox.json()) as { messages: Array<{ body: string; code: string }> }).messages;
     assert.equal(message?.body, `Tu código de Acme es ${message?.code}`, 'Spain resolves to es');
 
-    const deleted = await cli(SQLITE_PATH, 'template', 'delete', hj);
+    const deleted = await runCli(SQLITE_PATH, 'template', 'delete', hj);
     assert.deepEqual([deleted.code, deleted.out], [0, `deleted ${hj}\n`]);
     assert.deepEqual(await client.verify.v2.templates.list(), []);
-    const again = await cli(SQLITE_PATH, 'template', 'delete', hj);
+    const again = await runCli(SQLITE_PATH, 'template', 'delete', hj);
     assert.equal(again.code, 1);
     assert.match(again.err, /unknown template/);
   } finally {

@@ -168,3 +168,25 @@ export function durableEnv(db: ProcessDatabase, extra: Record<string, string> = 
   const env = { ...db.env, TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: token, LOG_LEVEL: 'warn', EVENTS_LEASE_SECONDS: '5', EVENTS_POLL_MS: '100', ...extra };
   return { env, sid, token };
 }
+
+/** `src/cli.ts` with `args` on a SQLite file, run to its end: its exit code and what it printed. */
+export async function runCli(SQLITE_PATH: string, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  const p = spawnEntry('src/cli.ts', { SQLITE_PATH }, args);
+  const { code } = await p.exited;
+  return { code, out: p.out(), err: p.err() };
+}
+
+/** A fresh SQLite file in its own directory (removed with `cleanUpCliDirs`) and an account made on it by `cli account create`. */
+const cliDirs: string[] = [];
+export async function cliDatabase(prefix: string): Promise<{ SQLITE_PATH: string; sid: string; token: string }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cliDirs.push(dir);
+  const SQLITE_PATH = join(dir, 'verifyd.db');
+  const account = await runCli(SQLITE_PATH, 'account', 'create');
+  if (account.code !== 0) throw new Error(`cli account create failed: ${account.err}`);
+  return { SQLITE_PATH, sid: /TWILIO_ACCOUNT_SID=(AC\w+)/.exec(account.out)![1]!, token: /TWILIO_AUTH_TOKEN=(\w+)/.exec(account.out)![1]! };
+}
+
+export function cleanUpCliDirs(): void {
+  for (const d of cliDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+}

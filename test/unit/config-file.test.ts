@@ -142,7 +142,7 @@ version: 2
   assert.deepEqual(got, [
     'PORT must be an integer between 0 and 65535 (got "eighty")',
     'VERIFYD_CONFIG: providers[1].url: ${UNSET_SECRET} names an environment variable that is not set',
-    'VERIFYD_CONFIG: version: is not one of providers, routes',
+    'VERIFYD_CONFIG: version: is not one of providers, routes, geo_permissions',
     'VERIFYD_CONFIG: providers[0].url: must be smtp://[user:pass@]host[:port] or smtps://...',
     'VERIFYD_CONFIG: providers[0].from: is required',
     'VERIFYD_CONFIG: providers[0].pool.max_connections: Too small: expected number to be >=1',
@@ -259,4 +259,19 @@ routes:
   const registry = buildRegistry(c.providers, { store: {} as never, clock: { now: () => new Date(0) }, publicBaseUrl: () => 'https://verifyd.example', codeKeys: () => assert.fail('no call is sent') });
   assert.deepEqual(['email', 'sms', 'whatsapp', 'call'].map((ch) => registry.route(ch as 'sms')[0]?.name), ['mail', 'twilio', 'twilio', 'twilio']);
   await registry.close();
+});
+
+test('geo_permissions: per channel one of allow or block, country codes upper-cased; every problem listed', () => {
+  const dir = folder({ 'ok.yaml': 'geo_permissions:\n  sms:\n    block: [cu, IR]\n  call:\n    allow: [US]\n' });
+  assert.deepEqual(load(join(dir, 'ok.yaml')).providers.geoPermissions, { sms: { mode: 'block', countries: ['CU', 'IR'] }, call: { mode: 'allow', countries: ['US'] } });
+  const bad = folder({
+    'bad.yaml': 'geo_permissions:\n  email:\n    block: [US]\n  sms:\n    allow: [US]\n    block: [CU]\n  call:\n    allow: [USA, "1"]\n  whatsapp:\n    block: []\n  sna: [US]\n',
+  });
+  assert.deepEqual(problems(join(bad, 'bad.yaml')), [
+    'VERIFYD_CONFIG: geo_permissions.email: is not one of sms, call, whatsapp, sna',
+    'VERIFYD_CONFIG: geo_permissions.sms: must have exactly one of allow or block',
+    'VERIFYD_CONFIG: geo_permissions.call.allow: not ISO 3166-1 alpha-2 country codes: USA, 1',
+    'VERIFYD_CONFIG: geo_permissions.whatsapp.block: no country given',
+    'VERIFYD_CONFIG: geo_permissions.sna: must have exactly one of allow or block',
+  ]);
 });

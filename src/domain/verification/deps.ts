@@ -3,6 +3,7 @@ import type { CodeKeyring } from '../code/keys.js';
 import type { IdGenerator } from '../ids.js';
 import type { TemplateStore, VerificationStore } from '../ports.js';
 import type { PriceTable } from '../prices.js';
+import type { ProtectionDeps } from '../protection/admission.js';
 import type { CodeSender } from './sending.js';
 
 /** Everything the verification use cases need, and nothing more. */
@@ -22,6 +23,8 @@ export interface VerificationDeps {
    * no SNA provider (SNA_SIMULATOR off): `sna` is then refused with 60223 and `auto` picks sms.
    */
   snaBaseUrl: string | null;
+  /** The Safe List and geo permissions a start passes; none (every start passes) when absent. */
+  protection?: ProtectionDeps;
   /** Prices set on attempts; none when absent. */
   prices?: PriceTable;
 }

@@ -11,6 +11,7 @@ import { MAX_CHECK_ATTEMPTS, MAX_SEND_ATTEMPTS } from './state.js';
 import { isLapsed, transition } from './transition.js';
 import { publishStatus } from '../events/publish.js';
 import { chooseTemplate, type ChosenTemplate } from '../templates/templates.js';
+import { admit } from '../protection/admission.js';
 
 export type { StartInput } from './start-plan.js';
 
@@ -44,6 +45,8 @@ export async function startVerification(deps: VerificationDeps, service: Service
     locale,
     substitutions: input.options.templateCustomSubstitutions,
   });
+  // Refused before anything is stored: no verification, no attempt, no send.
+  if (deps.protection) await admit(deps.protection, service, { channel, to, country, riskCheck: input.options.riskCheck });
 
   const runPlan = () => deps.store.transaction((tx) => plan(deps, tx, service, { ...input, to }, channel, locale, country, template));
   try {

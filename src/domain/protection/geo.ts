@@ -1,0 +1,39 @@
+import { TwilioError } from '../errors.js';
+import type { GeoPermissionStore } from '../ports/protection.js';
+import type { VerificationChannel } from '../types.js';
+import type { GeoRule } from './types.js';
+
+/** The channels geo permissions judge: those that reach a phone number in a country. */
+export const GEO_CHANNELS = ['sms', 'call', 'whatsapp', 'sna'] as const;
+export type GeoChannel = (typeof GEO_CHANNELS)[number];
+export const isGeoChannel = (c: VerificationChannel): c is GeoChannel => (GEO_CHANNELS as readonly string[]).includes(c);
+
+/** The defaults from the configuration file, per channel; a channel with none allows every country. */
+export type GeoDefaults = Partial<Record<GeoChannel, GeoRule>>;
+
+export const allows = (rule: GeoRule, country: string): boolean => (rule.mode === 'allow' ? rule.countries.includes(country) : !rule.countries.includes(country));
+
+/**
+ * The rule in force for a service's channel: the service's own (set with the CLI), else its
+ * account's, else the configuration file's default; none means every country is allowed.
+ */
+export async function geoRuleFor(store: GeoPermissionStore, defaults: GeoDefaults, accountSid: string, serviceSid: string, channel: GeoChannel): Promise<GeoRule | undefined> {
+  const set = await store.geoRulesFor(accountSid, serviceSid, channel);
+  return set.service ?? set.account ?? defaults[channel];
+}
+
+/** Refuses a start to a country its channel may not reach (60605, HTTP 403, as Twilio answers). */
+export function assertGeoAllowed(rule: GeoRule | undefined, country: string | null): void {
+  // A number whose country libphonenumber cannot tell is judged as its own unknown country: an
+  // allow list never contains it, a block list never names it.
+  if (rule && !allows(rule, country ?? '')) throw new TwilioError(60605);
+}
+
+/** Upper-cased ISO 3166-1 alpha-2 codes, or the list of what is wrong with them. */
+export function parseCountries(list: readonly string[]): { countries: string[] } | { problem: string } {
+  const countries = [...new Set(list.map((c) => c.trim().toUpperCase()).filter((c) => c !== ''))];
+  const bad = countries.filter((c) => !/^[A-Z]{2}$/.test(c));
+  if (bad.length > 0) return { problem: `not ISO 3166-1 alpha-2 country codes: ${bad.join(', ')}` };
+  if (countries.length === 0) return { problem: 'no country given' };
+  return { countries };
+}
