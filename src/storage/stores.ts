@@ -73,6 +73,9 @@ export class Stores {
       provider: migrationProvider(this.dialect.name),
       migrationTableName: 'verifyd_migrations',
       migrationLockTableName: 'verifyd_migrations_lock',
+      // Branches add migrations in parallel and each only adds tables or columns (migrations/index.ts),
+      // so one that lands after a higher-numbered one must still run on a database that has that one.
+      allowUnorderedMigrations: true,
     });
     const { error } = await (target === undefined ? migrator.migrateToLatest() : migrator.migrateTo(target));
     if (error) throw error;
