@@ -3,6 +3,7 @@ import type { CodeKeyring } from '../code/keys.js';
 import type { IdGenerator } from '../ids.js';
 import type { TemplateStore, VerificationStore } from '../ports.js';
 import type { PriceTable } from '../prices.js';
+import type { LookupDeps } from './lookup.js';
 import type { CodeSender } from './sending.js';
 
 /** Everything the verification use cases need, and nothing more. */
@@ -22,6 +23,8 @@ export interface VerificationDeps {
    * no SNA provider (SNA_SIMULATOR off): `sna` is then refused with 60223 and `auto` picks sms.
    */
   snaBaseUrl: string | null;
+  /** Carrier lookups for services with `lookup_enabled` (docs/lookup.md). */
+  lookup: LookupDeps;
   /** Prices set on attempts; none when absent. */
   prices?: PriceTable;
 }
