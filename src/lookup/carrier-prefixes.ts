@@ -20,8 +20,11 @@ const tables = new Map<string, Promise<PrefixTable>>();
 function table(callingCode: string): Promise<PrefixTable> {
   let t = tables.get(callingCode);
   if (!t) {
-    // A calling code without a file (no carrier data for that plan) is an empty table.
-    t = readFile(join(DATA_DIR, `${callingCode}.bson`)).then((b) => deserialize(b) as PrefixTable, () => ({}));
+    // A calling code without a file (no carrier data for that plan), or a file that cannot be
+    // decoded, is an empty table: no carrier name, never a failed start.
+    t = readFile(join(DATA_DIR, `${callingCode}.bson`))
+      .then((b) => deserialize(b) as PrefixTable)
+      .catch(() => ({}));
     tables.set(callingCode, t);
   }
   return t;
