@@ -152,7 +152,7 @@ export function* generate(spec: DataSpec, batchSends: number, samples: Samples):
       vs.push({
         sid, account_sid: accountSid, service_sid: service, to_addr: to, channel, status: converted ? 'approved' : 'expired',
         code_length: 6, code_key_id: 'k1', code_seed: hex32(), code_hash: hex32() + hex32(), custom_code: 0, amount: null, payee: null,
-        locale, country, check_count: converted ? 1 : Math.floor(rnd() * 3), send_count: n, options: OPTIONS,
+        locale, country, check_count: converted ? 1 : Math.floor(rnd() * 3), send_count: n, options: OPTIONS, lookup: null,
         expires_at: created + 600_000, date_created: created, date_updated: done,
       });
       for (let k = 0; k < n; k++) {

@@ -17,7 +17,9 @@ import { CodeKeyring } from './domain/code/keys.js';
 import { newSid } from './domain/ids.js';
 import { NO_QUOTAS, type Quotas } from './domain/quotas.js';
 import { normalizeEmailDestinations } from './domain/verification/normalize-destinations.js';
+import type { LookupDeps } from './domain/verification/lookup.js';
 import type { CodeSender } from './domain/verification/sending.js';
+import { buildLookup } from './lookup/index.js';
 import { AuthTokens } from './events/auth-tokens.js';
 import { SendDispatcher } from './dispatch/send-dispatcher.js';
 import { Dispatcher } from './events/dispatcher.js';
@@ -74,8 +76,10 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
   // After the stores' migrations: settles what migration 006 left to the domain.
   await normalizeEmailDestinations(stores.verifications, clock);
   const sender = overrides.sender?.(stores, clock) ?? new ProviderSender(events.providers);
-  const domain = composeDomain(stores, config, clock, sender);
-  const app = await buildApp({
+  // The lookup logs through the app's logger, which buildApp makes below; nothing is looked up before it listens.
+  const lookup = buildLookup(config.lookup, { warn: (obj, msg) => app.log.warn(obj, msg) });
+  const domain = composeDomain(stores, config, clock, sender, lookup);
+  const app: FastifyInstance = await buildApp({
     ...domain,
     twilioCallbacks: overrides.twilioCallbacks ?? twilioCallbackTokens(events.providers.providers, clock),
     providerWebhooks: overrides.providerWebhooks ?? providerWebhookSecrets(events.providers.providers),
@@ -111,6 +115,7 @@ export function composeDomain(
   config: DomainSettings,
   clock: Clock,
   sender: CodeSender,
+  lookup: LookupDeps,
 ): DomainDeps {
   return {
     services: { store: stores.services, templates: stores.templates, clock, ids: newSid, maxServices: config.quotas.services },
@@ -130,6 +135,7 @@ export function composeDomain(
       },
       prices: config.prices,
       protection: { safeList: stores.safeList, geo: stores.geoPermissions, geoDefaults: config.providers.geoPermissions ?? {} },
+      lookup,
     },
     attempts: { store: stores.attempts, throttle: stores.apiThrottle, clock, ratePerMinute: config.attemptsRatePerMinute },
     events: eventDeps(stores, clock, config.events.webhookBlockedNetworks, config.quotas),

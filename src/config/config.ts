@@ -3,6 +3,7 @@ import type { ProvidersConfig } from '../channels/providers.js';
 import type { CodeKey } from '../domain/code/keys.js';
 import type { BlockedNetworks } from '../domain/events/networks.js';
 import type { PriceTable } from '../domain/prices.js';
+import type { LookupSettings } from '../lookup/settings.js';
 import { configSchema } from './schema.js';
 
 /** VERIFYD_ENV: development (the default: inbox, SNA simulator, local webhooks) or production. */
@@ -42,6 +43,8 @@ export interface Config {
   bootstrapAuthToken: string | null;
   /** The providers and routes VERIFYD_CONFIG names (none without it: every channel then goes to the inbox). */
   providers: ProvidersConfig;
+  /** The carrier lookup VERIFYD_CONFIG's `lookup` names (the bundled data without one; docs/lookup.md). */
+  lookup: LookupSettings;
   events: EventsConfig;
   sends: SendsConfig;
 }

@@ -6,25 +6,48 @@ import { CODE_CHANNELS, PROVIDER_TYPES, type ProviderSpec, type ProviderTypeName
 import type { Routes } from '../channels/registry.js';
 import type { CodeChannel } from '../domain/verification/sending.js';
 import { readGeoDefaults } from './geo-file.js';
+import { DEFAULT_LOOKUP, lookupSettingsSchema, type LookupSettings } from '../lookup/settings.js';
+
+/** What VERIFYD_CONFIG configures: the code providers and their routes, and the carrier lookup. */
+export interface ConfigFile {
+  config: ProvidersConfig;
+  lookup: LookupSettings;
+  problems: string[];
+}
+
+const TOP_LEVEL = ['providers', 'routes', 'lookup', 'geo_permissions'];
 
 /**
- * VERIFYD_CONFIG: the providers and the routes per channel, in YAML or JSON (docs/delivery.md).
- * Read once at start; every problem is listed, each with where it is in the file, none with a
- * value (a value may be a secret). `${NAME}` in a string is the environment variable NAME.
+ * VERIFYD_CONFIG: the providers and the routes per channel, in YAML or JSON (docs/delivery.md),
+ * and the carrier lookup (docs/lookup.md). Read once at start; every problem is listed, each with
+ * where it is in the file, none with a value (a value may be a secret). `${NAME}` in a string is
+ * the environment variable NAME.
  */
-export function readConfigFile(path: string, env: Readonly<Record<string, string | undefined>>): { config: ProvidersConfig; problems: string[] } {
+export function readConfigFile(path: string, env: Readonly<Record<string, string | undefined>>): ConfigFile {
   const problems: string[] = [];
+  const empty = (more: string[] = []): ConfigFile => ({ config: { providers: [], routes: {} }, lookup: DEFAULT_LOOKUP, problems: [...problems, ...more] });
   const raw = parse(path, problems);
-  if (raw === undefined) return { config: { providers: [], routes: {} }, problems };
+  if (raw === undefined) return empty();
   const doc = substitute(raw, '', env, problems);
-  if (!isObject(doc)) return { config: { providers: [], routes: {} }, problems: [...problems, 'must be a mapping with providers and routes'] };
-  const keys = ['providers', 'routes', 'geo_permissions'];
-  for (const key of Object.keys(doc).filter((k) => !keys.includes(k))) problems.push(`${key}: is not one of ${keys.join(', ')}`);
+  if (!isObject(doc)) return empty(['must be a mapping with providers and routes']);
+  for (const key of Object.keys(doc).filter((k) => !TOP_LEVEL.includes(k))) problems.push(`${key}: is not one of ${TOP_LEVEL.join(', ')}`);
   const { providers, types } = readProviders(doc.providers, { dir: dirname(resolve(path)) }, problems);
   const routes = readRoutes(doc.routes, types, problems);
   const config: ProvidersConfig = { providers, routes };
   if (doc.geo_permissions !== undefined) config.geoPermissions = readGeoDefaults(doc.geo_permissions, problems);
-  return { config, problems };
+  return { config, lookup: readLookup(doc.lookup, problems), problems };
+}
+
+function readLookup(value: unknown, problems: string[]): LookupSettings {
+  if (value === undefined) return DEFAULT_LOOKUP;
+  if (!isObject(value)) {
+    problems.push('lookup: must be a mapping with type (bundled or twilio) and its settings');
+    return DEFAULT_LOOKUP;
+  }
+  const parsed = lookupSettingsSchema.safeParse({ type: 'bundled', ...value }, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  parsed.error.issues.forEach((issue) => problems.push(`lookup${issue.path.map((p) => `.${String(p)}`).join('')}: ${message(issue)}`));
+  return DEFAULT_LOOKUP;
 }
 
 function parse(path: string, problems: string[]): unknown {

@@ -6,6 +6,7 @@ import { NO_PRICES } from '../domain/prices.js';
 import { NO_FILE, type ProvidersConfig } from '../channels/providers.js';
 import type { Config, Mode } from './config.js';
 import { readConfigFile } from './file.js';
+import { DEFAULT_LOOKUP, type LookupSettings } from '../lookup/settings.js';
 import { readPriceTable } from './prices.js';
 
 /**
@@ -68,13 +69,13 @@ const httpUrl = () =>
     return v ?? null;
   });
 
-/** The providers file; `env` is what its `${NAME}` references are read from. */
+/** The providers file (providers, routes and the carrier lookup); `env` is what its `${NAME}` references are read from. */
 const providersFile = (env: Readonly<Record<string, string | undefined>>) =>
-  value().transform((path, ctx): ProvidersConfig => {
-    if (path === undefined) return NO_FILE;
+  value().transform((path, ctx): { providers: ProvidersConfig; lookup: LookupSettings } => {
+    if (path === undefined) return { providers: NO_FILE, lookup: DEFAULT_LOOKUP };
     const read = readConfigFile(path, env);
     for (const p of read.problems) problem(ctx, p, { detail: true });
-    return read.config;
+    return { providers: read.config, lookup: read.lookup };
   });
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -272,7 +273,8 @@ function toConfig(env: Env): Config {
     prices: env.PRICE_TABLE,
     bootstrapAccountSid: env.TWILIO_ACCOUNT_SID,
     bootstrapAuthToken: env.TWILIO_AUTH_TOKEN,
-    providers: env.VERIFYD_CONFIG,
+    providers: env.VERIFYD_CONFIG.providers,
+    lookup: env.VERIFYD_CONFIG.lookup,
     sends: {
       dispatcher: env.SEND_DISPATCHER,
       timeoutMs: env.SEND_TIMEOUT_MS,

@@ -19,6 +19,7 @@ export const ERROR_CATALOG = {
   60202: { status: 429, message: 'Max check attempts reached' },
   60203: { status: 429, message: 'Max send attempts reached' },
   60204: { status: 403, message: 'Service does not support this feature' },
+  60205: { status: 403, message: 'SMS is not supported by landline phone number' },
   60206: { status: 400, message: "'Amount' & 'Payee' params are required" },
   60214: { status: 400, message: 'Call channel is not supported when using PSD2' },
   60221: { status: 400, message: 'No target verification specified. Ensure that either a To or VerificationSid is provided' },

@@ -12,6 +12,7 @@ export type { VerificationStore, VerificationTx } from './ports/verifications.js
 export type { AttemptFilter, AttemptStore, AttemptTotals, SentBy, SummaryFilter } from './ports/attempts.js';
 export type { ApiThrottleStore } from './ports/api-throttle.js';
 export type { SnaStore } from './ports/sna.js';
+export type { CarrierInfo, LineType, LookupProvider, LookupTarget } from './ports/lookup.js';
 export type { InboxFilter, InboxStore } from './ports/inbox.js';
 export type { AttemptUpdate, ClaimedSendJob, SendJob, SendJobState, SendJobStatus, SendJobStore, SendSettlement } from './ports/send-jobs.js';
 export type { OutboxStore, OutboxTx, Settlement, SinkStore } from './events/ports.js';

@@ -1,5 +1,7 @@
 /** Domain records. Times are epoch milliseconds; the API layer turns them into ISO 8601. */
 
+import type { CarrierInfo } from './ports/lookup.js';
+
 export interface Account {
   sid: string;
   authToken: string;
@@ -93,6 +95,8 @@ export interface Verification {
   checkCount: number;
   sendCount: number;
   options: StartOptions;
+  /** What the latest start's carrier lookup found; null when it did not look (`lookup` is then `{}`). */
+  lookup: CarrierInfo | null;
   expiresAt: number;
   dateCreated: number;
   dateUpdated: number;

@@ -56,6 +56,8 @@ export interface VerificationsTable {
   check_count: number;
   send_count: number;
   options: string;
+  /** The carrier lookup's CarrierInfo as JSON (migration 011); null: no lookup. */
+  lookup: string | null;
   expires_at: number;
   date_created: number;
   date_updated: number;

@@ -16,6 +16,7 @@ import { startVerification, type StartInput } from '../../src/domain/verificatio
 import type { Stores } from '../../src/storage/stores.js';
 import { forEachBackend } from '../support/databases.js';
 import { startOptions } from './fixtures.js';
+import { UNKNOWN_CARRIER } from '../../src/domain/ports/lookup.js';
 
 const TO = '+15017122661';
 
@@ -29,6 +30,7 @@ function makeDeps(stores: Stores): VerificationDeps {
     ids: newSid,
     ttlMs: 600_000,
     snaBaseUrl: 'http://127.0.0.1:1',
+    lookup: { provider: { lookup: async () => UNKNOWN_CARRIER }, canadaEnabled: false },
   };
 }
 

@@ -32,6 +32,23 @@ forEachBackend('store conformance: verification transactions', async (t, stores)
     assert.equal(await stores.verifications.getVerification(newSid('VA'), v.sid), undefined, 'scoped by service');
   });
 
+  await t.test('the carrier lookup is kept whole with the verification, replaced by an update, and null without one', async () => {
+    const carrier = { mobileCountryCode: '234', mobileNetworkCode: '20', name: 'Three', type: 'mobile' as const, errorCode: null };
+    const v = verification(svc, { to: '+447400123456', country: 'GB', lookup: carrier });
+    const s = { ...send(v), mcc: '234', mnc: '20', carrier: 'Three' };
+    await stores.verifications.transaction(async (tx) => {
+      await tx.insertVerification(v);
+      await tx.insertSend(s);
+    });
+    assert.deepEqual((await stores.verifications.getVerification(svc.sid, v.sid))?.lookup, carrier);
+    assert.deepEqual(await stores.verifications.listSends(v.sid), [s], 'the attempt keeps its network codes and carrier');
+    const again = { ...v, lookup: { ...carrier, mobileNetworkCode: null, name: null, type: 'landline' as const, errorCode: 60608 } };
+    await stores.verifications.transaction((tx) => tx.updateVerification(again));
+    assert.deepEqual((await stores.verifications.getVerification(svc.sid, v.sid))?.lookup, again.lookup);
+    await stores.verifications.transaction((tx) => tx.updateVerification({ ...v, lookup: null }));
+    assert.equal((await stores.verifications.getVerification(svc.sid, v.sid))?.lookup, null);
+  });
+
   await t.test('an error thrown in the callback rolls everything back and propagates unchanged', async () => {
     const v = verification(svc, { to: '+15017120002' });
     const sna = snaSession(v);

@@ -72,6 +72,7 @@ export const verification = (svc: Service, over: Partial<Verification> = {}): Ve
   checkCount: 0,
   sendCount: 1,
   options: startOptions(),
+  lookup: null,
   expiresAt: FAR,
   dateCreated: T0,
   dateUpdated: T0,

@@ -142,7 +142,7 @@ version: 2
   assert.deepEqual(got, [
     'PORT must be an integer between 0 and 65535 (got "eighty")',
     'VERIFYD_CONFIG: providers[1].url: ${UNSET_SECRET} names an environment variable that is not set',
-    'VERIFYD_CONFIG: version: is not one of providers, routes, geo_permissions',
+    'VERIFYD_CONFIG: version: is not one of providers, routes, lookup, geo_permissions',
     'VERIFYD_CONFIG: providers[0].url: must be smtp://[user:pass@]host[:port] or smtps://...',
     'VERIFYD_CONFIG: providers[0].from: is required',
     'VERIFYD_CONFIG: providers[0].pool.max_connections: Too small: expected number to be >=1',

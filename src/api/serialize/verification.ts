@@ -1,4 +1,5 @@
 import type { CheckResult } from '../../domain/verification/check.js';
+import type { CarrierInfo } from '../../domain/ports/lookup.js';
 import type { VerificationChannel, SendAttempt, Verification } from '../../domain/types.js';
 import { iso } from './time.js';
 
@@ -7,6 +8,20 @@ import { iso } from './time.js';
  * ("SMS", "EMAIL", "CALL") and keep "whatsapp" and "sna" lower-case (docs/wire-decisions.md).
  */
 const ATTEMPT_CHANNEL: Record<VerificationChannel, string> = { sms: 'SMS', email: 'EMAIL', call: 'CALL', whatsapp: 'whatsapp', sna: 'sna' };
+
+/** `{}` without a lookup (Twilio's answer when lookup is off); else the carrier in the spec example's field order. */
+function serializeLookup(c: CarrierInfo | null): Record<string, unknown> {
+  if (c === null) return {};
+  return {
+    carrier: {
+      mobile_country_code: c.mobileCountryCode,
+      type: c.type,
+      error_code: c.errorCode,
+      mobile_network_code: c.mobileNetworkCode,
+      name: c.name,
+    },
+  };
+}
 
 export function serializeVerification(
   v: Verification,
@@ -24,7 +39,7 @@ export function serializeVerification(
     valid: v.status === 'approved',
     date_created: iso(v.dateCreated),
     date_updated: iso(v.dateUpdated),
-    lookup: {},
+    lookup: serializeLookup(v.lookup),
     amount: v.amount,
     payee: v.payee,
     send_code_attempts: sends.map((s) => ({ time: iso(s.dateCreated), channel: ATTEMPT_CHANNEL[s.channel], attempt_sid: s.sid })),

@@ -4,6 +4,7 @@ import type { IdGenerator } from '../ids.js';
 import type { TemplateStore, VerificationStore } from '../ports.js';
 import type { PriceTable } from '../prices.js';
 import type { ProtectionDeps } from '../protection/admission.js';
+import type { LookupDeps } from './lookup.js';
 import type { CodeSender } from './sending.js';
 
 /** Everything the verification use cases need, and nothing more. */
@@ -25,6 +26,8 @@ export interface VerificationDeps {
   snaBaseUrl: string | null;
   /** The Safe List and geo permissions a start passes; none (every start passes) when absent. */
   protection?: ProtectionDeps;
+  /** Carrier lookups for services with `lookup_enabled` (docs/lookup.md). */
+  lookup: LookupDeps;
   /** Prices set on attempts; none when absent. */
   prices?: PriceTable;
 }

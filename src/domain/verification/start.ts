@@ -4,7 +4,9 @@ import { TwilioError, notFound } from '../errors.js';
 import { NO_PRICES, priceFor } from '../prices.js';
 import { MissingParent, UniqueViolation, type VerificationTx } from '../ports.js';
 import type { VerificationChannel, SendAttempt, Service, Verification } from '../types.js';
+import type { CarrierInfo } from '../ports/lookup.js';
 import type { VerificationDeps } from './deps.js';
+import { lookupForStart } from './lookup.js';
 import { SEND_FAILED_UNKNOWN, type SendRequest } from './sending.js';
 import { prepareStart, resendCode, sendRequest, type StartInput } from './start-plan.js';
 import { MAX_CHECK_ATTEMPTS, MAX_SEND_ATTEMPTS } from './state.js';
@@ -47,8 +49,10 @@ export async function startVerification(deps: VerificationDeps, service: Service
   });
   // Refused before anything is stored: no verification, no attempt, no send.
   if (deps.protection) await admit(deps.protection, service, { channel, to, country, riskCheck: input.options.riskCheck });
+  // After the checks that cost nothing (a lookup provider may charge per number), before the transaction.
+  const carrier = await lookupForStart(deps.lookup, service, channel, to, country);
 
-  const runPlan = () => deps.store.transaction((tx) => plan(deps, tx, service, { ...input, to }, channel, locale, country, template));
+  const runPlan = () => deps.store.transaction((tx) => plan(deps, tx, service, { ...input, to }, { channel, locale, country, template, carrier }));
   try {
     let planned: Planned;
     try {
@@ -99,11 +103,9 @@ async function plan(
   tx: VerificationTx,
   service: Service,
   input: StartInput,
-  channel: VerificationChannel,
-  locale: string,
-  country: string | null,
-  template: ChosenTemplate | null,
+  prepared: { channel: VerificationChannel; locale: string; country: string | null; template: ChosenTemplate | null; carrier: CarrierInfo | null },
 ): Promise<Planned> {
+  const { channel, locale, country, template, carrier } = prepared;
   const now = deps.clock.now().getTime();
   let v = await tx.lockPendingByTo(service.sid, input.to);
   if (v && isLapsed(v, now)) {
@@ -129,6 +131,8 @@ async function plan(
     v.channel = channel;
     v.sendCount += 1;
     v.locale = locale;
+    // Each start looks the number up again, as Twilio does; a fetch answers the latest.
+    v.lookup = carrier;
     v.dateUpdated = now;
     await tx.updateVerification(v);
   } else {
@@ -156,6 +160,7 @@ async function plan(
       checkCount: 0,
       sendCount: 1,
       options: input.options,
+      lookup: carrier,
       expiresAt: now + deps.ttlMs,
       dateCreated: now,
       dateUpdated: now,
@@ -189,10 +194,10 @@ async function plan(
     converted: false,
     attemptStatus: 'unconfirmed',
     price: priceFor(deps.prices ?? NO_PRICES, channel, country),
-    // No carrier database is bundled: network codes and carrier stay unknown.
-    mcc: null,
-    mnc: null,
-    carrier: null,
+    // Known from the start's lookup; unknown (null) without one.
+    mcc: carrier?.mobileCountryCode ?? null,
+    mnc: carrier?.mobileNetworkCode ?? null,
+    carrier: carrier?.name ?? null,
   };
   await tx.insertSend(attempt);
   // Every accepted start, a resend included, reports the verification as pending with its sends so far.

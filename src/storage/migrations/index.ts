@@ -8,6 +8,7 @@ import { foldEmailCaseSchema } from './006-fold-email-case.js';
 import { sendJobsSchema } from './007-send-jobs.js';
 import { providerReceiptsSchema } from './008-provider-receipts.js';
 import { templatesSchema } from './009-templates.js';
+import { verificationLookupSchema } from './011-verification-lookup.js';
 import { protectionSchema } from './016-protection.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -25,6 +26,8 @@ const MIGRATIONS: Record<string, (d: Dialect) => string[]> = {
   '008-provider-receipts': providerReceiptsSchema,
   // A new table only: it commutes with 006-008 whichever branch lands first.
   '009-templates': templatesSchema,
+  // One nullable column: it commutes with any other branch's migration (010 is another branch's).
+  '011-verification-lookup': verificationLookupSchema,
   // New tables only (Safe List, geo permissions): commutes with 010-015, which other branches add.
   '016-protection': protectionSchema,
 };
