@@ -256,7 +256,7 @@ routes:
   assert.deepEqual(c.providers.routes, { email: { default: ['mail'] }, sms: { default: ['twilio'] }, whatsapp: { default: ['twilio'] }, call: { default: ['twilio'] } });
   // And it builds: every channel routed to a provider that carries it.
   const { buildRegistry } = await import('../../src/channels/providers.js');
-  const registry = buildRegistry(c.providers, { store: {} as never, clock: { now: () => new Date(0) }, publicBaseUrl: () => 'https://verifyd.example', codeKeys: () => assert.fail('no call is sent') });
+  const registry = buildRegistry(c.providers, { store: {} as never, clock: { now: () => new Date(0) }, publicBaseUrl: () => 'https://verifyd.example', codeKeys: () => assert.fail('no call is sent'), receipts: () => assert.fail('no receipt') });
   assert.deepEqual(['email', 'sms', 'whatsapp', 'call'].map((ch) => registry.route(ch as 'sms')[0]?.name), ['mail', 'twilio', 'twilio', 'twilio']);
   await registry.close();
 });
