@@ -150,7 +150,7 @@ version: 2
     'VERIFYD_CONFIG: providers[1].name: mail is already the name of another provider',
     'VERIFYD_CONFIG: providers[1].from: must be an e-mail address',
     'VERIFYD_CONFIG: providers[1].from_name: must be 1 to 100 characters, none of them a control character',
-    'VERIFYD_CONFIG: providers[2].type: must be one of inbox, smtp, twilio',
+    'VERIFYD_CONFIG: providers[2].type: must be one of inbox, smtp, twilio, smpp',
     'VERIFYD_CONFIG: providers[3].name: inbox is kept for a provider of type inbox',
     'VERIFYD_CONFIG: routes.email: names nobody, which is not a configured provider',
     'VERIFYD_CONFIG: routes.sms: mail (type smtp) does not carry sms',
