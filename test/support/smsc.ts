@@ -38,6 +38,7 @@ export class Smsc {
   throttle: (index: number) => boolean = () => false;
   private nextId = 1;
   private readonly waiters: Array<() => void> = [];
+  private readonly acceptListeners: Array<(s: Submitted) => void> = [];
 
   private constructor(
     private readonly server: smpp.Server,
@@ -92,9 +93,15 @@ export class Smsc {
     s.messageId = `msg${String(this.nextId++).padStart(6, '0')}`;
     s.session.send(s.pdu.response({ message_id: s.messageId }));
     this.accepted.push(s);
+    for (const l of this.acceptListeners) l(s);
     const i = this.held.indexOf(s);
     if (i >= 0) this.held.splice(i, 1);
     this.changed();
+  }
+
+  /** Calls `fn` with each submit_sm the SMSC accepts (the bench notes arrivals with it). */
+  onAccepted(fn: (s: Submitted) => void): void {
+    this.acceptListeners.push(fn);
   }
 
   /** Cuts every connection at once (TCP reset, no unbind), as a crashed SMSC or a broken link does. */
