@@ -152,3 +152,19 @@ test('a throttled bind (ESME_RTHROTTLED) slows down instead of failing', async (
   assert.equal(smsc.accepted.length, 5);
   assert.equal(new Set(smsc.accepted.map((s) => s.pdu.destination_addr)).size, 5);
 });
+
+test('several binds: messages go to the least loaded bind, each within its window', async () => {
+  const { server, smsc } = await serverWithSmsc({ binds: 2, window: 1 });
+  const { acct, api } = await setup(server);
+  smsc.hold = true;
+  const vs = await Promise.all(Array.from({ length: 4 }, (_, i) => api.verifications.create({ to: `+1501712269${i}`, channel: 'sms' })));
+  await smsc.until(() => smsc.held.length === 2, 'one unanswered submit_sm on each bind');
+  assert.deepEqual(smsc.binds, [true, true]);
+  assert.notEqual(smsc.held[0]!.session, smsc.held[1]!.session, 'one on each bind');
+  assert.equal(smsc.received.length, 2, 'the other two wait for room in a window');
+  smsc.hold = false;
+  for (const s of [...smsc.held]) smsc.answer(s);
+  for (const v of vs) await statusOf(acct, v.sid, 'sent');
+  assert.equal(smsc.accepted.length, 4);
+  assert.equal(new Set(smsc.accepted.map((s) => s.session)).size, 2);
+});
