@@ -168,3 +168,13 @@ test('several binds: messages go to the least loaded bind, each within its windo
   assert.equal(smsc.accepted.length, 4);
   assert.equal(new Set(smsc.accepted.map((s) => s.session)).size, 2);
 });
+
+test('a receipt that overtakes the record of the send is applied once the attempt knows its message id', async () => {
+  const { server, smsc } = await serverWithSmsc();
+  const { acct, api } = await setup(server);
+  smsc.receiptOnAccept = true;
+  const v = await api.verifications.create({ to: '+15017122663', channel: 'sms' });
+  const delivered = await statusOf(acct, v.sid, 'delivered');
+  assert.equal(delivered.error_code, null);
+  assert.equal(smsc.accepted.length, 1);
+});

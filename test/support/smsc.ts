@@ -34,6 +34,8 @@ export class Smsc {
   /** While true, submit_sm are kept in `held` unanswered. */
   hold = false;
   readonly held: Submitted[] = [];
+  /** When set, each accepted submit_sm's DELIVRD receipt is sent just before its submit_sm_resp (as one on another bind may overtake it). */
+  receiptOnAccept = false;
   /** Answers ESME_RTHROTTLED to a submit_sm when this says so (by its index among those received). */
   throttle: (index: number) => boolean = () => false;
   private nextId = 1;
@@ -91,6 +93,7 @@ export class Smsc {
   /** Answers a held (or just received) submit_sm with command_status 0 and a new message id. */
   answer(s: Submitted): void {
     s.messageId = `msg${String(this.nextId++).padStart(6, '0')}`;
+    if (this.receiptOnAccept) void this.receipt(s.messageId, 'DELIVRD', {}, s.session);
     s.session.send(s.pdu.response({ message_id: s.messageId }));
     this.accepted.push(s);
     for (const l of this.acceptListeners) l(s);
@@ -114,8 +117,8 @@ export class Smsc {
    * Sends a delivery receipt for `messageId` on a bound connection: the Appendix B text, and with
    * `tlvs` also receipted_message_id and message_state. Resolves the deliver_sm_resp's command_status.
    */
-  async receipt(messageId: string, stat: string, opts: { err?: string; tlvs?: boolean; state?: number } = {}): Promise<number> {
-    const session = this.server.sessions[0];
+  async receipt(messageId: string, stat: string, opts: { err?: string; tlvs?: boolean; state?: number } = {}, on?: smpp.Session): Promise<number> {
+    const session = on ?? this.server.sessions[0];
     if (!session) throw new Error('no SMPP session to send the receipt on');
     const text = `id:${messageId} sub:001 dlvrd:${stat === 'DELIVRD' ? '001' : '000'} submit date:2612030800 done date:2612030801 stat:${stat} err:${opts.err ?? '000'} text:`;
     const tlvs = opts.tlvs ? { receipted_message_id: messageId, message_state: opts.state } : {};
