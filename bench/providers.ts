@@ -4,15 +4,18 @@
  * file routing sms to a `twilio` provider at the Twilio REST stand-in (test/support/twilio-rest.ts)
  * running in this process; (c) one routing email to an `smtp` provider at a real smtp-server in this
  * process (test/support/smtp.ts: STARTTLS with a self-signed certificate made for the run, AUTH
- * PLAIN, each message parsed by mailparser before its arrival is noted). Each run: a warm-up, then
+ * PLAIN, each message parsed by mailparser before its arrival is noted); (d) sms to an `smpp` provider
+ * (two binds) at a local SMSC (test/support/smsc.ts, the `smpp` package's server side) in this
+ * process, an arrival noted when the SMSC accepts the submit_sm. Each run: a warm-up, then
  * BENCH_PROVIDERS_STARTS (default 2000) starts at BENCH_PROVIDERS_CONCURRENCY (default 20)
  * (sends.ts); reported: server CPU per start, sends per second reaching the provider, commit-to-
- * provider p50/p99, missing/duplicates, and (b) and (c)'s CPU per start over (a)'s. The stand-ins
+ * provider p50/p99, missing/duplicates, and (b), (c) and (d)'s CPU per start over (a)'s. The stand-ins
  * share the cores with verifyd, so CPU per start is the figure to compare, not throughput.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { Smsc } from '../test/support/smsc.js';
 import { startSmtpServer } from '../test/support/smtp.js';
 import { TwilioRestStandIn } from '../test/support/twilio-rest.js';
 import { Api } from './api.js';
@@ -21,8 +24,8 @@ import { runStarts, type SendFigures, type StartPlan } from './sends.js';
 import { storeEnv, type ScenarioOpts } from './store-env.js';
 
 /** `twilio+d`: the same Twilio provider with the sends in a dispatcher process of their own (`npm run dispatcher`). */
-export type ProviderKind = 'inbox' | 'twilio' | 'smtp' | 'twilio+d';
-export const PROVIDER_KINDS: ProviderKind[] = ['inbox', 'twilio', 'smtp', 'twilio+d'];
+export type ProviderKind = 'inbox' | 'twilio' | 'smtp' | 'smpp' | 'twilio+d';
+export const PROVIDER_KINDS: ProviderKind[] = ['inbox', 'twilio', 'smtp', 'smpp', 'twilio+d'];
 const VERIFYD_DISPATCHER = join(dirname(VERIFYD_MAIN), 'dispatcher-main.js');
 
 export interface ProvidersRow extends SendFigures {
@@ -64,6 +67,15 @@ async function provide(kind: ProviderKind, addCleanup: ScenarioOpts['addCleanup'
     twilio.onCreated((c) => note(arrived, String(c.form.To)));
     const provider = { name: 'twilio', type: 'twilio', account_sid: account.sid, auth_token: account.token, api_base_url: twilio.url, sms_from: '+15005550006' };
     return { config: { providers: [provider], routes: { sms: ['twilio'] } }, channel: 'sms', arrived };
+  }
+  if (kind === 'smpp') {
+    const account = { systemId: 'verifyd', password: randomBytes(4).toString('hex') };
+    const smsc = await Smsc.start(account);
+    addCleanup(() => smsc.close());
+    smsc.onAccepted((s) => note(arrived, `+${String(s.pdu.destination_addr)}`));
+    // Two binds, a window of 10 each and a rate well above what the machine reaches: the figure is verifyd's cost, not a configured limit.
+    const provider = { name: 'smsc', type: 'smpp', url: smsc.url, system_id: account.systemId, password: account.password, source_addr: 'Acme', binds: 2, window: 10, max_per_second: 10_000 };
+    return { config: { providers: [provider], routes: { sms: ['smsc'] } }, channel: 'sms', arrived };
   }
   const smtp = await startSmtpServer();
   addCleanup(() => smtp.close());

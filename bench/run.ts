@@ -35,7 +35,7 @@
  *
  * providers (providers.ts, also in BENCH_QUICK, about 30 s per store): dist/main.js three ways (inbox
  * only; sms to a `twilio` provider at the Twilio REST stand-in; email to an `smtp` provider at a
- * local smtp-server, STARTTLS), each with server CPU per start and its ratio to the inbox's, sends/s
+ * local smtp-server, STARTTLS; sms to an `smpp` provider at a local SMSC), each with server CPU per start and its ratio to the inbox's, sends/s
  * reaching the provider, commit-to-provider p50/p99 and missing/duplicates: BENCH_PROVIDERS_STARTS
  * (default 2000), BENCH_PROVIDERS_CONCURRENCY (default 20).
  */

@@ -13,6 +13,7 @@ import type { Config } from './config/config.js';
 import type { BlockedNetworks } from './domain/events/networks.js';
 import type { EventDeps } from './domain/events/sinks.js';
 import { systemClock, type Clock } from './domain/clock.js';
+import { recordReceipt, type Receipt } from './domain/attempts/receipts.js';
 import { CodeKeyring } from './domain/code/keys.js';
 import { newSid } from './domain/ids.js';
 import { NO_QUOTAS, type Quotas } from './domain/quotas.js';
@@ -175,7 +176,8 @@ export function composeSenders(config: Config, stores: Stores, clock: Clock, ove
   // Development mode, the only one so far: a channel the configuration leaves without a route goes to the inbox.
   let keys: CodeKeyring | undefined;
   const codeKeys = () => (keys ??= new CodeKeyring(config.codeKeys));
-  const providers = buildRegistry(configuredProviders(config), { store: stores.inbox, clock, publicBaseUrl: () => config.publicBaseUrl, codeKeys });
+  const receipts = (r: Receipt) => recordReceipt({ store: stores.attempts, clock }, r);
+  const providers = buildRegistry(configuredProviders(config), { store: stores.inbox, clock, publicBaseUrl: () => config.publicBaseUrl, codeKeys, receipts });
   const close = async () => {
     kinesis.close();
     await webhook.close();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Receipt } from '../domain/attempts/receipts.js';
 import type { Clock } from '../domain/clock.js';
 import type { CodeKeyring } from '../domain/code/keys.js';
 import type { InboxStore } from '../domain/ports.js';
@@ -9,6 +10,8 @@ import type { Provider } from './provider.js';
 import { ProviderRegistry, type Routes } from './registry.js';
 import { twilioProviderSchema } from './twilio/config.js';
 import { TwilioProvider } from './twilio/provider.js';
+import { smppSettings } from './smpp/settings.js';
+import { SmppProvider } from './smpp/provider.js';
 import { smtpSettings } from './smtp/settings.js';
 import { SmtpProvider } from './smtp/provider.js';
 import { sendgridSettings } from './sendgrid/settings.js';
@@ -26,6 +29,8 @@ export interface ProviderContext {
   publicBaseUrl: () => string;
   /** CODE_KEYS, read on use (a process that sends no code may have none): Twilio seals a call's code in its key-press URL. */
   codeKeys: () => CodeKeyring;
+  /** Records a delivery receipt a provider received on a connection of its own (SMPP's deliver_sm); resolves whether an attempt moved. */
+  receipts: (r: Receipt) => Promise<boolean>;
 }
 
 /** Where the configuration file is: a type's relative paths (a CA file, a template directory) are read from there. */
@@ -77,6 +82,11 @@ export const PROVIDER_TYPES = {
     channels: ['email'],
     settings: () => sendgridSettings,
     build: (name, settings) => new SendgridProvider(name, settings),
+  }),
+  smpp: providerType({
+    channels: ['sms'],
+    settings: smppSettings,
+    build: (name, settings, ctx) => new SmppProvider(name, settings, ctx.receipts),
   }),
 };
 

@@ -150,7 +150,7 @@ version: 2
     'VERIFYD_CONFIG: providers[1].name: mail is already the name of another provider',
     'VERIFYD_CONFIG: providers[1].from: must be an e-mail address',
     'VERIFYD_CONFIG: providers[1].from_name: must be 1 to 100 characters, none of them a control character',
-    'VERIFYD_CONFIG: providers[2].type: must be one of inbox, smtp, twilio, whatsapp_cloud, sendgrid',
+    'VERIFYD_CONFIG: providers[2].type: must be one of inbox, smtp, twilio, whatsapp_cloud, sendgrid, smpp',
     'VERIFYD_CONFIG: providers[3].name: inbox is kept for a provider of type inbox',
     'VERIFYD_CONFIG: routes.email: names nobody, which is not a configured provider',
     'VERIFYD_CONFIG: routes.sms: mail (type smtp) does not carry sms',
@@ -256,7 +256,7 @@ routes:
   assert.deepEqual(c.providers.routes, { email: { default: ['mail'] }, sms: { default: ['twilio'] }, whatsapp: { default: ['twilio'] }, call: { default: ['twilio'] } });
   // And it builds: every channel routed to a provider that carries it.
   const { buildRegistry } = await import('../../src/channels/providers.js');
-  const registry = buildRegistry(c.providers, { store: {} as never, clock: { now: () => new Date(0) }, publicBaseUrl: () => 'https://verifyd.example', codeKeys: () => assert.fail('no call is sent') });
+  const registry = buildRegistry(c.providers, { store: {} as never, clock: { now: () => new Date(0) }, publicBaseUrl: () => 'https://verifyd.example', codeKeys: () => assert.fail('no call is sent'), receipts: () => assert.fail('no receipt') });
   assert.deepEqual(['email', 'sms', 'whatsapp', 'call'].map((ch) => registry.route(ch as 'sms')[0]?.name), ['mail', 'twilio', 'twilio', 'twilio']);
   await registry.close();
 });

@@ -39,7 +39,7 @@ test('a channel is served when its sender is configured', () => {
 test('a twilio spec builds a TwilioProvider; a route to a channel it has no sender for is refused', async () => {
   const { buildRegistry } = await import('../../src/channels/providers.js');
   const { TwilioProvider } = await import('../../src/channels/twilio/provider.js');
-  const ctx = { store: {} as never, clock: { now: () => new Date(0) }, publicBaseUrl: () => 'https://verifyd.example', codeKeys: () => assert.fail('no call is sent') };
+  const ctx = { store: {} as never, clock: { now: () => new Date(0) }, publicBaseUrl: () => 'https://verifyd.example', codeKeys: () => assert.fail('no call is sent'), receipts: () => assert.fail('no receipt') };
   const { name, type, ...settings } = twilioProviderSchema.parse({ ...base, sms_from: '+15005550006' });
   const spec = { name, type, settings };
   const registry = buildRegistry({ providers: [spec], routes: { sms: { default: ['twilio'] } } }, ctx);

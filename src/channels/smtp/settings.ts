@@ -45,7 +45,7 @@ function smtpUrl(v: string, ctx: z.RefinementCtx) {
 }
 
 /** A file's text, read relative to the configuration file; a problem (not its content) when it cannot be. */
-const fileText = (dir: string) =>
+export const fileText = (dir: string) =>
   z.string().transform((path, ctx) => {
     try {
       return readFileSync(resolve(dir, path), 'utf8');
