@@ -8,6 +8,7 @@ import { foldEmailCaseSchema } from './006-fold-email-case.js';
 import { sendJobsSchema } from './007-send-jobs.js';
 import { providerReceiptsSchema } from './008-provider-receipts.js';
 import { templatesSchema } from './009-templates.js';
+import { sealedTokensSchema } from './013-sealed-tokens.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -24,6 +25,8 @@ const MIGRATIONS: Record<string, (d: Dialect) => string[]> = {
   '008-provider-receipts': providerReceiptsSchema,
   // A new table only: it commutes with 006-008 whichever branch lands first.
   '009-templates': templatesSchema,
+  // Columns and an index on accounts/api_keys only: commutes with 010-012 whichever lands first.
+  '013-sealed-tokens': sealedTokensSchema,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
