@@ -127,7 +127,9 @@ export async function processDatabase(backend: BackendName): Promise<ProcessData
         // between a SIGKILL and the restart.
         const db = new BetterSqlite3(path);
         try {
-          return db.prepare(sql).all(...params) as R[];
+          const stmt = db.prepare(sql);
+          if (!stmt.reader) stmt.run(...params);
+          return (stmt.reader ? stmt.all(...params) : []) as R[];
         } finally {
           db.close();
         }
