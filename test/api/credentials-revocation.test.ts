@@ -14,7 +14,9 @@ import { createApiKey, promoteToken, rotateToken } from '../../src/accounts/acco
 import { CREDENTIAL_CACHE_MS, type CredentialCache } from '../../src/api/plugins/auth.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { rejectsWith } from '../support/assertions.js';
-import { LocalRequestClient, onEachBackend, startServer, type TestServer } from '../support/server.js';
+import { signatureValid, subscribeWebhook } from '../support/events.js';
+import { Receiver } from '../support/receiver.js';
+import { LocalRequestClient, onEachBackend, setup, startServer, type TestServer } from '../support/server.js';
 
 const START = new Date('2026-03-01T10:00:00Z');
 
@@ -79,6 +81,34 @@ onEachBackend(
     assert.equal(await works(acct.client), true);
   },
   { start: START },
+);
+
+onEachBackend(
+  'webhooks are signed with the primary token: the promoted one from the promotion on',
+  async (t, server) => {
+    const receiver = await Receiver.start();
+    t.after(() => receiver.close());
+    const { acct, svc, api } = await setup(server, { verifyEventSubscriptionEnabled: true });
+    await subscribeWebhook(acct, receiver.url('/hook'));
+    await api.verifications.create({ to: '+15017122661', channel: 'sms' });
+    // Each start is delivered alone (the next is made after it arrived): the newest request carries it.
+    const delivered = async (n: number) => (await receiver.waitForCount(n), receiver.requests.at(-1)!);
+    const first = await delivered(1);
+    assert.ok(signatureValid(acct.authToken, first), 'signed with the primary');
+
+    const secondary = (await rotateToken(server.stores.accounts, acct.sid))!;
+    await api.verifications.create({ to: '+15017122662', channel: 'sms' });
+    const second = await delivered(2);
+    assert.ok(signatureValid(acct.authToken, second), 'a secondary token does not sign');
+
+    assert.equal(await promoteToken(server.stores.accounts, acct.sid), true);
+    // The old token no longer works: the third start is made with the promoted one.
+    await clientOn(server, acct.sid, secondary).verify.v2.services(svc.sid).verifications.create({ to: '+15017122663', channel: 'sms' });
+    const third = await delivered(3);
+    assert.ok(signatureValid(secondary, third), 'signed with the promoted token, though the old one was cached a moment ago');
+    assert.ok(!signatureValid(acct.authToken, third));
+  },
+  { start: START, dispatcher: {} },
 );
 
 test('PostgreSQL: another node learns of a deleted key and a promoted token through the notification', async (t) => {
