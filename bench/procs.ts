@@ -133,6 +133,7 @@ export function verifydEnv(extra: Record<string, string> = {}): Record<string, s
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     CODE_KEYS: `k1:${randomBytes(32).toString('hex')}`,
+    TOKEN_KEYS: `t1:${randomBytes(32).toString('hex')}`,
     TWILIO_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
     TWILIO_AUTH_TOKEN: randomBytes(16).toString('hex'),
     ...extra,

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { createAccount, createApiKey } from './accounts/accounts.js';
-import { ensureCodeKeys } from './config/code-key.js';
+import { createAccount, createApiKey, promoteToken, rotateToken } from './accounts/accounts.js';
+import { ensureLocalKeys } from './config/local-keys.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { systemClock } from './domain/clock.js';
 import { isSid } from './domain/ids.js';
@@ -14,7 +14,11 @@ import { geoCommand, GEO_USAGE } from './cli-geo.js';
 
 const USAGE = `usage:
   npm run cli -- account create [--name NAME]
+  npm run cli -- account rotate-token --account AC...
+  npm run cli -- account promote-token --account AC...
   npm run cli -- api-key create --account AC... [--name NAME]
+  npm run cli -- api-key list --account AC...
+  npm run cli -- api-key delete SK...
   npm run cli -- template create --account AC... --name NAME --channels sms,voice --text LOCALE=TEXT [--text LOCALE=TEXT ...]
   npm run cli -- template list --account AC...
   npm run cli -- template delete HJ...
@@ -23,6 +27,10 @@ ${GEO_USAGE}
 A template's text uses {{code}} (required), {{friendly_name}}, {{ttl}} (minutes) and any
 {{variable}} a start fills with TemplateCustomSubstitutions. The en text, else the first, is the
 default translation.
+
+rotate-token makes a secondary auth token (replacing an earlier secondary); both work until
+promote-token makes it the primary (which signs webhooks) and the old primary stops working on
+every node. api-key delete stops the key working on every node.
 
 Uses the same DATABASE_URL / SQLITE_PATH as the server. Secrets are printed once, here only.`;
 
@@ -42,31 +50,40 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   const [resource, action] = positionals;
-  const known =
-    (action === 'create' && (resource === 'account' || resource === 'api-key')) ||
-    (resource === 'template' && (action === 'create' || action === 'list' || action === 'delete')) ||
-    (resource === 'geo' && (action === 'set' || action === 'clear' || action === 'list'));
+  const actions: Record<string, string[]> = {
+    account: ['create', 'rotate-token', 'promote-token'],
+    'api-key': ['create', 'list', 'delete'],
+    template: ['create', 'list', 'delete'],
+    geo: ['set', 'clear', 'list'],
+  };
+  const known = resource !== undefined && action !== undefined && (actions[resource] ?? []).includes(action);
   if (!known) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
   // Generates the local code key too, as the server would: the CLI may be what runs first.
-  const config = ensureCodeKeys(loadConfig());
-  const stores = await openStores({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, poolSize: 1 });
+  const config = ensureLocalKeys(loadConfig());
+  const stores = await openStores({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, poolSize: 1, tokenKeys: config.tokenKeys });
   // stdout carries only the secrets asked for; warnings go to stderr.
   warnLooseFiles(config, { warn: (_obj, msg) => process.stderr.write(`warning: ${msg}\n`) });
   try {
     if (resource === 'template') return await template(stores, action as string, values, positionals[2]);
     if (resource === 'geo') return await geoCommand(stores, action as string, values);
-    if (resource === 'account') {
+    if (resource === 'account' && action === 'create') {
       const a = await createAccount(stores.accounts, systemClock, { friendlyName: values.name });
       process.stdout.write(`TWILIO_ACCOUNT_SID=${a.sid}\nTWILIO_AUTH_TOKEN=${a.authToken}\n`);
       return 0;
     }
+    if (resource === 'api-key' && action === 'delete') return await deleteKey(stores, positionals[2]);
     const accountSid = values.account ?? '';
     if (!isSid(accountSid, 'AC') || !(await stores.accounts.getAccount(accountSid))) {
       process.stderr.write(`unknown account: ${JSON.stringify(accountSid)}\n`);
       return 1;
+    }
+    if (resource === 'account') return await accountToken(stores, action as string, accountSid);
+    if (action === 'list') {
+      for (const k of await stores.accounts.listApiKeys(accountSid)) process.stdout.write(`${k.sid}\t${k.friendlyName}\t${new Date(k.dateCreated).toISOString()}\n`);
+      return 0;
     }
     const key = await createApiKey(stores.accounts, systemClock, accountSid, values.name);
     process.stdout.write(`API_KEY_SID=${key.sid}\nAPI_KEY_SECRET=${key.secret}\nACCOUNT_SID=${accountSid}\n`);
@@ -74,6 +91,31 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await stores.close();
   }
+}
+
+/** account rotate-token|promote-token: Twilio's secondary auth token. */
+async function accountToken(stores: Stores, action: string, accountSid: string): Promise<number> {
+  if (action === 'rotate-token') {
+    const secondary = await rotateToken(stores.accounts, accountSid);
+    process.stdout.write(`TWILIO_ACCOUNT_SID=${accountSid}\nTWILIO_SECONDARY_AUTH_TOKEN=${secondary}\n`);
+    return 0;
+  }
+  if (!(await promoteToken(stores.accounts, accountSid))) {
+    process.stderr.write(`${accountSid} has no secondary auth token: make one with account rotate-token first\n`);
+    return 1;
+  }
+  process.stdout.write(`the secondary auth token of ${accountSid} is now its primary one; the old primary no longer works\n`);
+  return 0;
+}
+
+/** api-key delete: the key stops working on every node (the store announces the deletion). */
+async function deleteKey(stores: Stores, sid: string | undefined): Promise<number> {
+  if (!isSid(sid, 'SK') || !(await stores.accounts.deleteApiKey(sid))) {
+    process.stderr.write(`unknown API key: ${JSON.stringify(sid ?? '')}\n`);
+    return 1;
+  }
+  process.stdout.write(`deleted ${sid}\n`);
+  return 0;
 }
 
 type TemplateArgs = { name?: string; account?: string; channels?: string; text?: string[] };

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp } from './api/app.js';
+import { CredentialCache } from './api/plugins/auth.js';
 import type { DomainDeps } from './api/context.js';
 import { buildRegistry, configuredProviders } from './channels/providers.js';
 import type { ProviderRegistry } from './channels/registry.js';
@@ -62,6 +63,8 @@ export interface EventsComposition extends Senders {
 
 export interface Composition extends EventsComposition, DomainDeps {
   app: FastifyInstance;
+  /** The API's verified credentials, dropped per account when the store announces a change. */
+  credentialCache: CredentialCache;
   /** Built (not started) when EVENTS_DISPATCHER is on. */
   dispatcher: Dispatcher | undefined;
   /** Built (not started) when SEND_DISPATCHER is on. */
@@ -80,11 +83,14 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
   // The lookup logs through the app's logger, which buildApp makes below; nothing is looked up before it listens.
   const lookup = buildLookup(config.lookup, { warn: (obj, msg) => app.log.warn(obj, msg) });
   const domain = composeDomain(stores, config, clock, sender, lookup);
+  const credentialCache = new CredentialCache(() => clock.now().getTime(), config.credentialCacheMs);
+  const stopWatching = stores.accounts.onCredentialsChanged((sid) => credentialCache.invalidate(sid));
   const app: FastifyInstance = await buildApp({
     ...domain,
     twilioCallbacks: overrides.twilioCallbacks ?? twilioCallbackTokens(events.providers.providers, clock),
     providerWebhooks: overrides.providerWebhooks ?? providerWebhookSecrets(events.providers.providers),
     accounts: stores.accounts,
+    credentialCache,
     get publicBaseUrl() {
       return config.publicBaseUrl;
     },
@@ -98,11 +104,12 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
   const sendDispatcher = config.sends.dispatcher ? composeSendDispatcher(events, sender, config, app.log) : undefined;
   const close = async () => {
     await app.close();
+    stopWatching();
     await dispatcher?.stop();
     await sendDispatcher?.stop();
     await events.close();
   };
-  return { ...events, ...domain, app, dispatcher, sendDispatcher, close };
+  return { ...events, ...domain, app, credentialCache, dispatcher, sendDispatcher, close };
 }
 
 /** The settings the use cases read. */
@@ -151,12 +158,18 @@ export function eventDeps(stores: Stores, clock: Clock, blockedNetworks: Blocked
   return { store: stores.sinks, outbox: stores.outbox, clock, ids: newSid, blockedNetworks, throttle: stores.apiThrottle, quotas };
 }
 
-/** The stores and the senders alone, for a process that only delivers events (no code keys needed). */
+/**
+ * The stores and the senders alone, for a process that only delivers events; on PostgreSQL it
+ * listens for other processes' credential changes, which the API's cache and the webhook signer's
+ * tokens are dropped on.
+ */
 export async function composeEvents(config: Config, overrides: Overrides = {}): Promise<EventsComposition & { close(): Promise<void> }> {
   const clock = overrides.clock ?? systemClock;
-  const stores = overrides.stores ?? (await openStores({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, poolSize: config.dbPoolSize }));
+  const stores = overrides.stores ?? (await openStores({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, poolSize: config.dbPoolSize, tokenKeys: config.tokenKeys }));
   const senders = composeSenders(config, stores, clock, overrides);
+  const watcher = await stores.accounts.watchCredentials?.();
   const close = async () => {
+    await watcher?.close();
     await senders.close();
     if (!overrides.stores) await stores.close();
   };
@@ -172,13 +185,16 @@ export function composeSenders(config: Config, stores: Stores, clock: Clock, ove
     timeoutMs: config.events.kinesisTimeoutMs,
     ...overrides.kinesisCredentials,
   });
-  const webhook = new WebhookSender(config.events.webhookBlockedNetworks, new AuthTokens(stores.accounts, clock));
+  const tokens = new AuthTokens(stores.accounts, clock, config.credentialCacheMs);
+  const stopWatching = stores.accounts.onCredentialsChanged((sid) => tokens.invalidate(sid));
+  const webhook = new WebhookSender(config.events.webhookBlockedNetworks, tokens);
   // Development mode, the only one so far: a channel the configuration leaves without a route goes to the inbox.
   let keys: CodeKeyring | undefined;
   const codeKeys = () => (keys ??= new CodeKeyring(config.codeKeys));
   const receipts = (r: Receipt) => recordReceipt({ store: stores.attempts, clock }, r);
   const providers = buildRegistry(configuredProviders(config), { store: stores.inbox, clock, publicBaseUrl: () => config.publicBaseUrl, codeKeys, receipts });
   const close = async () => {
+    stopWatching();
     kinesis.close();
     await webhook.close();
     await providers.close();

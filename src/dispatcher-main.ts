@@ -1,6 +1,6 @@
 import { ProviderSender } from './channels/sender.js';
 import { composeDispatcher, composeEvents, composeSendDispatcher } from './compose.js';
-import { ensureCodeKeys } from './config/code-key.js';
+import { ensureLocalKeys } from './config/local-keys.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import pino from 'pino';
 import { closeOnSignals } from './shutdown.js';
@@ -14,7 +14,7 @@ import { announceMode, warnLooseFiles } from './startup.js';
  */
 async function main(): Promise<void> {
   // Queued codes are derived (or unsealed) here, under the API nodes' CODE_KEYS.
-  const config = ensureCodeKeys(loadConfig(process.env));
+  const config = ensureLocalKeys(loadConfig(process.env));
   const log = pino({ level: config.logLevel });
   announceMode(config, log);
   const c = await composeEvents(config);

@@ -3,7 +3,7 @@ import { compose, type Overrides } from './compose.js';
 import type { Config } from './config/config.js';
 import type { Account } from './domain/types.js';
 import { closeOnSignals } from './shutdown.js';
-import { announceMode, createdAccountNotice, warnLooseFiles, writeCredentialsFile } from './startup.js';
+import { announceMode, createdAccountNotice, warnLooseFiles, warnStaleBootstrapToken, writeCredentialsFile } from './startup.js';
 import { startExpirySweep, startRetention } from './sweep.js';
 
 /**
@@ -21,6 +21,7 @@ export async function runServer(config: Config, overrides: Overrides = {}): Prom
   const created = await bootstrapAccount(c.stores.accounts, c.clock, { accountSid: config.bootstrapAccountSid, authToken: config.bootstrapAuthToken }, keep);
   // Printed once, to the terminal and not to the log stream, so the token never lands in log storage.
   if (created) process.stdout.write(createdAccountNotice(config, created));
+  await warnStaleBootstrapToken(c.stores.accounts, config, app.log);
   warnLooseFiles(config, app.log);
 
   const sweep = startExpirySweep(c.stores.verifications, c.clock, config.expirySweepMs, app.log);

@@ -1,5 +1,7 @@
 import { dirname } from 'node:path';
 import { ConfigError, type Config } from './config/config.js';
+import { bootstrapTokenDiffers } from './accounts/accounts.js';
+import type { AccountStore } from './domain/ports.js';
 import type { Account } from './domain/types.js';
 import type { Log } from './log.js';
 import { PRIVATE_DIR, PRIVATE_FILE, createPrivateFile, loosePaths, makePrivateDir } from './private-files.js';
@@ -37,6 +39,22 @@ export function announceMode(config: Config, log: Pick<Log, 'info' | 'warn'>): v
   }
 }
 
+/**
+ * TWILIO_AUTH_TOKEN only creates the first account: when it no longer is that account's primary
+ * token (rotated since, or the variable edited), the stored token stays in force and this says so,
+ * naming the commands that change it. Neither token is logged.
+ */
+export async function warnStaleBootstrapToken(accounts: AccountStore, config: Config, log: Pick<Log, 'warn'>): Promise<void> {
+  const env = { accountSid: config.bootstrapAccountSid, authToken: config.bootstrapAuthToken };
+  if (!(await bootstrapTokenDiffers(accounts, env))) return;
+  const sid = env.accountSid as string;
+  log.warn(
+    { accountSid: sid, setting: 'TWILIO_AUTH_TOKEN' },
+    `TWILIO_AUTH_TOKEN is not the primary auth token stored for ${sid}; the stored token stays in force (the variable only creates the first account). ` +
+      `To change the token, run \`npm run cli -- account rotate-token --account ${sid}\` then \`npm run cli -- account promote-token --account ${sid}\`; or unset TWILIO_AUTH_TOKEN.`,
+  );
+}
+
 /** The folder and files this configuration has verifyd keep for its own user only. */
 export function privatePaths(config: Config): Array<{ path: string; wanted: number }> {
   const paths: Array<{ path: string; wanted: number }> = [];
@@ -45,6 +63,7 @@ export function privatePaths(config: Config): Array<{ path: string; wanted: numb
     for (const suffix of ['', '-wal', '-shm']) paths.push({ path: config.sqlitePath + suffix, wanted: PRIVATE_FILE });
   }
   if (config.codeKeyFile !== null) paths.push({ path: config.codeKeyFile, wanted: PRIVATE_FILE });
+  if (config.tokenKeyFile !== null) paths.push({ path: config.tokenKeyFile, wanted: PRIVATE_FILE });
   if (config.mode === 'production') paths.push({ path: config.bootstrapCredentialsFile, wanted: PRIVATE_FILE });
   return paths;
 }

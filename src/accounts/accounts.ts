@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { newSid } from '../domain/ids.js';
 import type { AccountStore } from '../domain/ports.js';
@@ -11,6 +11,7 @@ type AccountOptions = { sid?: string; authToken?: string; friendlyName?: string 
 const newAccount = (clock: Clock, opts: AccountOptions): Account => ({
   sid: opts.sid ?? newSid('AC'),
   authToken: opts.authToken ?? token(),
+  secondaryAuthToken: null,
   friendlyName: opts.friendlyName ?? 'verifyd account',
   dateCreated: clock.now().getTime(),
 });
@@ -27,6 +28,35 @@ export async function createApiKey(store: AccountStore, clock: Clock, accountSid
   const sid = newSid('SK');
   await store.insertApiKey({ sid, accountSid, secretHash: createHash('sha256').update(secret).digest('hex'), friendlyName, dateCreated: clock.now().getTime() });
   return { sid, secret };
+}
+
+/**
+ * Twilio's secondary auth token: a new one is made (replacing any earlier secondary) and works
+ * beside the primary, so clients can move to it before `promoteToken`. Undefined: no such account.
+ */
+export async function rotateToken(store: AccountStore, accountSid: string): Promise<string | undefined> {
+  const secondary = token();
+  return (await store.setSecondaryToken(accountSid, secondary)) ? secondary : undefined;
+}
+
+/**
+ * The secondary token becomes the primary one (which signs webhooks from then on) and the old
+ * primary stops working on every node (the store announces the change). False: no secondary token.
+ */
+export function promoteToken(store: AccountStore, accountSid: string): Promise<boolean> {
+  return store.promoteSecondaryToken(accountSid);
+}
+
+/**
+ * Whether TWILIO_AUTH_TOKEN names an existing account whose primary token is another one (it was
+ * rotated since the first start, or the variable was edited): the stored token stays in force.
+ */
+export async function bootstrapTokenDiffers(store: AccountStore, env: { accountSid: string | null; authToken: string | null }): Promise<boolean> {
+  if (!env.accountSid || !env.authToken) return false;
+  const account = await store.getAccount(env.accountSid);
+  if (!account) return false;
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return !timingSafeEqual(digest(env.authToken), digest(account.authToken));
 }
 
 /**

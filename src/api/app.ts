@@ -8,7 +8,7 @@ import { inboxScope } from './own/inbox.js';
 import { sendgridScope, whatsappCloudScope, type ProviderWebhookSecrets } from './own/provider-webhooks.js';
 import { snaScope } from './own/sna.js';
 import { twilioCallbacksScope, type TwilioCallbackTokens } from './own/twilio-callbacks.js';
-import { CredentialRules, accountAuth } from './plugins/auth.js';
+import { CredentialRules, accountAuth, type CredentialCache } from './plugins/auth.js';
 import { CorsPolicy } from './plugins/cors.js';
 import { RouteTable, clientErrorHandler, expectationFailed, frameworkErrorHandler } from './plugins/errors.js';
 import { loggerOptions } from './plugins/logging.js';
@@ -17,6 +17,8 @@ import { twilioApi } from './twilio-scope.js';
 export interface AppDeps extends DomainDeps {
   /** Whom credentials are checked against. */
   accounts: AccountStore;
+  /** Credentials that verified lately (dropped when the store announces a change). */
+  credentialCache?: CredentialCache;
   publicBaseUrl: string;
   /** The configured Twilio providers' auth tokens, which their status callbacks are signed with. */
   twilioCallbacks: TwilioCallbackTokens;
@@ -35,7 +37,7 @@ export interface AppDeps extends DomainDeps {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const cors = new CorsPolicy(deps.corsAllowedOrigins);
   // Wherever account credentials are taken, a request from another site is refused before they are read.
-  const credentials = new CredentialRules(cors.guard(accountAuth(deps.accounts)));
+  const credentials = new CredentialRules(cors.guard(accountAuth(deps.accounts, deps.credentialCache)));
   const app = Fastify({
     logger: loggerOptions(deps.logLevel, deps.logStream),
     bodyLimit: deps.bodyLimitBytes,

@@ -24,10 +24,16 @@ export interface Config {
   databaseUrl: string | null;
   sqlitePath: string;
   dbPoolSize: number;
-  /** From CODE_KEYS; empty until ensureCodeKeys fills it from codeKeyFile. */
+  /** From CODE_KEYS; empty until ensureLocalKeys fills it from codeKeyFile. */
   codeKeys: CodeKey[];
   /** Where the generated key is kept when CODE_KEYS is unset with SQLite; null otherwise. */
   codeKeyFile: string | null;
+  /** From TOKEN_KEYS (auth tokens are sealed under them); empty until ensureLocalKeys fills it from tokenKeyFile. */
+  tokenKeys: CodeKey[];
+  /** Where the generated token key is kept when TOKEN_KEYS is unset with SQLite; null otherwise. */
+  tokenKeyFile: string | null;
+  /** How long a verified credential is cached (CREDENTIAL_CACHE_MS); changes announced sooner drop it at once. */
+  credentialCacheMs: number;
   verificationTtlMs: number;
   expirySweepMs: number;
   bodyLimitBytes: number;
@@ -116,7 +122,7 @@ export interface LoadOptions {
 /**
  * Reads the whole configuration from the environment and fails listing every bad key at once,
  * so an operator fixes them in one go rather than one restart per mistake. Writes nothing: the
- * generated code key is ensureCodeKeys' job.
+ * generated keys are ensureLocalKeys' job.
  */
 export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Config {
   const parsed = configSchema({ needsCodeKeys: opts.needsCodeKeys ?? true, env }).safeParse(env);

@@ -78,6 +78,18 @@ const providersFile = (env: Readonly<Record<string, string | undefined>>) =>
     return { providers: read.config, lookup: read.lookup };
   });
 
+/** `id:secret[,…]` keys, null when unset; a bad value is [] (given, but no usable key), so it is not also "required". */
+const keyList = (name: string) =>
+  value().transform((v, ctx): CodeKey[] | null => {
+    if (v === undefined) return null;
+    try {
+      return parseCodeKeys(v, name);
+    } catch (err) {
+      detail(ctx, err);
+      return [];
+    }
+  });
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export const ENV = z.object({
@@ -100,15 +112,12 @@ export const ENV = z.object({
   SQLITE_PATH: text('./data/verifyd.db'),
   DB_POOL_SIZE: int(10, 1, 200),
   // null when unset; a bad value is [] (given, but no usable key), so it is not also "required".
-  CODE_KEYS: value().transform((v, ctx): CodeKey[] | null => {
-    if (v === undefined) return null;
-    try {
-      return parseCodeKeys(v);
-    } catch (err) {
-      detail(ctx, err);
-      return [];
-    }
-  }),
+  CODE_KEYS: keyList('CODE_KEYS'),
+  // Auth tokens are sealed under these (the first seals, all open); the same shape as CODE_KEYS.
+  TOKEN_KEYS: keyList('TOKEN_KEYS'),
+  // How long a credential that verified is trusted without a look at the store: the safety net
+  // for a revocation whose announcement was missed (PostgreSQL nodes are told at once).
+  CREDENTIAL_CACHE_MS: int(5000, 0, 300_000),
   TWILIO_ACCOUNT_SID: value().transform((v, ctx) => {
     if (v !== undefined && !/^AC[0-9a-fA-F]{32}$/.test(v)) problem(ctx, 'must be AC followed by 32 hex characters');
     return v ?? null;
@@ -219,6 +228,12 @@ function acrossVariables(env: Env, ctx: Ctx, opts: SchemaOptions): void {
       message: 'CODE_KEYS is required with DATABASE_URL: every node must hash codes with the same key (e.g. CODE_KEYS=k1:$(openssl rand -hex 32))',
     });
   }
+  if (env.TOKEN_KEYS === null && env.DATABASE_URL !== null) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'TOKEN_KEYS is required with DATABASE_URL: every node must open the stored auth tokens with the same key (e.g. TOKEN_KEYS=t1:$(openssl rand -hex 32))',
+    });
+  }
   if ((env.TWILIO_ACCOUNT_SID === null) !== (env.TWILIO_AUTH_TOKEN === null)) {
     ctx.addIssue({ code: 'custom', message: 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN go together' });
   }
@@ -260,8 +275,11 @@ function toConfig(env: Env): Config {
     sqlitePath,
     dbPoolSize: env.DB_POOL_SIZE,
     codeKeys: env.CODE_KEYS ?? [],
-    // With the embedded store and no CODE_KEYS, a key is kept beside the database (ensureCodeKeys).
+    // With the embedded store and no CODE_KEYS (TOKEN_KEYS), a key is kept beside the database (ensureLocalKeys).
     codeKeyFile: env.CODE_KEYS === null && env.DATABASE_URL === null ? resolve(dirname(sqlitePath), 'code-key') : null,
+    tokenKeys: env.TOKEN_KEYS ?? [],
+    tokenKeyFile: env.TOKEN_KEYS === null && env.DATABASE_URL === null ? resolve(dirname(sqlitePath), 'token-key') : null,
+    credentialCacheMs: env.CREDENTIAL_CACHE_MS,
     verificationTtlMs: env.VERIFICATION_TTL_SECONDS * 1000,
     expirySweepMs: env.EXPIRY_SWEEP_SECONDS * 1000,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,

@@ -4,7 +4,10 @@ import type { CarrierInfo } from './ports/lookup.js';
 
 export interface Account {
   sid: string;
+  /** The primary auth token: it signs the account's webhooks. Sealed at rest (TOKEN_KEYS). */
   authToken: string;
+  /** Made by `cli account rotate-token`; authenticates beside the primary until promoted. */
+  secondaryAuthToken: string | null;
   friendlyName: string;
   dateCreated: number;
 }

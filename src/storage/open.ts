@@ -5,7 +5,9 @@ import pg from 'pg';
 import { ensurePrivateFile, makePrivateDir } from '../private-files.js';
 import { guardConnections } from './connection-loss.js';
 import { POSTGRES, SQLITE } from './dialect.js';
-import { listenForOutbox } from './outbox-listener.js';
+import { TokenKeyring, type TokenKey } from '../domain/token-keys.js';
+import { CREDENTIALS_CHANNEL } from './accounts.js';
+import { listenForOutbox, listenOn } from './outbox-listener.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
 import type { Database } from './schema.js';
 import { Stores } from './stores.js';
@@ -15,19 +17,29 @@ export interface StorageConfig {
   databaseUrl: string | null;
   sqlitePath: string;
   poolSize: number;
+  /** TOKEN_KEYS: auth tokens are sealed under them; without them no token can be read or written. */
+  tokenKeys?: readonly TokenKey[];
 }
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openStores(cfg: StorageConfig): Promise<Stores> {
   const stores = connectStores(cfg);
-  await stores.migrate();
-  await stores.optimize();
+  try {
+    await stores.migrate();
+    // After migration 013, with the keys a migration cannot see: tokens still in plain text are sealed.
+    if (cfg.tokenKeys) await stores.accounts.sealStoredTokens();
+    await stores.optimize();
+  } catch (err) {
+    await stores.close();
+    throw err;
+  }
   return stores;
 }
 
 /** Opens the configured database as it is (the migration tests start from an older schema). */
 export function connectStores(cfg: StorageConfig): Stores {
-  return cfg.databaseUrl ? openPostgres(cfg.databaseUrl, cfg.poolSize) : openSqlite(cfg.sqlitePath);
+  const keys = cfg.tokenKeys ? new TokenKeyring(cfg.tokenKeys) : undefined;
+  return cfg.databaseUrl ? openPostgres(cfg.databaseUrl, cfg.poolSize, keys) : openSqlite(cfg.sqlitePath, keys);
 }
 
 /**
@@ -36,7 +48,7 @@ export function connectStores(cfg: StorageConfig): Stores {
  */
 export const CONNECT_TIMEOUT_MS = 5_000;
 
-function openPostgres(url: string, poolSize: number): Stores {
+function openPostgres(url: string, poolSize: number, keys: TokenKeyring | undefined): Stores {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
   // A connection lost while idle in the pool: the pool drops it, and this listener keeps the
   // 'error' from being unhandled.
@@ -47,14 +59,17 @@ function openPostgres(url: string, poolSize: number): Stores {
   // client gets one for life; the query under way fails with the error, the store reports
   // StoreUnavailable, and the pool discards the client when it is released.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const stores = new Stores(new Kysely<Database>({ dialect: guardConnections(new PostgresDialect({ pool })) }), POSTGRES);
+  const stores = new Stores(new Kysely<Database>({ dialect: guardConnections(new PostgresDialect({ pool })) }), POSTGRES, undefined, keys);
   stores.outbox.watchOutbox = (onCommit) => listenForOutbox(url, onCommit);
+  // Credential changes are announced on their own channel, with the account's sid.
+  const changed = stores.accounts.credentialsChanged;
+  stores.accounts.watchCredentials = () => listenOn(url, CREDENTIALS_CHANNEL, (sid) => changed.fire(sid));
   // Jobs are announced on the outbox's channel (send-jobs.ts): a send dispatcher listens there too.
   stores.sendJobs.watchSendJobs = (onCommit) => listenForOutbox(url, onCommit);
   return stores;
 }
 
-function openSqlite(path: string): Stores {
+function openSqlite(path: string, keys: TokenKeyring | undefined): Stores {
   if (path !== ':memory:') {
     // The file is created 0600 before SQLite opens it: SQLite gives the WAL and SHM files it creates
     // later the database file's mode, so all three stay private whatever the umask.
@@ -63,12 +78,12 @@ function openSqlite(path: string): Stores {
   }
   const db = configureSqlite(new BetterSqlite3(path));
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(db) }) });
-  if (path === ':memory:') return new Stores(kysely, SQLITE);
+  if (path === ':memory:') return new Stores(kysely, SQLITE, undefined, keys);
   // Checkpoints happen in a worker (sqlite-checkpointer.ts); this threshold (~40 MB of WAL) only
   // matters if that worker is not keeping up.
   db.pragma('wal_autocheckpoint = 10000');
   const checkpointer = startCheckpointer(path);
-  return new Stores(kysely, SQLITE, () => checkpointer.stop());
+  return new Stores(kysely, SQLITE, () => checkpointer.stop(), keys);
 }
 
 /** verifyd's connection settings for SQLite (the bench opens its connections with them too). */

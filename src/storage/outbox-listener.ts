@@ -9,7 +9,16 @@ const RETRY_MS = 1_000;
  * listener is open; meanwhile the dispatcher's poll still finds every event, so a lost
  * notification only delays delivery.
  */
-export async function listenForOutbox(url: string, onCommit: () => void): Promise<{ close(): Promise<void> }> {
+export function listenForOutbox(url: string, onCommit: () => void): Promise<{ close(): Promise<void> }> {
+  return listenOn(url, OUTBOX_CHANNEL, () => onCommit());
+}
+
+/**
+ * LISTENs on `channel` and calls `onNotify` with each notification's payload, and with null once
+ * each time a connection is made (at start and after a loss): whatever was announced while no
+ * connection listened was missed.
+ */
+export async function listenOn(url: string, channel: string, onNotify: (payload: string | null) => void): Promise<{ close(): Promise<void> }> {
   let closed = false;
   let current: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
@@ -30,22 +39,22 @@ export async function listenForOutbox(url: string, onCommit: () => void): Promis
       c.end().catch(() => undefined);
       schedule();
     };
-    c.on('notification', () => onCommit());
+    c.on('notification', (n) => onNotify(n.payload ?? ''));
     c.on('error', lost);
     c.on('end', () => {
       if (current === c) lost();
     });
     try {
       await c.connect();
-      await c.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      await c.query(`LISTEN ${channel}`);
     } catch {
       lost();
       return;
     }
     if (closed) return void c.end().catch(() => undefined);
     current = c;
-    // Commits made while no connection listened were missed: look once now.
-    onCommit();
+    // Notifications sent while no connection listened were missed: say so once now.
+    onNotify(null);
   };
 
   await connect();

@@ -1,7 +1,16 @@
 /** Row types as Kysely sees them. Times are epoch milliseconds in BIGINT/INTEGER columns. */
 import type { Generated } from 'kysely';
 
-export interface AccountsTable { sid: string; auth_token: string; friendly_name: string; date_created: number }
+export interface AccountsTable {
+  sid: string;
+  /** Sealed under auth_token_key_id; plain text only in a row from before migration 013 not yet sealed (key id null). */
+  auth_token: string;
+  auth_token_key_id: string | null;
+  secondary_token: string | null;
+  secondary_token_key_id: string | null;
+  friendly_name: string;
+  date_created: number;
+}
 export interface ApiKeysTable { sid: string; account_sid: string; secret_hash: string; friendly_name: string; date_created: number }
 export interface ServicesTable {
   sid: string;

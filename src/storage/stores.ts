@@ -1,4 +1,5 @@
 import { Migrator, sql, type Kysely } from 'kysely';
+import type { TokenKeyring } from '../domain/token-keys.js';
 import { SqlAccountStore } from './accounts.js';
 import { SqlApiThrottleStore } from './api-throttle.js';
 import { SqlAttemptStore } from './attempts.js';
@@ -40,8 +41,9 @@ export class Stores {
     private readonly db: Kysely<Database>,
     readonly dialect: SqlDialect,
     private readonly onClose: () => Promise<void> = async () => undefined,
+    tokenKeys?: TokenKeyring,
   ) {
-    this.accounts = new SqlAccountStore(db);
+    this.accounts = new SqlAccountStore(db, dialect, tokenKeys);
     this.services = new SqlServiceStore(db, dialect);
     this.templates = new SqlTemplateStore(db);
     this.verifications = new SqlVerificationStore(db, dialect, this.eventsCommitted, this.sendsCommitted);

@@ -58,6 +58,7 @@ test('two server processes on one PostgreSQL database behave as one', async (t) 
   const env = {
     DATABASE_URL: db.url,
     CODE_KEYS: `k1:${randomBytes(32).toString('hex')}`,
+    TOKEN_KEYS: `t1:${randomBytes(32).toString('hex')}`,
     TWILIO_ACCOUNT_SID: sid,
     TWILIO_AUTH_TOKEN: token,
     DB_POOL_SIZE: '4',

@@ -22,6 +22,7 @@ export const FAR = 4_000_000_000_000;
 export const account = (over: Partial<Account> = {}): Account => ({
   sid: newSid('AC'),
   authToken: 'token-' + newSid('XX').slice(2, 10),
+  secondaryAuthToken: null,
   friendlyName: 'Test account',
   dateCreated: T0,
   ...over,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../../scripts/throwaway-postgres.js';
+import { parseCodeKeys } from '../../src/domain/code/keys.js';
 import { openStores } from '../../src/storage/open.js';
 import type { Stores } from '../../src/storage/stores.js';
 
@@ -20,6 +21,10 @@ export type Skip = { skip: string };
 /** The server the throwaway PostgreSQL databases are created on. */
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/** TOKEN_KEYS of every test store and test server (test/support/server.ts): one key, so either can read what the other sealed. */
+export const TEST_TOKEN_KEYS = `test:${'k'.repeat(32)}`;
+const tokenKeys = parseCodeKeys(TEST_TOKEN_KEYS);
+
 // Enough connections for the concurrency tests to have many transactions waiting on one row lock.
 const PG_POOL_SIZE = 10;
 
@@ -28,7 +33,7 @@ export async function sqliteStore(): Promise<OpenedStore & { path: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'verifyd-test-'));
   let stores: Stores;
   try {
-    stores = await openStores({ databaseUrl: null, sqlitePath: join(dir, 'verifyd.db'), poolSize: 1 });
+    stores = await openStores({ databaseUrl: null, sqlitePath: join(dir, 'verifyd.db'), poolSize: 1, tokenKeys });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
@@ -59,7 +64,7 @@ export async function postgresStore(): Promise<(OpenedStore & { url: string }) |
   if ('skip' in db) return db;
   let stores: Stores;
   try {
-    stores = await openStores({ databaseUrl: db.url, sqlitePath: '', poolSize: PG_POOL_SIZE });
+    stores = await openStores({ databaseUrl: db.url, sqlitePath: '', poolSize: PG_POOL_SIZE, tokenKeys });
   } catch (err) {
     await db.drop();
     throw err;

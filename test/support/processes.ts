@@ -127,7 +127,9 @@ export async function processDatabase(backend: BackendName): Promise<ProcessData
         // between a SIGKILL and the restart.
         const db = new BetterSqlite3(path);
         try {
-          return db.prepare(sql).all(...params) as R[];
+          const stmt = db.prepare(sql);
+          if (!stmt.reader) stmt.run(...params);
+          return (stmt.reader ? stmt.all(...params) : []) as R[];
         } finally {
           db.close();
         }
@@ -141,8 +143,8 @@ export async function processDatabase(backend: BackendName): Promise<ProcessData
   if ('skip' in db) return db;
   return {
     backend,
-    // With DATABASE_URL every process needs the same CODE_KEYS (the SQLite default keeps one beside the file).
-    env: { DATABASE_URL: db.url, CODE_KEYS: `k1:${randomBytes(32).toString('hex')}`, DB_POOL_SIZE: '4' },
+    // With DATABASE_URL every process needs the same CODE_KEYS and TOKEN_KEYS (the SQLite default keeps them beside the file).
+    env: { DATABASE_URL: db.url, CODE_KEYS: `k1:${randomBytes(32).toString('hex')}`, TOKEN_KEYS: `t1:${randomBytes(32).toString('hex')}`, DB_POOL_SIZE: '4' },
     async query<R>(sql: string, params: unknown[] = []) {
       const c = new pg.Client({ connectionString: db.url });
       await c.connect();

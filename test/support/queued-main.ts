@@ -8,7 +8,7 @@ import { InboxProvider } from '../../src/channels/inbox.js';
 import { INBOX_EVERYWHERE } from '../../src/channels/providers.js';
 import { ProviderRegistry } from '../../src/channels/registry.js';
 import { ProviderSender } from '../../src/channels/sender.js';
-import { ensureCodeKeys } from '../../src/config/code-key.js';
+import { ensureLocalKeys } from '../../src/config/local-keys.js';
 import { loadConfig } from '../../src/config/config.js';
 import { runServer } from '../../src/server.js';
 import { HttpProvider } from './http-provider.js';
@@ -16,7 +16,7 @@ import { HttpProvider } from './http-provider.js';
 const { TEST_PROVIDER_URL: url, TEST_PROVIDER_GATE: gate, ...env } = process.env;
 if (!url) throw new Error('TEST_PROVIDER_URL is required');
 
-await runServer(ensureCodeKeys(loadConfig(env)), {
+await runServer(ensureLocalKeys(loadConfig(env)), {
   sender: (stores, clock) =>
     new ProviderSender(
       new ProviderRegistry([new InboxProvider(stores.inbox, clock), new HttpProvider('http', ['sms'], url, gate !== 'off')], { ...INBOX_EVERYWHERE.routes, sms: { default: ['http'] } }),

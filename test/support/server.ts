@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import twilio from 'twilio';
 import { createAccount, createApiKey } from '../../src/accounts/accounts.js';
+import type { CredentialCache } from '../../src/api/plugins/auth.js';
 import { compose, composeDispatcher, composeSenders, type Composition } from '../../src/compose.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { ManualClock, systemClock, type Clock } from '../../src/domain/clock.js';
@@ -24,7 +25,7 @@ import type { Stores } from '../../src/storage/stores.js';
 import type { Dispatcher, DispatcherOptions } from '../../src/events/dispatcher.js';
 import type { SendDispatcher } from '../../src/dispatch/send-dispatcher.js';
 import type { KinesisSender } from '../../src/events/senders/kinesis.js';
-import { BACKENDS, postgresStore, sqliteStore, type BackendName } from './databases.js';
+import { BACKENDS, TEST_TOKEN_KEYS, postgresStore, sqliteStore, type BackendName } from './databases.js';
 
 export type TwilioClient = ReturnType<typeof twilio>;
 
@@ -51,6 +52,8 @@ export interface TestServer {
   stores: Stores;
   app: FastifyInstance;
   deps: VerificationDeps;
+  /** The API's credential cache: it emits `invalidated` when the store announces a credential change. */
+  credentialCache: CredentialCache;
   /** The send dispatcher, when the server was started with providers of the test's own. */
   sendDispatcher?: SendDispatcher;
   /** The event dispatcher, when the server was started with one. */
@@ -114,6 +117,7 @@ export interface TestDispatcherOptions extends Partial<DispatcherOptions> {
 /** What every test server runs with: a fixed code key, no log, and a dispatcher fast enough for tests. */
 const TEST_ENV: Record<string, string> = {
   CODE_KEYS: `test:${'t'.repeat(32)}`,
+  TOKEN_KEYS: TEST_TOKEN_KEYS,
   LOG_LEVEL: 'silent',
   EVENTS_DISPATCHER: 'off',
   EVENTS_SINK_CONCURRENCY: '16',
@@ -233,6 +237,7 @@ async function serve(location: Record<string, string | undefined>, opts: ServerO
     stores,
     app,
     deps: c.verifications,
+    credentialCache: c.credentialCache,
     dispatcher: c.dispatcher,
     sendDispatcher: c.sendDispatcher,
     async account() {

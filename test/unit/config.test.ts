@@ -1,6 +1,6 @@
 /**
  * loadConfig over plain env objects: defaults, every bad key, several problems reported at once;
- * and ensureCodeKeys, the start-up step that generates the local code key.
+ * and ensureLocalKeys, the start-up step that generates the local code key.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
-import { ensureCodeKeys } from '../../src/config/code-key.js';
-import { ConfigError, loadConfig } from '../../src/config/config.js';
+import { ensureLocalKeys } from '../../src/config/local-keys.js';
+import { ConfigError, loadConfig, type LoadOptions } from '../../src/config/config.js';
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -23,12 +23,12 @@ const KEY = 'k1:' + 'a'.repeat(64);
 const PG = 'postgres://u@127.0.0.1:5432/db';
 
 /** What the server starts with: the config, then the start-up step. */
-const load = (env: Record<string, string>) => ensureCodeKeys(loadConfig(env));
+const load = (env: Record<string, string>) => ensureLocalKeys(loadConfig(env));
 
 /** The problems a ConfigError lists, one per line. */
-function problems(env: Record<string, string>): string[] {
+function problems(env: Record<string, string>, opts?: LoadOptions): string[] {
   try {
-    load(env);
+    ensureLocalKeys(loadConfig(env, opts));
   } catch (err) {
     assert.ok(err instanceof ConfigError, `a ConfigError, not ${String(err)}`);
     const [head, ...rest] = err.message.split('\n');
@@ -54,7 +54,7 @@ test('defaults', () => {
   assert.equal(c.bootstrapAccountSid, null);
   assert.equal(c.bootstrapAuthToken, null);
   // Without DATABASE_URL the default SQLite file is ./data/verifyd.db (no key is written for it here).
-  assert.equal(loadConfig({ DATABASE_URL: PG, CODE_KEYS: KEY }).sqlitePath, resolve('./data/verifyd.db'));
+  assert.equal(loadConfig({ DATABASE_URL: PG, CODE_KEYS: KEY, TOKEN_KEYS: KEY }).sqlitePath, resolve('./data/verifyd.db'));
 });
 
 test('without CODE_KEYS the SQLite setup generates one key beside the database and keeps it', () => {
@@ -74,17 +74,17 @@ test('without CODE_KEYS the SQLite setup generates one key beside the database a
   assert.match(problems({ SQLITE_PATH: join(dir, 'sub', 'v.db') }).join('\n'), /shorter than 32 bytes/);
 });
 
-test('loadConfig writes nothing: the start-up step (ensureCodeKeys) writes the key file', () => {
+test('loadConfig writes nothing: the start-up step (ensureLocalKeys) writes the key file', () => {
   const dir = tmp();
   const config = loadConfig({ SQLITE_PATH: join(dir, 'sub', 'v.db') });
   assert.deepEqual(config.codeKeys, []);
   assert.equal(config.codeKeyFile, join(dir, 'sub', 'code-key'));
   assert.equal(existsSync(join(dir, 'sub')), false, 'nothing written');
-  assert.equal(ensureCodeKeys(config).codeKeys[0]?.id, 'local');
+  assert.equal(ensureLocalKeys(config).codeKeys[0]?.id, 'local');
   assert.ok(existsSync(join(dir, 'sub', 'code-key')));
   // With CODE_KEYS, or with PostgreSQL, there is no key file to keep.
   assert.equal(loadConfig({ SQLITE_PATH: join(dir, 'v.db'), CODE_KEYS: KEY }).codeKeyFile, null);
-  assert.equal(loadConfig({ DATABASE_URL: PG, CODE_KEYS: KEY }).codeKeyFile, null);
+  assert.equal(loadConfig({ DATABASE_URL: PG, CODE_KEYS: KEY, TOKEN_KEYS: KEY }).codeKeyFile, null);
 });
 
 test('processes generating the local key at the same moment all end up with the same key', async () => {
@@ -92,7 +92,7 @@ test('processes generating the local key at the same moment all end up with the 
   const path = join(tmp(), 'fresh', 'v.db');
   // Each process loads the module, then spins until a common instant, so the calls really overlap.
   const at = Date.now() + 4000;
-  const script = `Promise.all([import('./src/config/config.ts'), import('./src/config/code-key.ts')]).then(([m, k]) => { while (Date.now() < ${at}); process.stdout.write(k.ensureCodeKeys(m.loadConfig({ SQLITE_PATH: ${JSON.stringify(path)} })).codeKeys[0].secret.toString('hex')); })`;
+  const script = `Promise.all([import('./src/config/config.ts'), import('./src/config/local-keys.ts')]).then(([m, k]) => { while (Date.now() < ${at}); process.stdout.write(k.ensureLocalKeys(m.loadConfig({ SQLITE_PATH: ${JSON.stringify(path)} })).codeKeys[0].secret.toString('hex')); })`;
   const one = () =>
     new Promise<string>((res, rej) =>
       execFile(process.execPath, ['--import', 'tsx', '-e', script], { cwd: resolve(import.meta.dirname, '../..') }, (err, out, stderr) => (err ? rej(new Error(stderr)) : res(out))),
@@ -108,6 +108,8 @@ test('explicit values are read', () => {
     PORT: '8080',
     DATABASE_URL: PG,
     CODE_KEYS: `new:${'n'.repeat(32)}, old:${'o'.repeat(40)}`,
+    TOKEN_KEYS: `t2:${'2'.repeat(32)},t1:${'1'.repeat(32)}`,
+    CREDENTIAL_CACHE_MS: '250',
     DB_POOL_SIZE: '3',
     VERIFICATION_TTL_SECONDS: '60',
     EXPIRY_SWEEP_SECONDS: '1',
@@ -119,6 +121,9 @@ test('explicit values are read', () => {
   assert.equal(c.port, 8080);
   assert.equal(c.databaseUrl, PG);
   assert.deepEqual(c.codeKeys.map((k) => [k.id, k.secret.toString()]), [['new', 'n'.repeat(32)], ['old', 'o'.repeat(40)]]);
+  assert.deepEqual(c.tokenKeys.map((k) => k.id), ['t2', 't1']);
+  assert.equal(c.tokenKeyFile, null);
+  assert.equal(c.credentialCacheMs, 250);
   assert.equal(c.dbPoolSize, 3);
   assert.equal(c.verificationTtlMs, 60_000);
   assert.equal(c.expirySweepMs, 1000);
@@ -127,11 +132,11 @@ test('explicit values are read', () => {
   assert.equal(c.bootstrapAccountSid, `AC${'ab'.repeat(16)}`);
   assert.equal(c.bootstrapAuthToken, 'tok');
   assert.equal(c.publicBaseUrl, 'http://0.0.0.0:8080');
-  assert.equal(loadConfig({ DATABASE_URL: 'postgresql://x/y', CODE_KEYS: KEY }).databaseUrl, 'postgresql://x/y');
+  assert.equal(loadConfig({ DATABASE_URL: 'postgresql://x/y', CODE_KEYS: KEY, TOKEN_KEYS: KEY }).databaseUrl, 'postgresql://x/y');
 });
 
 test('event delivery settings: defaults and explicit values', () => {
-  const base = { DATABASE_URL: PG, CODE_KEYS: KEY };
+  const base = { DATABASE_URL: PG, CODE_KEYS: KEY, TOKEN_KEYS: KEY };
   const d = loadConfig(base).events;
   assert.deepEqual(
     [d.dispatcher, d.pollMs, d.lingerMs, d.sinkConcurrency, d.leaseMs, d.leaseRenewMs, d.retryBaseMs, d.retryWindowMs, d.kinesisEndpoint, d.kinesisRegion, d.kinesisAssumeRole, d.kinesisStsEndpoint],
@@ -158,7 +163,7 @@ test('event delivery settings: defaults and explicit values', () => {
 });
 
 test('PUBLIC_BASE_URL: derived from HOST and PORT, IPv6 bracketed, trailing slash dropped, checked', () => {
-  const base = { DATABASE_URL: PG, CODE_KEYS: KEY };
+  const base = { DATABASE_URL: PG, CODE_KEYS: KEY, TOKEN_KEYS: KEY };
   assert.equal(loadConfig({ ...base, HOST: '::1', PORT: '4100' }).publicBaseUrl, 'http://[::1]:4100');
   assert.equal(loadConfig({ ...base, PUBLIC_BASE_URL: 'https://verify.example.com/' }).publicBaseUrl, 'https://verify.example.com');
   assert.equal(loadConfig({ ...base, PUBLIC_BASE_URL: 'https://example.com/verifyd/' }).publicBaseUrl, 'https://example.com/verifyd');
@@ -166,7 +171,7 @@ test('PUBLIC_BASE_URL: derived from HOST and PORT, IPv6 bracketed, trailing slas
 });
 
 test('each bad key is reported by name', () => {
-  const base = { DATABASE_URL: PG, CODE_KEYS: KEY };
+  const base = { DATABASE_URL: PG, CODE_KEYS: KEY, TOKEN_KEYS: KEY };
   const cases: Array<[Record<string, string>, RegExp]> = [
     [{ PORT: 'abc' }, /^PORT must be an integer between 0 and 65535 \(got "abc"\)$/],
     [{ PORT: '65536' }, /^PORT must be an integer/],
@@ -205,7 +210,7 @@ test('each bad key is reported by name', () => {
 });
 
 test('CORS_ALLOWED_ORIGINS: none by default; bare origins, written as browsers send them; nothing else', () => {
-  const base = { DATABASE_URL: PG, CODE_KEYS: KEY };
+  const base = { DATABASE_URL: PG, CODE_KEYS: KEY, TOKEN_KEYS: KEY };
   assert.deepEqual(loadConfig(base).corsAllowedOrigins, []);
   assert.deepEqual(loadConfig({ ...base, CORS_ALLOWED_ORIGINS: ' , ' }).corsAllowedOrigins, []);
   assert.deepEqual(
@@ -222,21 +227,40 @@ test('CORS_ALLOWED_ORIGINS: none by default; bare origins, written as browsers s
 });
 
 test('CODE_KEYS is required with DATABASE_URL', () => {
-  const found = problems({ DATABASE_URL: PG });
+  const found = problems({ DATABASE_URL: PG, TOKEN_KEYS: KEY });
   assert.equal(found.length, 1);
   assert.match(found[0] ?? '', /^CODE_KEYS is required with DATABASE_URL/);
 });
 
+test('TOKEN_KEYS is required with DATABASE_URL, by every process (the dispatcher signs with the tokens)', () => {
+  for (const needsCodeKeys of [true, false]) {
+    const found = problems({ DATABASE_URL: PG, CODE_KEYS: KEY }, { needsCodeKeys });
+    assert.equal(found.length, 1, found.join('\n'));
+    assert.match(found[0] ?? '', /^TOKEN_KEYS is required with DATABASE_URL/);
+  }
+  assert.deepEqual(problems({ TOKEN_KEYS: 'short' }), ['TOKEN_KEYS: TOKEN_KEYS entries must look like id:secret']);
+});
+
+test('without TOKEN_KEYS the SQLite setup generates a token key beside the database, apart from the code key', () => {
+  const dir = tmp();
+  const c = load({ SQLITE_PATH: join(dir, 'v.db') });
+  assert.equal(c.tokenKeyFile, join(dir, 'token-key'));
+  assert.equal(c.tokenKeys[0]?.id, 'local');
+  assert.equal(statSync(join(dir, 'token-key')).mode & 0o777, 0o600);
+  assert.notDeepEqual(c.tokenKeys[0]?.secret, c.codeKeys[0]?.secret, 'a key of its own');
+  assert.deepEqual(load({ SQLITE_PATH: join(dir, 'v.db') }).tokenKeys[0]?.secret, c.tokenKeys[0]?.secret, 'kept across starts');
+});
+
 test('a process that needs no code keys (the dispatcher) runs without CODE_KEYS and generates none', () => {
-  assert.deepEqual(loadConfig({ DATABASE_URL: PG }, { needsCodeKeys: false }).codeKeys, []);
+  assert.deepEqual(loadConfig({ DATABASE_URL: PG, TOKEN_KEYS: KEY }, { needsCodeKeys: false }).codeKeys, []);
   const dir = tmp();
   assert.deepEqual(loadConfig({ SQLITE_PATH: join(dir, 'v.db') }, { needsCodeKeys: false }).codeKeys, []);
   assert.equal(existsSync(join(dir, 'code-key')), false, 'no key file written');
-  assert.throws(() => loadConfig({ DATABASE_URL: PG, CODE_KEYS: 'short' }, { needsCodeKeys: false }), /CODE_KEYS entries must look like id:secret/);
+  assert.throws(() => loadConfig({ DATABASE_URL: PG, CODE_KEYS: 'short', TOKEN_KEYS: KEY }, { needsCodeKeys: false }), /CODE_KEYS entries must look like id:secret/);
 });
 
 test('several problems are listed at once', () => {
-  const found = problems({ PORT: 'abc', DATABASE_URL: 'mysql://x', CODE_KEYS: 'short', LOG_LEVEL: 'loud', DB_POOL_SIZE: '999', TWILIO_AUTH_TOKEN: 't' });
+  const found = problems({ PORT: 'abc', DATABASE_URL: 'mysql://x', CODE_KEYS: 'short', TOKEN_KEYS: KEY, LOG_LEVEL: 'loud', DB_POOL_SIZE: '999', TWILIO_AUTH_TOKEN: 't' });
   assert.equal(found.length, 6, found.join('\n'));
   for (const key of ['PORT', 'DATABASE_URL', 'CODE_KEYS', 'LOG_LEVEL', 'DB_POOL_SIZE', 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN']) {
     assert.ok(found.some((p) => p.startsWith(key)), `${key} listed in:\n${found.join('\n')}`);

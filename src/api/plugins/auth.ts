@@ -1,4 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TwilioError } from '../../domain/errors.js';
 import type { AccountStore } from '../../domain/ports.js';
@@ -52,8 +53,14 @@ export async function authenticate(store: AccountStore, header: string | undefin
   const secret = decoded.slice(colon + 1);
   if (user.startsWith('AC') && user.length === 34) {
     const account = await store.getAccount(user);
-    // Compare hashes so the comparison length never depends on the secret's length.
-    if (account && safeEqual(sha256(secret), sha256(account.authToken))) return account.sid;
+    // Compare hashes so the comparison length never depends on the secret's length. Both tokens
+    // are compared, always, so the time taken does not say whether there is a secondary one.
+    if (account) {
+      const given = sha256(secret);
+      const primary = safeEqual(given, sha256(account.authToken));
+      const secondary = safeEqual(given, sha256(account.secondaryAuthToken ?? randomUUID()));
+      if (primary || secondary) return account.sid;
+    }
   } else if (user.startsWith('SK') && user.length === 34) {
     const key = await store.getApiKey(user);
     if (key && safeEqual(sha256(secret), Buffer.from(key.secretHash, 'hex'))) return key.accountSid;
@@ -64,16 +71,23 @@ export async function authenticate(store: AccountStore, header: string | undefin
 /**
  * Remembers credentials that verified, for a few seconds, so a client's burst of requests costs one
  * lookup. Keyed by a SHA-256 of the whole header: only the exact secret that verified hits, a wrong
- * one always goes to the store. Accounts and keys cannot be changed or deleted through the API, so
- * nothing can go stale inside the window; a key revoked in the database directly keeps working on
- * each node for at most CREDENTIAL_CACHE_MS.
+ * one always goes to the store. A change that takes an account's credential away (a token
+ * promoted or replaced, a key deleted) drops that account's entries at once (`invalidate`, called
+ * for changes this node made and, on PostgreSQL, those other processes announced); the window
+ * (CREDENTIAL_CACHE_MS) only bounds what a missed announcement leaves behind (SQLite with the CLI
+ * in another process: it has no announcements).
  */
 export const CREDENTIAL_CACHE_MS = 5_000;
 const CACHE_LIMIT = 10_000;
 
-export class CredentialCache {
+export class CredentialCache extends EventEmitter<{ invalidated: [accountSid: string | null] }> {
   private readonly entries = new Map<string, { accountSid: string; until: number }>();
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly ttlMs: number = CREDENTIAL_CACHE_MS,
+  ) {
+    super();
+  }
 
   get(header: string): string | undefined {
     const key = sha256(header).toString('base64');
@@ -84,17 +98,23 @@ export class CredentialCache {
   }
 
   set(header: string, accountSid: string): void {
+    if (this.ttlMs === 0) return;
     // Map keeps insertion order: dropping the oldest entry bounds memory under many distinct keys.
     if (this.entries.size >= CACHE_LIMIT) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(sha256(header).toString('base64'), { accountSid, until: this.now() + CREDENTIAL_CACHE_MS });
+    this.entries.set(sha256(header).toString('base64'), { accountSid, until: this.now() + this.ttlMs });
+  }
+
+  /** Drops the account's entries (every entry for null), then emits `invalidated` (observable in tests). */
+  invalidate(accountSid: string | null): void {
+    for (const [key, hit] of this.entries) if (accountSid === null || hit.accountSid === accountSid) this.entries.delete(key);
+    this.emit('invalidated', accountSid);
   }
 }
 
 export type CredentialCheck = (req: FastifyRequest) => Promise<void>;
 
 /** Authenticates a request as an account (see `authenticate`); rejects with the 401 TwilioError. */
-export function accountAuth(store: AccountStore): CredentialCheck {
-  const cache = new CredentialCache();
+export function accountAuth(store: AccountStore, cache: CredentialCache = new CredentialCache()): CredentialCheck {
   return async (request) => {
     const header = request.headers.authorization;
     const cached = header === undefined ? undefined : cache.get(header);

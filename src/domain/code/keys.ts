@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { openText, sealText } from '../sealing.js';
 
 /**
  * Keys for one-time codes. The first key is current; the others are kept only so that codes issued
@@ -76,24 +77,13 @@ export class CodeKeyring {
    */
   seal(code: string, context: string): { keyId: string; sealed: string } {
     const key = this.current;
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', sealKey(key), iv).setAAD(Buffer.from(context));
-    const body = Buffer.concat([cipher.update(code, 'utf8'), cipher.final()]);
-    return { keyId: key.id, sealed: Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url') };
+    return { keyId: key.id, sealed: sealText(sealKey(key), code, context) };
   }
 
   /** The sealed code, or undefined when its key is gone or the text was not sealed for `context`. */
   open(keyId: string, sealed: string, context: string): string | undefined {
     const key = this.key(keyId);
-    if (!key) return undefined;
-    const raw = Buffer.from(sealed, 'base64url');
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', sealKey(key), raw.subarray(0, 12)).setAAD(Buffer.from(context));
-      decipher.setAuthTag(raw.subarray(12, 28));
-      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
-    } catch {
-      return undefined;
-    }
+    return key && openText(sealKey(key), sealed, context);
   }
 
   /** Constant-time comparison of a candidate code against the stored hash. */
@@ -113,23 +103,23 @@ const sealKey = (key: CodeKey): Buffer => createHmac('sha256', key.secret).updat
  * Parses `id:secret` pairs separated by commas. A secret is used as the bytes of its text (so a
  * hex or base64 string works as is) and must be at least 32 bytes long.
  */
-export function parseCodeKeys(spec: string): CodeKey[] {
+export function parseCodeKeys(spec: string, name = 'CODE_KEYS'): CodeKey[] {
   const keys = spec
     .split(',')
     .map((part) => part.trim())
     .filter(Boolean)
     .map((part) => {
       const idx = part.indexOf(':');
-      if (idx <= 0) throw new Error('CODE_KEYS entries must look like id:secret');
+      if (idx <= 0) throw new Error(`${name} entries must look like id:secret`);
       const secret = Buffer.from(part.slice(idx + 1), 'utf8');
-      if (secret.length < 32) throw new Error('each CODE_KEYS secret must be at least 32 bytes');
+      if (secret.length < 32) throw new Error(`each ${name} secret must be at least 32 bytes`);
       return { id: part.slice(0, idx), secret };
     });
-  if (keys.length === 0) throw new Error('CODE_KEYS holds no id:secret entry');
+  if (keys.length === 0) throw new Error(`${name} holds no id:secret entry`);
   // A repeated id would be ambiguous: the keyring looks keys up by id, so codes issued under the
   // first entry would be checked against the second one's secret.
   const ids = keys.map((k) => k.id);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (dup !== undefined) throw new Error(`CODE_KEYS has the id ${JSON.stringify(dup)} twice`);
+  if (dup !== undefined) throw new Error(`${name} has the id ${JSON.stringify(dup)} twice`);
   return keys;
 }

@@ -6,16 +6,24 @@ import { createPrivateFile, makePrivateDir } from '../private-files.js';
 import { ConfigError, type Config } from './config.js';
 
 /**
- * The start-up step for processes that hash codes (the server, and the CLI, which may start first
- * on a fresh data directory): with the embedded store and no CODE_KEYS, a key is generated once and
- * kept beside the database (mode 0600, in a folder it creates 0700), so `npm start` needs no setup and codes survive restarts.
+ * The start-up step of every entry point (the server, the dispatcher, and the CLI, which may start
+ * first on a fresh data directory): with the embedded store and no CODE_KEYS (TOKEN_KEYS), a key is
+ * generated once and kept beside the database (mode 0600, in a folder it creates 0700), so
+ * `npm start` needs no setup and codes and auth tokens survive restarts.
  */
-export function ensureCodeKeys(config: Config): Config {
-  if (config.codeKeyFile === null) return config;
+export function ensureLocalKeys(config: Config): Config {
+  return {
+    ...config,
+    codeKeys: config.codeKeyFile === null ? config.codeKeys : local('CODE_KEYS', config.codeKeyFile),
+    tokenKeys: config.tokenKeyFile === null ? config.tokenKeys : local('TOKEN_KEYS', config.tokenKeyFile),
+  };
+}
+
+function local(name: string, file: string): CodeKey[] {
   try {
-    return { ...config, codeKeys: [localKey(config.codeKeyFile)] };
+    return [localKey(file)];
   } catch (err) {
-    throw new ConfigError([`CODE_KEYS: ${(err as Error).message}`]);
+    throw new ConfigError([`${name}: ${(err as Error).message}`]);
   }
 }
 
