@@ -5,7 +5,9 @@ import type { DomainDeps } from './api/context.js';
 import { buildRegistry, configuredProviders } from './channels/providers.js';
 import type { ProviderRegistry } from './channels/registry.js';
 import { ProviderSender } from './channels/sender.js';
+import { signedReceipts } from './channels/signed-receipts.js';
 import { twilioCallbackTokens } from './channels/twilio/callbacks.js';
+import type { SignedReceipts } from './api/own/receipt-callbacks.js';
 import type { TwilioCallbackTokens } from './api/own/twilio-callbacks.js';
 import type { Config } from './config/config.js';
 import type { BlockedNetworks } from './domain/events/networks.js';
@@ -37,6 +39,8 @@ export interface Overrides {
   sender?: (stores: Stores, clock: Clock) => CodeSender;
   /** The auth tokens of the Twilio providers `sender` sends through, for their status callbacks. */
   twilioCallbacks?: TwilioCallbackTokens;
+  /** How the receipts of the Vonage providers and HTTP gateways `sender` sends through are checked. */
+  signedReceipts?: SignedReceipts;
 }
 
 /** The senders, one per sink type, and the code providers by channel. */
@@ -73,6 +77,7 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
   const app = await buildApp({
     ...domain,
     twilioCallbacks: overrides.twilioCallbacks ?? twilioCallbackTokens(events.providers.providers, clock),
+    signedReceipts: overrides.signedReceipts ?? signedReceipts(events.providers.providers),
     accounts: stores.accounts,
     get publicBaseUrl() {
       return config.publicBaseUrl;

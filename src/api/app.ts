@@ -6,6 +6,7 @@ import type { ApiContext, DomainDeps } from './context.js';
 import { healthScope } from './own/health.js';
 import { inboxScope } from './own/inbox.js';
 import { snaScope } from './own/sna.js';
+import { receiptCallbacksScope, type SignedReceipts } from './own/receipt-callbacks.js';
 import { twilioCallbacksScope, type TwilioCallbackTokens } from './own/twilio-callbacks.js';
 import { CredentialRules, accountAuth } from './plugins/auth.js';
 import { CorsPolicy } from './plugins/cors.js';
@@ -19,6 +20,8 @@ export interface AppDeps extends DomainDeps {
   publicBaseUrl: string;
   /** The configured Twilio providers' auth tokens, which their status callbacks are signed with. */
   twilioCallbacks: TwilioCallbackTokens;
+  /** How the receipts of the Vonage providers and HTTP gateways are checked and read, by provider name. */
+  signedReceipts: SignedReceipts;
   bodyLimitBytes: number;
   logLevel: string;
   /** Browser origins allowed to use the API (CORS_ALLOWED_ORIGINS); requests from others are refused. */
@@ -72,6 +75,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.ownScopes.sna) void app.register(snaScope(ctx, credentials), { prefix: '/sna/' });
   void app.register(healthScope(ctx, credentials), { prefix: '/healthz' });
   void app.register(twilioCallbacksScope(ctx, credentials, deps.twilioCallbacks), { prefix: '/callbacks/twilio/' });
+  void app.register(receiptCallbacksScope(ctx, credentials, deps.signedReceipts, 'vonage'), { prefix: '/callbacks/vonage/' });
+  void app.register(receiptCallbacksScope(ctx, credentials, deps.signedReceipts, 'http'), { prefix: '/callbacks/http/' });
   // Later scopes go beside these with their own prefix and rules: { prefix: '/console' }, { prefix: '/metrics' }.
   return app;
 }

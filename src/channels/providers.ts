@@ -10,6 +10,10 @@ import { twilioProviderSchema } from './twilio/config.js';
 import { TwilioProvider } from './twilio/provider.js';
 import { smtpSettings } from './smtp/settings.js';
 import { SmtpProvider } from './smtp/provider.js';
+import { vonageSettings } from './vonage/config.js';
+import { VonageProvider } from './vonage/provider.js';
+import { httpGatewaySettings } from './http-gateway/config.js';
+import { HttpGatewayProvider } from './http-gateway/provider.js';
 
 export const CODE_CHANNELS: readonly CodeChannel[] = ['sms', 'call', 'whatsapp', 'email'];
 
@@ -62,6 +66,17 @@ export const PROVIDER_TYPES = {
     channels: ['sms', 'whatsapp', 'call'],
     settings: () => twilioProviderSchema.omit({ name: true, type: true }),
     build: (name, settings, ctx) => new TwilioProvider({ ...settings, name, type: 'twilio' }, ctx.publicBaseUrl, ctx.codeKeys),
+  }),
+  vonage: providerType({
+    channels: ['sms'],
+    settings: vonageSettings,
+    build: (name, settings, ctx) => new VonageProvider(name, settings, ctx.publicBaseUrl),
+  }),
+  http: providerType({
+    // Those of its `channels` setting; the registry checks routes against that.
+    channels: CODE_CHANNELS,
+    settings: httpGatewaySettings,
+    build: (name, settings, ctx) => new HttpGatewayProvider(name, settings, ctx.clock, ctx.publicBaseUrl),
   }),
 };
 
