@@ -35,6 +35,9 @@ export interface GatewayMessage {
 /** The statuses an answer may give, as the attempt records them. */
 const ANSWER_STATUSES: ReadonlySet<string> = new Set<SendStatus>(['queued', 'sent', 'delivered', 'undelivered', 'failed']);
 
+/** A call's answer in call_status terms: taken is `queued` (its receipts then ring and complete it), delivered is `completed`. */
+const CALL_STATUS: Readonly<Record<string, SendStatus>> = { queued: 'queued', sent: 'queued', delivered: 'completed', undelivered: 'failed', failed: 'failed' };
+
 const errorCodeOf = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v > 0 && v < 1e9 ? v : null);
 
 /**
@@ -116,6 +119,6 @@ export class HttpGatewayProvider implements Provider {
       throw new GatewayUnavailable(`gateway answered ${res.status} without a message_id and a known status`);
     }
     const failed = status === 'failed' || status === 'undelivered';
-    return { status: status as SendStatus, providerMessageId: id, errorCode: failed ? (errorCodeOf(answer?.error_code) ?? SEND_FAILED_UNKNOWN) : null };
+    return { status: req.channel === 'call' ? CALL_STATUS[status]! : (status as SendStatus), providerMessageId: id, errorCode: failed ? (errorCodeOf(answer?.error_code) ?? SEND_FAILED_UNKNOWN) : null };
   }
 }
