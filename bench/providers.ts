@@ -1,18 +1,21 @@
 /**
- * The real providers under load: verifyd as `npm start` runs it (dist/main.js), three ways, each in
+ * The real providers under load: verifyd as `npm start` runs it (dist/main.js), four ways, each in
  * a fresh process and database: (a) no VERIFYD_CONFIG, every code to the inbox; (b) a VERIFYD_CONFIG
  * file routing sms to a `twilio` provider at the Twilio REST stand-in (test/support/twilio-rest.ts)
  * running in this process; (c) one routing email to an `smtp` provider at a real smtp-server in this
  * process (test/support/smtp.ts: STARTTLS with a self-signed certificate made for the run, AUTH
- * PLAIN, each message parsed by mailparser before its arrival is noted). Each run: a warm-up, then
+ * PLAIN, each message parsed by mailparser before its arrival is noted); (d) one routing sms to an
+ * `http` gateway provider at the receiving server of test/support/gateway.ts in this process (each
+ * request's HMAC signature verified and its JSON body read before its arrival is noted). Each run: a warm-up, then
  * BENCH_PROVIDERS_STARTS (default 2000) starts at BENCH_PROVIDERS_CONCURRENCY (default 20)
  * (sends.ts); reported: server CPU per start, sends per second reaching the provider, commit-to-
- * provider p50/p99, missing/duplicates, and (b) and (c)'s CPU per start over (a)'s. The stand-ins
+ * provider p50/p99, missing/duplicates, and (b), (c) and (d)'s CPU per start over (a)'s. The stand-ins
  * share the cores with verifyd, so CPU per start is the figure to compare, not throughput.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { GatewayReceiver } from '../test/support/gateway.js';
 import { startSmtpServer } from '../test/support/smtp.js';
 import { TwilioRestStandIn } from '../test/support/twilio-rest.js';
 import { Api } from './api.js';
@@ -21,8 +24,8 @@ import { runStarts, type SendFigures, type StartPlan } from './sends.js';
 import { storeEnv, type ScenarioOpts } from './store-env.js';
 
 /** `twilio+d`: the same Twilio provider with the sends in a dispatcher process of their own (`npm run dispatcher`). */
-export type ProviderKind = 'inbox' | 'twilio' | 'smtp' | 'twilio+d';
-export const PROVIDER_KINDS: ProviderKind[] = ['inbox', 'twilio', 'smtp', 'twilio+d'];
+export type ProviderKind = 'inbox' | 'twilio' | 'smtp' | 'twilio+d' | 'http';
+export const PROVIDER_KINDS: ProviderKind[] = ['inbox', 'twilio', 'smtp', 'twilio+d', 'http'];
 const VERIFYD_DISPATCHER = join(dirname(VERIFYD_MAIN), 'dispatcher-main.js');
 
 export interface ProvidersRow extends SendFigures {
@@ -64,6 +67,14 @@ async function provide(kind: ProviderKind, addCleanup: ScenarioOpts['addCleanup'
     twilio.onCreated((c) => note(arrived, String(c.form.To)));
     const provider = { name: 'twilio', type: 'twilio', account_sid: account.sid, auth_token: account.token, api_base_url: twilio.url, sms_from: '+15005550006' };
     return { config: { providers: [provider], routes: { sms: ['twilio'] } }, channel: 'sms', arrived };
+  }
+  if (kind === 'http') {
+    const secret = randomBytes(24).toString('hex');
+    const gateway = await GatewayReceiver.start(secret);
+    addCleanup(() => gateway.close());
+    gateway.onReceived((m) => note(arrived, m.body.to));
+    const provider = { name: 'gateway', type: 'http', url: gateway.url, secret };
+    return { config: { providers: [provider], routes: { sms: ['gateway'] } }, channel: 'sms', arrived };
   }
   const smtp = await startSmtpServer();
   addCleanup(() => smtp.close());
