@@ -6,7 +6,12 @@
  * Attempts API go through the official SDK. Both backends.
  */
 import assert from 'node:assert/strict';
-import { after } from 'node:test';
+import { createHmac } from 'node:crypto';
+import { after, test } from 'node:test';
+import { httpGatewaySettings } from '../../src/channels/http-gateway/config.js';
+import { GatewayUnavailable, HttpGatewayProvider } from '../../src/channels/http-gateway/provider.js';
+import { render } from '../../src/channels/render/index.js';
+import { sendRequest } from '../support/send-request.js';
 import type { SendJobStore } from '../../src/domain/ports.js';
 import { GatewayReceiver, type GatewayReceived } from '../support/gateway.js';
 import { attemptOf, providersFile, recorded } from '../support/provider-config.js';
@@ -108,7 +113,6 @@ onEachBackend(
       }
       // Signed over one body, sent with another.
       const timestamp = String(Math.floor(Date.now() / 1000));
-      const { createHmac } = await import('node:crypto');
       const res = await fetch(m.body.receipt_url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-verifyd-timestamp': timestamp, 'x-verifyd-signature': createHmac('sha256', SECRET).update(`${timestamp}.${signedOther}`).digest('hex') },
@@ -156,3 +160,19 @@ onEachBackend(
   },
   { env: { VERIFYD_CONFIG: config, SEND_DISPATCHER: 'on' } },
 );
+
+test('direct: a gateway that hangs past timeout_ms, redirects or is not listening is thrown (retryable), never with the code in the message', async () => {
+  const clock = { now: () => new Date() };
+  const gateway = (url: string) => new HttpGatewayProvider('gw', httpGatewaySettings().parse({ url, secret: SECRET, timeout_ms: 200 }), clock, () => 'http://verifyd.test');
+  const req = sendRequest();
+  const noCode = (e: Error) => e instanceof GatewayUnavailable && !e.message.includes(req.code);
+  receiver.failNext('hang');
+  await assert.rejects(gateway(receiver.url).send(req, render(req)), (e: Error) => noCode(e) && /timed out after 200 ms/.test(e.message));
+  receiver.failNext(302);
+  await assert.rejects(gateway(receiver.url).send(req, render(req)), noCode);
+  await assert.rejects(gateway('http://127.0.0.1:9/send').send(req, render(req)), noCode);
+  // And when it answers, the answer is the outcome.
+  const sent = await gateway(receiver.url).send(req, render(req));
+  assert.equal(sent.status, 'sent');
+  assert.match(String(sent.providerMessageId), /^gw-/);
+});

@@ -5,7 +5,11 @@
  * configure it; starts and the Attempts API go through the official SDK. Both backends.
  */
 import assert from 'node:assert/strict';
-import { after } from 'node:test';
+import { after, test } from 'node:test';
+import { vonageSettings } from '../../src/channels/vonage/config.js';
+import { VonageProvider, VonageUnavailable } from '../../src/channels/vonage/provider.js';
+import { render } from '../../src/channels/render/index.js';
+import { sendRequest } from '../support/send-request.js';
 import type { SendJobStore } from '../../src/domain/ports.js';
 import { attemptOf, providersFile, recorded } from '../support/provider-config.js';
 import { onEachBackend, setup, type ServiceApi } from '../support/server.js';
@@ -163,3 +167,21 @@ onEachBackend(
 );
 
 const pick = (d: Record<string, unknown>) => ({ message_status: d.message_status, error_code: d.error_code });
+
+test('direct: an API that hangs past timeout_ms or is not listening is thrown (retryable), never with the code or the secret in the message', async () => {
+  const vonage = (url: string) =>
+    new VonageProvider('v', vonageSettings().parse({ api_key: account.key, api_secret: account.secret, signature_secret: account.signatureSecret, api_base_url: url, from: 'Acme', timeout_ms: 200 }), () => 'http://verifyd.test');
+  const req = sendRequest({ to: '+447911123999' });
+  const hidden = (e: Error) => e instanceof VonageUnavailable && !e.message.includes(req.code) && !e.message.includes(account.secret);
+  standIn.failNext('hang');
+  await assert.rejects(vonage(standIn.url).send(req, render(req)), (e: Error) => hidden(e) && /timed out after 200 ms/.test(e.message));
+  await assert.rejects(vonage('http://127.0.0.1:9').send(req, render(req)), hidden);
+  standIn.failNext(429);
+  await assert.rejects(vonage(standIn.url).send(req, render(req)), hidden);
+  const sent = await vonage(standIn.url).send(req, render(req));
+  assert.deepEqual([sent.status, sent.providerMessageId], ['sent', standIn.sent.at(-1)?.messageIds[0]]);
+  // A text longer than one part: every part accepted, the first part's id recorded.
+  const long = await vonage(standIn.url).send(req, { ...render(req), body: 'x'.repeat(200) });
+  assert.equal(standIn.sent.at(-1)?.messageIds.length, 2);
+  assert.equal(long.providerMessageId, standIn.sent.at(-1)?.messageIds[0]);
+});
