@@ -88,10 +88,10 @@ async function provide(kind: ProviderKind, addCleanup: ScenarioOpts['addCleanup'
 export async function benchProviders(
   store: string,
   tmp: string,
-  opts: ScenarioOpts & { starts: number; concurrency: number; profileDir?: string },
+  opts: ScenarioOpts & { starts: number; concurrency: number; kinds?: readonly ProviderKind[]; profileDir?: string },
 ): Promise<ProvidersRow[] | { skip: string }> {
   const rows: ProvidersRow[] = [];
-  for (const kind of PROVIDER_KINDS) {
+  for (const kind of opts.kinds ?? PROVIDER_KINDS) {
     const setup = await provide(kind, opts.addCleanup);
     const extra: Record<string, string> = {};
     if (setup.config) {
