@@ -1,12 +1,13 @@
 /**
- * The real providers under load: verifyd as `npm start` runs it (dist/main.js), four ways, each in
+ * The real providers under load: verifyd as `npm start` runs it (dist/main.js), several ways, each in
  * a fresh process and database: (a) no VERIFYD_CONFIG, every code to the inbox; (b) a VERIFYD_CONFIG
  * file routing sms to a `twilio` provider at the Twilio REST stand-in (test/support/twilio-rest.ts)
  * running in this process; (c) one routing email to an `smtp` provider at a real smtp-server in this
  * process (test/support/smtp.ts: STARTTLS with a self-signed certificate made for the run, AUTH
  * PLAIN, each message parsed by mailparser before its arrival is noted); (d) one routing sms to an
  * `http` gateway provider at the receiving server of test/support/gateway.ts in this process (each
- * request's HMAC signature verified and its JSON body read before its arrival is noted). Each run: a warm-up, then
+ * request's HMAC signature verified and its JSON body read before its arrival is noted); twilio+d is
+ * (b) with the sends in a dispatcher process of their own. Each run: a warm-up, then
  * BENCH_PROVIDERS_STARTS (default 2000) starts at BENCH_PROVIDERS_CONCURRENCY (default 20)
  * (sends.ts); reported: server CPU per start, sends per second reaching the provider, commit-to-
  * provider p50/p99, missing/duplicates, and (b), (c) and (d)'s CPU per start over (a)'s. The stand-ins

@@ -33,12 +33,12 @@
  * HTTP provider; the start's answer time and the time until the provider has the message, p50/p99:
  * BENCH_QUEUED_STARTS (default 2000), BENCH_QUEUED_CONCURRENCY (default 20).
  *
- * providers (providers.ts, also in BENCH_QUICK, about 40 s per store): dist/main.js four ways (inbox
+ * providers (providers.ts, also in BENCH_QUICK, about 40 s per store): dist/main.js several ways (inbox
  * only; sms to a `twilio` provider at the Twilio REST stand-in; email to an `smtp` provider at a
  * local smtp-server, STARTTLS; sms to an `http` gateway provider at a local receiving server), each with server CPU per start and its ratio to the inbox's, sends/s
  * reaching the provider, commit-to-provider p50/p99 and missing/duplicates: BENCH_PROVIDERS_STARTS
  * (default 2000), BENCH_PROVIDERS_CONCURRENCY (default 20), BENCH_PROVIDERS_KINDS (default all:
- * inbox,twilio,smtp,http; keep inbox in for the ratio).
+ * inbox,twilio,smtp,twilio+d,http; keep inbox in for the ratio).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-import { fetch } from 'undici';
+import { request } from 'undici';
 import type { Clock } from '../../domain/clock.js';
 import { SEND_FAILED_UNKNOWN, type CodeChannel, type SendOutcome, type SendRequest, type SendStatus } from '../../domain/verification/sending.js';
 import type { Provider } from '../provider.js';
@@ -94,31 +94,34 @@ export class HttpGatewayProvider implements Provider {
     const s = this.settings;
     const body = JSON.stringify(this.message(req, rendering));
     const timeout = AbortSignal.timeout(s.timeout_ms);
-    let res;
+    let status: number;
+    let text: string;
     try {
-      res = await fetch(s.url, {
+      // undici's request rather than fetch, as the Twilio provider: the same pooled connections, less CPU.
+      const res = await request(s.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json', ...gatewayHeaders(s.secret, body, this.clock.now().getTime()) },
         body,
-        // A redirect would carry the code elsewhere: refused (thrown, so retried and logged).
-        redirect: 'error',
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
+      status = res.statusCode;
+      text = await res.body.text();
     } catch (err) {
       // Never the body in the message: it holds the code.
       const e = err as { name?: string; message?: string };
       const why = e.name === 'TimeoutError' || e.name === 'AbortError' ? (signal?.aborted ? 'cut off at the send deadline' : `timed out after ${s.timeout_ms} ms`) : (e.message ?? String(err));
       throw new GatewayUnavailable(`gateway unreachable: ${why}`);
     }
-    const answer = parseJsonObject(await res.text());
-    if (res.status === 429 || res.status >= 500) throw new GatewayUnavailable(`gateway answered ${res.status}`);
-    if (!res.ok) return { status: 'failed', errorCode: errorCodeOf(answer?.error_code) ?? SEND_FAILED_UNKNOWN };
+    const answer = parseJsonObject(text);
+    // A redirect is not followed (it would carry the code elsewhere): thrown, so retried and logged.
+    if (status === 429 || status >= 500 || (status >= 300 && status < 400)) throw new GatewayUnavailable(`gateway answered ${status}`);
+    if (status >= 400) return { status: 'failed', errorCode: errorCodeOf(answer?.error_code) ?? SEND_FAILED_UNKNOWN };
     const id = answer?.message_id;
-    const status = answer?.status;
-    if (typeof id !== 'string' || id === '' || id.length > 256 || typeof status !== 'string' || !ANSWER_STATUSES.has(status)) {
-      throw new GatewayUnavailable(`gateway answered ${res.status} without a message_id and a known status`);
+    const said = answer?.status;
+    if (typeof id !== 'string' || id === '' || id.length > 256 || typeof said !== 'string' || !ANSWER_STATUSES.has(said)) {
+      throw new GatewayUnavailable(`gateway answered ${status} without a message_id and a known status`);
     }
-    const failed = status === 'failed' || status === 'undelivered';
-    return { status: req.channel === 'call' ? CALL_STATUS[status]! : (status as SendStatus), providerMessageId: id, errorCode: failed ? (errorCodeOf(answer?.error_code) ?? SEND_FAILED_UNKNOWN) : null };
+    const failed = said === 'failed' || said === 'undelivered';
+    return { status: req.channel === 'call' ? CALL_STATUS[said]! : (said as SendStatus), providerMessageId: id, errorCode: failed ? (errorCodeOf(answer?.error_code) ?? SEND_FAILED_UNKNOWN) : null };
   }
 }

@@ -1,4 +1,4 @@
-import { fetch } from 'undici';
+import { request } from 'undici';
 import type { CodeChannel, SendOutcome, SendRequest } from '../../domain/verification/sending.js';
 import type { Provider } from '../provider.js';
 import type { Rendering } from '../render/index.js';
@@ -64,23 +64,26 @@ export class VonageProvider implements Provider {
       'client-ref': req.attemptSid,
     });
     const timeout = AbortSignal.timeout(s.timeout_ms);
-    let res;
+    let status: number;
+    let text: string;
     try {
-      res = await fetch(`${s.api_base_url}/sms/json`, {
+      // undici's request rather than fetch, as the Twilio provider: the same pooled connections, less CPU.
+      const res = await request(`${s.api_base_url}/sms/json`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: form.toString(),
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
+      status = res.statusCode;
+      text = await res.body.text();
     } catch (err) {
       // Never the form in the message: it holds the code and the secret.
       const e = err as { name?: string; message?: string };
       const why = e.name === 'TimeoutError' || e.name === 'AbortError' ? (signal?.aborted ? 'cut off at the send deadline' : `timed out after ${s.timeout_ms} ms`) : (e.message ?? String(err));
       throw new VonageUnavailable(`SMS API unreachable: ${why}`);
     }
-    const text = await res.text();
-    if (!res.ok) {
-      if (res.status === 429 || res.status >= 500) throw new VonageUnavailable(`SMS API answered ${res.status}`);
+    if (status < 200 || status >= 300) {
+      if (status === 429 || status >= 500) throw new VonageUnavailable(`SMS API answered ${status}`);
       // The SMS API answers its refusals with 200 and a status; any other 4xx is the request's fault.
       return { status: 'failed', errorCode: vonageSendError('') };
     }
