@@ -1,5 +1,5 @@
 /**
- * A team's own gateway for the `http` provider, as docs/delivery.md ("HTTP gateway") tells one to
+ * A team's own gateway for the `http` provider, as docs/delivery.md ("Your own HTTP gateway") tells one to
  * be written: it verifies X-Verifyd-Signature (its own HMAC code, not verifyd's) over the
  * timestamp and the body exactly as received, refuses a stale timestamp, checks the body's
  * documented fields, and answers `{ message_id, status }`. Tests and the bench steer its answers

@@ -13,7 +13,7 @@ export class GatewayUnavailable extends Error {
   override readonly name = 'GatewayUnavailable';
 }
 
-/** What the gateway is sent for one code (docs/delivery.md, "HTTP gateway", documents every field). */
+/** What the gateway is sent for one code (docs/delivery.md, "Your own HTTP gateway", documents every field). */
 export interface GatewayMessage {
   attempt_sid: string;
   verification_sid: string;

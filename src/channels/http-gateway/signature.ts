@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * The gateway's signature, both ways (docs/delivery.md, "HTTP gateway"): the lower-case hex
+ * The gateway's signature, both ways (docs/delivery.md, "Your own HTTP gateway"): the lower-case hex
  * HMAC-SHA256, keyed with the provider's secret, of the timestamp (Unix seconds, as sent in
  * X-Verifyd-Timestamp), a dot, and the body exactly as sent. The timestamp is signed so that a
  * recorded request cannot be replayed once it falls outside the window.

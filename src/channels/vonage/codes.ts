@@ -1,7 +1,7 @@
 import { SEND_FAILED_UNKNOWN } from '../../domain/verification/sending.js';
 
 /**
- * What Vonage's answers mean in Twilio's terms (docs/delivery.md, "Vonage SMS API", has the table).
+ * What Vonage's answers mean in Twilio's terms (docs/delivery.md, "SMS through Vonage's SMS API", has the table).
  * Send statuses are the `messages[].status` of POST /sms/json; receipt statuses and error codes
  * are those of its delivery receipts (DLR `status` and `err-code`).
  */
