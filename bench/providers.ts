@@ -1,12 +1,15 @@
 /**
- * The real providers under load: verifyd as `npm start` runs it (dist/main.js), three ways, each in
+ * The real providers under load: verifyd as `npm start` runs it (dist/main.js), several ways, each in
  * a fresh process and database: (a) no VERIFYD_CONFIG, every code to the inbox; (b) a VERIFYD_CONFIG
  * file routing sms to a `twilio` provider at the Twilio REST stand-in (test/support/twilio-rest.ts)
  * running in this process; (c) one routing email to an `smtp` provider at a real smtp-server in this
  * process (test/support/smtp.ts: STARTTLS with a self-signed certificate made for the run, AUTH
  * PLAIN, each message parsed by mailparser before its arrival is noted); (d) sms to an `smpp` provider
  * (two binds) at a local SMSC (test/support/smsc.ts, the `smpp` package's server side) in this
- * process, an arrival noted when the SMSC accepts the submit_sm. Each run: a warm-up, then
+ * process, an arrival noted when the SMSC accepts the submit_sm. (e) one routing sms to an
+ * `http` gateway provider at the receiving server of test/support/gateway.ts in this process (each
+ * request's HMAC signature verified and its JSON body read before its arrival is noted); twilio+d is
+ * (b) with the sends in a dispatcher process of their own. Each run: a warm-up, then
  * BENCH_PROVIDERS_STARTS (default 2000) starts at BENCH_PROVIDERS_CONCURRENCY (default 20)
  * (sends.ts); reported: server CPU per start, sends per second reaching the provider, commit-to-
  * provider p50/p99, missing/duplicates, and (b), (c) and (d)'s CPU per start over (a)'s. The stand-ins
@@ -16,6 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Smsc } from '../test/support/smsc.js';
+import { GatewayReceiver } from '../test/support/gateway.js';
 import { startSmtpServer } from '../test/support/smtp.js';
 import { TwilioRestStandIn } from '../test/support/twilio-rest.js';
 import { Api } from './api.js';
@@ -24,8 +28,8 @@ import { runStarts, type SendFigures, type StartPlan } from './sends.js';
 import { storeEnv, type ScenarioOpts } from './store-env.js';
 
 /** `twilio+d`: the same Twilio provider with the sends in a dispatcher process of their own (`npm run dispatcher`). */
-export type ProviderKind = 'inbox' | 'twilio' | 'smtp' | 'smpp' | 'twilio+d';
-export const PROVIDER_KINDS: ProviderKind[] = ['inbox', 'twilio', 'smtp', 'smpp', 'twilio+d'];
+export type ProviderKind = 'inbox' | 'twilio' | 'smtp' | 'smpp' | 'http' | 'twilio+d';
+export const PROVIDER_KINDS: ProviderKind[] = ['inbox', 'twilio', 'smtp', 'smpp', 'http', 'twilio+d'];
 const VERIFYD_DISPATCHER = join(dirname(VERIFYD_MAIN), 'dispatcher-main.js');
 
 export interface ProvidersRow extends SendFigures {
@@ -77,6 +81,14 @@ async function provide(kind: ProviderKind, addCleanup: ScenarioOpts['addCleanup'
     const provider = { name: 'smsc', type: 'smpp', url: smsc.url, system_id: account.systemId, password: account.password, source_addr: 'Acme', binds: 2, window: 10, max_per_second: 10_000 };
     return { config: { providers: [provider], routes: { sms: ['smsc'] } }, channel: 'sms', arrived };
   }
+  if (kind === 'http') {
+    const secret = randomBytes(24).toString('hex');
+    const gateway = await GatewayReceiver.start(secret);
+    addCleanup(() => gateway.close());
+    gateway.onReceived((m) => note(arrived, m.body.to));
+    const provider = { name: 'gateway', type: 'http', url: gateway.url, secret };
+    return { config: { providers: [provider], routes: { sms: ['gateway'] } }, channel: 'sms', arrived };
+  }
   const smtp = await startSmtpServer();
   addCleanup(() => smtp.close());
   void (async () => {
@@ -89,10 +101,10 @@ async function provide(kind: ProviderKind, addCleanup: ScenarioOpts['addCleanup'
 export async function benchProviders(
   store: string,
   tmp: string,
-  opts: ScenarioOpts & { starts: number; concurrency: number; profileDir?: string },
+  opts: ScenarioOpts & { starts: number; concurrency: number; kinds?: readonly ProviderKind[]; profileDir?: string },
 ): Promise<ProvidersRow[] | { skip: string }> {
   const rows: ProvidersRow[] = [];
-  for (const kind of PROVIDER_KINDS) {
+  for (const kind of opts.kinds ?? PROVIDER_KINDS) {
     const setup = await provide(kind, opts.addCleanup);
     const extra: Record<string, string> = {};
     if (setup.config) {

@@ -33,11 +33,12 @@
  * HTTP provider; the start's answer time and the time until the provider has the message, p50/p99:
  * BENCH_QUEUED_STARTS (default 2000), BENCH_QUEUED_CONCURRENCY (default 20).
  *
- * providers (providers.ts, also in BENCH_QUICK, about 30 s per store): dist/main.js three ways (inbox
+ * providers (providers.ts, also in BENCH_QUICK, about 40 s per store): dist/main.js several ways (inbox
  * only; sms to a `twilio` provider at the Twilio REST stand-in; email to an `smtp` provider at a
- * local smtp-server, STARTTLS; sms to an `smpp` provider at a local SMSC), each with server CPU per start and its ratio to the inbox's, sends/s
+ * local smtp-server, STARTTLS; sms to an `smpp` provider at a local SMSC; sms to an `http` gateway provider at a local receiving server), each with server CPU per start and its ratio to the inbox's, sends/s
  * reaching the provider, commit-to-provider p50/p99 and missing/duplicates: BENCH_PROVIDERS_STARTS
- * (default 2000), BENCH_PROVIDERS_CONCURRENCY (default 20).
+ * (default 2000), BENCH_PROVIDERS_CONCURRENCY (default 20), BENCH_PROVIDERS_KINDS (default all:
+ * inbox,twilio,smtp,twilio+d,http; keep inbox in for the ratio).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,7 +49,7 @@ import { benchAttempts, type AttemptsRun } from './attempts.js';
 import { printAttempts } from './attempts-report.js';
 import { benchEvents, type EventsRow } from './events.js';
 import { printEvents } from './events-report.js';
-import { benchProviders, measureClientFloor, printProviders, type ProvidersRow } from './providers.js';
+import { PROVIDER_KINDS, benchProviders, measureClientFloor, printProviders, type ProviderKind, type ProvidersRow } from './providers.js';
 import { benchQueued, printQueued, type QueuedRow } from './queued.js';
 import type { BodySpec, LoadResult, LoadSpec, RunFigures } from './common.js';
 import { ROOT, SERVER_ROOT, VERIFYD_MAIN, freePort, killAll, peakRssMb, runTs, spawnTs, stop, waitHealthy, type Proc } from './procs.js';
@@ -290,8 +291,11 @@ async function main(): Promise<number> {
     }
     if (SCENARIOS.includes('providers')) {
       const concurrency = envNum('BENCH_PROVIDERS_CONCURRENCY', 20, 1, 1000);
+      const kinds = list('BENCH_PROVIDERS_KINDS', PROVIDER_KINDS.join(','));
+      for (const k of kinds) if (!(PROVIDER_KINDS as string[]).includes(k)) throw new Error(`unknown BENCH_PROVIDERS_KINDS entry ${JSON.stringify(k)} (use any of ${PROVIDER_KINDS.join(', ')})`);
       const opts = {
         starts: envNum('BENCH_PROVIDERS_STARTS', 2000, 10, 1_000_000),
+        kinds: kinds as ProviderKind[],
         concurrency,
         profileDir: process.env.BENCH_PROFILE_DIR,
         log,

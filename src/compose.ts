@@ -6,7 +6,9 @@ import type { DomainDeps } from './api/context.js';
 import { buildRegistry, configuredProviders } from './channels/providers.js';
 import type { ProviderRegistry } from './channels/registry.js';
 import { ProviderSender } from './channels/sender.js';
+import { signedReceipts } from './channels/signed-receipts.js';
 import { twilioCallbackTokens } from './channels/twilio/callbacks.js';
+import type { SignedReceipts } from './api/own/receipt-callbacks.js';
 import type { TwilioCallbackTokens } from './api/own/twilio-callbacks.js';
 import type { ProviderWebhookSecrets } from './api/own/provider-webhooks.js';
 import { providerWebhookSecrets } from './channels/webhook-secrets.js';
@@ -46,6 +48,8 @@ export interface Overrides {
   twilioCallbacks?: TwilioCallbackTokens;
   /** The webhook secrets of the WhatsApp Cloud and SendGrid providers `sender` sends through. */
   providerWebhooks?: ProviderWebhookSecrets;
+  /** How the receipts of the Vonage providers and HTTP gateways `sender` sends through are checked. */
+  signedReceipts?: SignedReceipts;
 }
 
 /** The senders, one per sink type, and the code providers by channel. */
@@ -89,6 +93,7 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
     ...domain,
     twilioCallbacks: overrides.twilioCallbacks ?? twilioCallbackTokens(events.providers.providers, clock),
     providerWebhooks: overrides.providerWebhooks ?? providerWebhookSecrets(events.providers.providers),
+    signedReceipts: overrides.signedReceipts ?? signedReceipts(events.providers.providers),
     accounts: stores.accounts,
     credentialCache,
     get publicBaseUrl() {

@@ -7,6 +7,7 @@ import { healthScope } from './own/health.js';
 import { inboxScope } from './own/inbox.js';
 import { sendgridScope, whatsappCloudScope, type ProviderWebhookSecrets } from './own/provider-webhooks.js';
 import { snaScope } from './own/sna.js';
+import { receiptCallbacksScope, type SignedReceipts } from './own/receipt-callbacks.js';
 import { twilioCallbacksScope, type TwilioCallbackTokens } from './own/twilio-callbacks.js';
 import { CredentialRules, accountAuth, type CredentialCache } from './plugins/auth.js';
 import { CorsPolicy } from './plugins/cors.js';
@@ -24,6 +25,8 @@ export interface AppDeps extends DomainDeps {
   twilioCallbacks: TwilioCallbackTokens;
   /** The configured WhatsApp Cloud and SendGrid providers' webhook secrets, which their receipts are checked with. */
   providerWebhooks: ProviderWebhookSecrets;
+  /** How the receipts of the Vonage providers and HTTP gateways are checked and read, by provider name. */
+  signedReceipts: SignedReceipts;
   bodyLimitBytes: number;
   logLevel: string;
   /** Browser origins allowed to use the API (CORS_ALLOWED_ORIGINS); requests from others are refused. */
@@ -80,6 +83,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   void app.register(twilioCallbacksScope(ctx, credentials, deps.twilioCallbacks), { prefix: '/callbacks/twilio/' });
   void app.register(whatsappCloudScope(ctx, credentials, deps.providerWebhooks), { prefix: '/callbacks/whatsapp-cloud/' });
   void app.register(sendgridScope(ctx, credentials, deps.providerWebhooks), { prefix: '/callbacks/sendgrid/' });
+  void app.register(receiptCallbacksScope(ctx, credentials, deps.signedReceipts, 'vonage'), { prefix: '/callbacks/vonage/' });
+  void app.register(receiptCallbacksScope(ctx, credentials, deps.signedReceipts, 'http'), { prefix: '/callbacks/http/' });
   // Later scopes go beside these with their own prefix and rules: { prefix: '/console' }, { prefix: '/metrics' }.
   return app;
 }

@@ -18,6 +18,10 @@ import { sendgridSettings } from './sendgrid/settings.js';
 import { SendgridProvider } from './sendgrid/provider.js';
 import { whatsappCloudSettings } from './whatsapp-cloud/settings.js';
 import { WhatsappCloudProvider } from './whatsapp-cloud/provider.js';
+import { vonageSettings } from './vonage/config.js';
+import { VonageProvider } from './vonage/provider.js';
+import { httpGatewaySettings } from './http-gateway/config.js';
+import { HttpGatewayProvider } from './http-gateway/provider.js';
 
 export const CODE_CHANNELS: readonly CodeChannel[] = ['sms', 'call', 'whatsapp', 'email'];
 
@@ -87,6 +91,17 @@ export const PROVIDER_TYPES = {
     channels: ['sms'],
     settings: smppSettings,
     build: (name, settings, ctx) => new SmppProvider(name, settings, ctx.receipts),
+  }),
+  vonage: providerType({
+    channels: ['sms'],
+    settings: vonageSettings,
+    build: (name, settings, ctx) => new VonageProvider(name, settings, ctx.publicBaseUrl),
+  }),
+  http: providerType({
+    // Those of its `channels` setting; the registry checks routes against that.
+    channels: CODE_CHANNELS,
+    settings: httpGatewaySettings,
+    build: (name, settings, ctx) => new HttpGatewayProvider(name, settings, ctx.clock, ctx.publicBaseUrl),
   }),
 };
 

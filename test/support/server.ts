@@ -21,6 +21,7 @@ import { ProviderRegistry, type Routes } from '../../src/channels/registry.js';
 import { ProviderSender } from '../../src/channels/sender.js';
 import { twilioCallbackTokens } from '../../src/channels/twilio/callbacks.js';
 import { providerWebhookSecrets } from '../../src/channels/webhook-secrets.js';
+import { signedReceipts } from '../../src/channels/signed-receipts.js';
 import type { Stores } from '../../src/storage/stores.js';
 import type { Dispatcher, DispatcherOptions } from '../../src/events/dispatcher.js';
 import type { SendDispatcher } from '../../src/dispatch/send-dispatcher.js';
@@ -202,7 +203,7 @@ export function testDispatcher(
  */
 export async function composeForTest(opts: ServerOptions, env: Record<string, string | undefined>, over: { stores?: Stores; logStream?: DestinationStream } = {}): Promise<Composition & { config: Config }> {
   const config = testConfig({ ...serverEnv(opts), ...(over.logStream ? { LOG_LEVEL: 'info' } : {}), ...opts.env, ...env }, opts.dispatcher);
-  const c = await compose(config, { ...over, clock: opts.clock ?? systemClock, kinesisCredentials: KINESIS_CREDENTIALS, sender: opts.providers && testSender(opts.providers), twilioCallbacks: opts.providers && twilioCallbackTokens(opts.providers.providers, opts.clock ?? systemClock), providerWebhooks: opts.providers && providerWebhookSecrets(opts.providers.providers) });
+  const c = await compose(config, { ...over, clock: opts.clock ?? systemClock, kinesisCredentials: KINESIS_CREDENTIALS, sender: opts.providers && testSender(opts.providers), twilioCallbacks: opts.providers && twilioCallbackTokens(opts.providers.providers, opts.clock ?? systemClock), providerWebhooks: opts.providers && providerWebhookSecrets(opts.providers.providers), signedReceipts: opts.providers && signedReceipts(opts.providers.providers) });
   return { ...c, config };
 }
 

@@ -150,7 +150,7 @@ version: 2
     'VERIFYD_CONFIG: providers[1].name: mail is already the name of another provider',
     'VERIFYD_CONFIG: providers[1].from: must be an e-mail address',
     'VERIFYD_CONFIG: providers[1].from_name: must be 1 to 100 characters, none of them a control character',
-    'VERIFYD_CONFIG: providers[2].type: must be one of inbox, smtp, twilio, whatsapp_cloud, sendgrid, smpp',
+    'VERIFYD_CONFIG: providers[2].type: must be one of inbox, smtp, twilio, whatsapp_cloud, sendgrid, smpp, vonage, http',
     'VERIFYD_CONFIG: providers[3].name: inbox is kept for a provider of type inbox',
     'VERIFYD_CONFIG: routes.email: names nobody, which is not a configured provider',
     'VERIFYD_CONFIG: routes.sms: mail (type smtp) does not carry sms',
@@ -274,4 +274,70 @@ test('geo_permissions: per channel one of allow or block, country codes upper-ca
     'VERIFYD_CONFIG: geo_permissions.whatsapp.block: no country given',
     'VERIFYD_CONFIG: geo_permissions.sna: must have exactly one of allow or block',
   ]);
+});
+
+test("vonage and http providers as the issue writes them: defaults filled, secrets from the environment, a gateway routed only for its channels", async () => {
+  const dir = folder({
+    'verifyd.yaml': `providers:
+  - name: vonage
+    type: vonage
+    api_key: \${VONAGE_KEY}
+    api_secret: \${VONAGE_SECRET}
+    signature_secret: \${VONAGE_SIG}
+    api_base_url: http://127.0.0.1:9998/  # default: Vonage's own API host
+    from: "Acme"
+  - name: gateway
+    type: http
+    url: http://127.0.0.1:9997/send
+    secret: \${GATEWAY_SECRET}
+  - name: wa
+    type: http
+    url: https://wa.example/send
+    secret: \${GATEWAY_SECRET}
+    channels: [whatsapp]
+    timeout_ms: 2000
+routes:
+  sms: [vonage, gateway]
+  whatsapp: [wa]
+  call: [gateway]
+  email: [gateway]
+`,
+  });
+  const env = { VONAGE_KEY: 'key1', VONAGE_SECRET: 'secret1', VONAGE_SIG: 'sig1', GATEWAY_SECRET: 'g'.repeat(32) };
+  const c = load(join(dir, 'verifyd.yaml'), env);
+  const [vonage, gateway, wa] = c.providers.providers;
+  assert.deepEqual(vonage?.settings, { api_key: 'key1', api_secret: 'secret1', signature_secret: 'sig1', signature_method: 'sha256', api_base_url: 'http://127.0.0.1:9998', from: 'Acme', timeout_ms: 10_000 });
+  assert.deepEqual(gateway?.settings, { url: 'http://127.0.0.1:9997/send', secret: 'g'.repeat(32), channels: ['sms', 'call', 'whatsapp', 'email'], timeout_ms: 10_000 });
+  assert.deepEqual((wa?.settings as { channels: string[] }).channels, ['whatsapp']);
+  const { buildRegistry } = await import('../../src/channels/providers.js');
+  const ctx = { store: {} as never, clock: { now: () => new Date(0) }, publicBaseUrl: () => 'https://verifyd.example', codeKeys: () => assert.fail('no call is sent'), receipts: async () => false };
+  const registry = buildRegistry(c.providers, ctx);
+  assert.deepEqual(registry.route('sms').map((p) => p.name), ['vonage', 'gateway']);
+  // A gateway that does not take a channel cannot be routed to it.
+  assert.throws(() => buildRegistry({ ...c.providers, routes: { ...c.providers.routes, sms: { default: ['wa'] } } }, ctx), /provider wa does not serve sms/);
+});
+
+test('vonage and http settings problems are listed, never with the secret', () => {
+  const dir = folder({
+    'bad.yaml': `providers:
+  - name: vonage
+    type: vonage
+    api_key: key1
+    api_secret: sekrit-value
+    signature_method: sha3
+    from: ""
+  - name: gateway
+    type: http
+    url: ftp://gateway.example/send
+    secret: short-sekrit
+    channels: [sms, fax]
+routes:
+  sms: [vonage]
+`,
+  });
+  const found = problems(join(dir, 'bad.yaml'));
+  for (const where of ['providers[0].signature_secret', 'providers[0].signature_method', 'providers[0].from', 'providers[1].url', 'providers[1].secret', 'providers[1].channels.1']) {
+    assert.ok(found.some((p) => p.startsWith(`VERIFYD_CONFIG: ${where}:`)), `${where} in ${JSON.stringify(found)}`);
+  }
+  assert.ok(!found.join('\n').includes('sekrit'));
 });

@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import { parseJsonObject as parse } from '../json-object.js';
 import type { TwilioProviderConfig } from './config.js';
 
 /** A form field given once or repeated (StatusCallbackEvent). */
@@ -58,13 +59,4 @@ export async function createResource(c: TwilioProviderConfig, resource: 'Message
   }
   const code = typeof json?.code === 'number' ? json.code : null;
   return { ok: false, status, code, message: typeof json?.message === 'string' ? json.message : `HTTP ${status}` };
-}
-
-function parse(text: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
