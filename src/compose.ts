@@ -109,6 +109,7 @@ export function composeDomain(
   return {
     services: { store: stores.services, templates: stores.templates, clock, ids: newSid },
     templates: { store: stores.templates, clock, ids: newSid },
+    rateLimits: { store: stores.rateLimits, clock, ids: newSid },
     verifications: {
       store: stores.verifications,
       sender,

@@ -7,6 +7,7 @@ import { SqlInboxStore } from './inbox.js';
 import { migrationProvider } from './migrations/index.js';
 import { CommitSignal, SqlOutboxStore } from './outbox.js';
 import type { Database } from './schema.js';
+import { SqlRateLimitStore } from './rate-limits.js';
 import { SqlServiceStore } from './services.js';
 import { SqlSendJobStore } from './send-jobs.js';
 import { SqlSinkStore } from './sinks.js';
@@ -22,6 +23,7 @@ export class Stores {
   readonly accounts: SqlAccountStore;
   readonly services: SqlServiceStore;
   readonly templates: SqlTemplateStore;
+  readonly rateLimits: SqlRateLimitStore;
   readonly verifications: SqlVerificationStore;
   readonly attempts: SqlAttemptStore;
   readonly apiThrottle: SqlApiThrottleStore;
@@ -41,6 +43,7 @@ export class Stores {
     this.accounts = new SqlAccountStore(db);
     this.services = new SqlServiceStore(db, dialect);
     this.templates = new SqlTemplateStore(db);
+    this.rateLimits = new SqlRateLimitStore(db, dialect);
     this.verifications = new SqlVerificationStore(db, dialect, this.eventsCommitted, this.sendsCommitted);
     this.attempts = new SqlAttemptStore(db);
     this.apiThrottle = new SqlApiThrottleStore(db);

@@ -11,6 +11,7 @@ import { MAX_CHECK_ATTEMPTS, MAX_SEND_ATTEMPTS } from './state.js';
 import { isLapsed, transition } from './transition.js';
 import { publishStatus } from '../events/publish.js';
 import { chooseTemplate, type ChosenTemplate } from '../templates/templates.js';
+import { meterStart } from '../rate-limits/enforce.js';
 
 export type { StartInput } from './start-plan.js';
 
@@ -102,6 +103,11 @@ async function plan(
   template: ChosenTemplate | null,
 ): Promise<Planned> {
   const now = deps.clock.now().getTime();
+  // The start's refusals, in order (issue 13): parameters (prepareStart, chooseTemplate, before
+  // this transaction), Service Rate Limits, then the safe list, geo permissions and the pumping
+  // guard (their place is here, between the two), then this verification's own limits (60202,
+  // 60203) below. Bucket hits are counted first and taken back by the rollback of any refusal.
+  await meterStart(tx, service.sid, input.options.rateLimits, now);
   let v = await tx.lockPendingByTo(service.sid, input.to);
   if (v && isLapsed(v, now)) {
     await transition(tx, service, v, 'expired', 'start', now);

@@ -8,6 +8,7 @@ import { foldEmailCaseSchema } from './006-fold-email-case.js';
 import { sendJobsSchema } from './007-send-jobs.js';
 import { providerReceiptsSchema } from './008-provider-receipts.js';
 import { templatesSchema } from './009-templates.js';
+import { rateLimitsSchema } from './012-rate-limits.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -24,6 +25,8 @@ const MIGRATIONS: Record<string, (d: Dialect) => string[]> = {
   '008-provider-receipts': providerReceiptsSchema,
   // A new table only: it commutes with 006-008 whichever branch lands first.
   '009-templates': templatesSchema,
+  // New tables only (issue 13): commutes with 010 and 011 of the parallel branches.
+  '012-rate-limits': rateLimitsSchema,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
