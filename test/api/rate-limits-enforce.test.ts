@@ -94,6 +94,8 @@ onEachBackend('rate limits on a start', async (t, server, clock) => {
     const to = nextPhone();
     await assert.rejects(api.verifications.create({ to, channel: 'sms', rateLimits: { ip: '1.2.3.4', other: 'x' } }), hasError(400, 60200, (m) => assert.equal(m, 'Invalid parameter: RateLimits')));
     await nothingStored(server, acct, api, to);
+    const many = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v']));
+    await assert.rejects(api.verifications.create({ to, channel: 'sms', rateLimits: many }), hasError(400, 60200, (m) => assert.equal(m, 'Invalid parameter: RateLimits')));
     // Another service's name is unknown here too.
     await (await setup(server, {}, acct)).api.rateLimits.create({ uniqueName: 'elsewhere' });
     await assert.rejects(api.verifications.create({ to, channel: 'sms', rateLimits: { elsewhere: 'x' } }), hasError(400, 60200));

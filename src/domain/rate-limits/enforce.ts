@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { TwilioError, verifyInvalidParam } from '../errors.js';
 import type { RateLimitTx } from '../ports.js';
+import { MAX_RATE_LIMITS_PER_SERVICE } from './rate-limits.js';
 
 /** The metered value is stored as its hash: an IP address or a user id is not kept as given. */
 const hashOf = (value: string): string => createHash('sha256').update(value, 'utf8').digest('base64url');
@@ -13,7 +14,10 @@ const hashOf = (value: string): string => createHash('sha256').update(value, 'ut
  */
 export async function meterStart(tx: RateLimitTx, serviceSid: string, rateLimits: Readonly<Record<string, string>> | null, now: number): Promise<void> {
   if (rateLimits === null) return;
-  const values = Object.entries(rateLimits).map(([name, value]) => ({ name, valueHash: hashOf(value) }));
+  const entries = Object.entries(rateLimits);
+  // More names than a service can have cannot all be known: refused before the database is asked.
+  if (entries.length > MAX_RATE_LIMITS_PER_SERVICE) throw verifyInvalidParam('RateLimits');
+  const values = entries.map(([name, value]) => ({ name, valueHash: hashOf(value) }));
   const { unknown, counts } = await tx.countRateLimitHits(serviceSid, values, now);
   if (unknown.length > 0) throw verifyInvalidParam('RateLimits');
   const over = counts.filter((c) => c.hits > c.max);
