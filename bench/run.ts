@@ -35,7 +35,9 @@
  *
  * ratelimits (ratelimits.ts; not in the default list, name it in BENCH_SCENARIOS): server CPU per start
  * with a Service Rate Limit of two buckets against without, alternating BENCH_RATELIMITS_ROUNDS
- * times (default 2), each run as long as a throughput run.
+ * times (default 4), each run as long as a throughput run; then the same inside one process (the API
+ * tests' app through fastify inject, one start at a time, process CPU per start), alternating
+ * batches of BENCH_RATELIMITS_BATCH (default 50) starts BENCH_RATELIMITS_BATCHES times (default 30).
  *
  * providers (providers.ts, also in BENCH_QUICK, about 30 s per store): dist/main.js three ways (inbox
  * only; sms to a `twilio` provider at the Twilio REST stand-in; email to an `smtp` provider at a
@@ -54,7 +56,7 @@ import { benchEvents, type EventsRow } from './events.js';
 import { printEvents } from './events-report.js';
 import { benchProviders, printProviders, type ProvidersRow } from './providers.js';
 import { benchQueued, printQueued, type QueuedRow } from './queued.js';
-import { benchRateLimits, printRateLimits, type RateLimitsRow } from './ratelimits.js';
+import { benchRateLimits, benchRateLimitsInProcess, printRateLimits, printRateLimitsInProcess, type InProcessRow, type RateLimitsRow } from './ratelimits.js';
 import type { BodySpec, LoadResult, LoadSpec, RunFigures } from './common.js';
 import { ROOT, SERVER_ROOT, VERIFYD_MAIN, freePort, killAll, peakRssMb, runTs, spawnTs, stop, waitHealthy, type Proc } from './procs.js';
 import { seedCheckPool } from './seed.js';
@@ -294,10 +296,14 @@ async function main(): Promise<number> {
       printQueued(queued.rows, queued.notes, concurrency);
     }
     if (SCENARIOS.includes('ratelimits')) {
-      const opts = { rounds: envNum('BENCH_RATELIMITS_ROUNDS', 2, 1, 20), load, log, addCleanup: (fn: () => Promise<void> | void) => cleanups.push(fn) };
+      const opts = { rounds: envNum('BENCH_RATELIMITS_ROUNDS', 4, 1, 20), load, log, addCleanup: (fn: () => Promise<void> | void) => cleanups.push(fn) };
       const limits = await eachStore<RateLimitsRow>('ratelimits', (store) => benchRateLimits(store, tmp, opts));
       failed ||= limits.failed;
       printRateLimits(limits.rows, limits.notes);
+      const inProcessOpts = { batches: envNum('BENCH_RATELIMITS_BATCHES', 30, 2, 1000), batchSize: envNum('BENCH_RATELIMITS_BATCH', 50, 1, 10_000) };
+      const inProcess = await eachStore<InProcessRow>('ratelimits in-process', (store) => benchRateLimitsInProcess(store as 'sqlite' | 'postgres', inProcessOpts));
+      failed ||= inProcess.failed;
+      printRateLimitsInProcess(inProcess.rows, inProcess.notes);
     }
     if (SCENARIOS.includes('providers')) {
       const concurrency = envNum('BENCH_PROVIDERS_CONCURRENCY', 20, 1, 1000);
