@@ -4,7 +4,8 @@ import type { RateLimitTx } from '../ports.js';
 import { MAX_RATE_LIMITS_PER_SERVICE } from './rate-limits.js';
 
 /** The metered value is stored as its hash: an IP address or a user id is not kept as given. */
-const hashOf = (value: string): string => createHash('sha256').update(value, 'utf8').digest('base64url');
+// 128 bits of SHA-256: no collisions in practice, and a shorter key in every counter row.
+const hashOf = (value: string): string => createHash('sha256').update(value, 'utf8').digest().subarray(0, 16).toString('base64url');
 
 /**
  * The start's Service Rate Limits step (docs/protection.md): one hit on every bucket of each named

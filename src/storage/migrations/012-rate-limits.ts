@@ -6,8 +6,11 @@ import type { Dialect } from './index.js';
  * limit its buckets, a bucket its counters. A counter row is one fixed window of one bucket for one
  * metered value (stored as a hash, never as given): docs/protection.md.
  */
-export function rateLimitsSchema(_d: Dialect): string[] {
+export function rateLimitsSchema(d: Dialect): string[] {
   const ms = 'BIGINT';
+  // A start writes a counter row per bucket: on SQLite, a table clustered on its key (no rowid)
+  // makes that one b-tree write instead of two.
+  const clustered = d === 'sqlite' ? ' WITHOUT ROWID' : '';
   return [
     `CREATE TABLE rate_limits (sid TEXT PRIMARY KEY, account_sid TEXT NOT NULL,
        service_sid TEXT NOT NULL REFERENCES services(sid) ON DELETE CASCADE,
@@ -22,7 +25,7 @@ export function rateLimitsSchema(_d: Dialect): string[] {
     `CREATE UNIQUE INDEX rate_limit_buckets_by_interval ON rate_limit_buckets (rate_limit_sid, interval_seconds)`,
     `CREATE INDEX rate_limit_buckets_by_rate_limit ON rate_limit_buckets (rate_limit_sid, date_created, sid)`,
     `CREATE TABLE rate_limit_hits (bucket_sid TEXT NOT NULL REFERENCES rate_limit_buckets(sid) ON DELETE CASCADE,
-       value_hash TEXT NOT NULL, window_end ${ms} NOT NULL, hits INTEGER NOT NULL, PRIMARY KEY (bucket_sid, value_hash))`,
+       value_hash TEXT NOT NULL, window_end ${ms} NOT NULL, hits INTEGER NOT NULL, PRIMARY KEY (bucket_sid, value_hash))${clustered}`,
     `CREATE INDEX rate_limit_hits_by_end ON rate_limit_hits (window_end)`,
   ];
 }
