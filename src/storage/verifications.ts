@@ -286,6 +286,6 @@ class SqlVerificationTx implements VerificationTx {
   }
 
   countRateLimitHits(serviceSid: string, values: MeteredValue[], now: number): Promise<{ unknown: string[]; counts: BucketCount[] }> {
-    return countRateLimitHits(this.trx, serviceSid, values, now);
+    return countRateLimitHits(this.trx, this.dialect, serviceSid, values, now);
   }
 }
