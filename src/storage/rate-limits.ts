@@ -169,7 +169,7 @@ export class SqlRateLimitStore implements RateLimitStore {
 
 /**
  * A start's hits (RateLimitTx.countRateLimitHits): one lookup of the named rate limits and their
- * buckets, then one upsert of every counter. The upsert takes each counter's row lock until the
+ * buckets, then one upsert of every counter (on PostgreSQL the two are one statement). The upsert takes each counter's row lock until the
  * transaction ends (on PostgreSQL a second start waits and then sees the first one's count; on
  * SQLite transactions are serial), so a count is exact across nodes. Rows are written in
  * (bucket, value) order so two starts never wait for each other in opposite orders.
