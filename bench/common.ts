@@ -2,8 +2,11 @@
 import type { CpuShare } from './cpu.js';
 
 export type BodySpec =
-  /** A new verification per request: To = phoneNumber(npa, offset + i). */
-  | { kind: 'start'; npa: string; offset: number }
+  /**
+   * A new verification per request: To = phoneNumber(npa, offset + i); with `rateLimit`, the start
+   * also meters a distinct end-user IP per request under that rate limit name.
+   */
+  | { kind: 'start'; npa: string; offset: number; rateLimit?: string }
   /** One pre-created pending verification per request, right code: pool file is JSON [[to, code], ...]. */
   | { kind: 'check'; poolFile: string };
 
@@ -58,9 +61,13 @@ export function phoneNumber(npa: string, i: number): string {
   return `+1${npa}${exchange}${line}`;
 }
 
-export function startBody(to: string): string {
-  return `To=${encodeURIComponent(to)}&Channel=sms`;
+export function startBody(to: string, rateLimits?: Record<string, string>): string {
+  const base = `To=${encodeURIComponent(to)}&Channel=sms`;
+  return rateLimits === undefined ? base : `${base}&RateLimits=${encodeURIComponent(JSON.stringify(rateLimits))}`;
 }
+
+/** A distinct IPv4 address for each i below 2^24 (10.x.y.z). */
+export const ipFor = (i: number): string => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
 
 export function checkBody(to: string, code: string): string {
   return `To=${encodeURIComponent(to)}&Code=${encodeURIComponent(code)}`;

@@ -33,6 +33,12 @@
  * HTTP provider; the start's answer time and the time until the provider has the message, p50/p99:
  * BENCH_QUEUED_STARTS (default 2000), BENCH_QUEUED_CONCURRENCY (default 20).
  *
+ * ratelimits (ratelimits.ts; not in the default list, name it in BENCH_SCENARIOS): server CPU per start
+ * with a Service Rate Limit of two buckets against without, alternating BENCH_RATELIMITS_ROUNDS
+ * times (default 4), each run as long as a throughput run; then the same inside one process (the API
+ * tests' app through fastify inject, one start at a time, process CPU per start), alternating
+ * batches of BENCH_RATELIMITS_BATCH (default 50) starts BENCH_RATELIMITS_BATCHES times (default 30).
+ *
  * providers (providers.ts, also in BENCH_QUICK, about 40 s per store): dist/main.js several ways (inbox
  * only; sms to a `twilio` provider at the Twilio REST stand-in; email to an `smtp` provider at a
  * local smtp-server, STARTTLS; sms to an `smpp` provider at a local SMSC; sms to an `http` gateway provider at a local receiving server), each with server CPU per start and its ratio to the inbox's, sends/s
@@ -51,6 +57,7 @@ import { benchEvents, type EventsRow } from './events.js';
 import { printEvents } from './events-report.js';
 import { PROVIDER_KINDS, benchProviders, measureClientFloor, printProviders, type ProviderKind, type ProvidersRow } from './providers.js';
 import { benchQueued, printQueued, type QueuedRow } from './queued.js';
+import { benchRateLimits, benchRateLimitsInProcess, printRateLimits, printRateLimitsInProcess, type InProcessRow, type RateLimitsRow } from './ratelimits.js';
 import type { BodySpec, LoadResult, LoadSpec, RunFigures } from './common.js';
 import { ROOT, SERVER_ROOT, VERIFYD_MAIN, freePort, killAll, peakRssMb, runTs, spawnTs, stop, waitHealthy, type Proc } from './procs.js';
 import { seedCheckPool } from './seed.js';
@@ -76,7 +83,7 @@ const STORES = list('BENCH_STORES', QUICK ? 'sqlite' : 'sqlite,postgres');
 // queued runs test/support/queued-main.ts of this checkout: not with BENCH_ROOT (another checkout's verifyd).
 // providers runs BENCH_ROOT's dist/main.js and may be named with it; left out by default so A/B quick runs stay short.
 const SCENARIOS = list('BENCH_SCENARIOS', `${QUICK ? 'throughput' : 'throughput,events,attempts'}${process.env.BENCH_ROOT ? '' : ',queued,providers'}`);
-const KNOWN_SCENARIOS = ['throughput', 'events', 'attempts', 'queued', 'providers'];
+const KNOWN_SCENARIOS = ['throughput', 'events', 'attempts', 'queued', 'providers', 'ratelimits'];
 for (const s of SCENARIOS) if (!KNOWN_SCENARIOS.includes(s)) throw new Error(`unknown BENCH_SCENARIOS entry ${JSON.stringify(s)} (use any of ${KNOWN_SCENARIOS.join(', ')})`);
 const EVENT_BATCHES = list('BENCH_EVENTS_BATCH', 'false,true').map((s) => {
   if (s !== 'true' && s !== 'false') throw new Error(`BENCH_EVENTS_BATCH entries must be true or false (got ${JSON.stringify(s)})`);
@@ -288,6 +295,16 @@ async function main(): Promise<number> {
       const queued = await eachStore<QueuedRow>('queued', (store) => benchQueued(store, tmp, opts));
       failed ||= queued.failed;
       printQueued(queued.rows, queued.notes, concurrency);
+    }
+    if (SCENARIOS.includes('ratelimits')) {
+      const opts = { rounds: envNum('BENCH_RATELIMITS_ROUNDS', 4, 1, 20), load, log, addCleanup: (fn: () => Promise<void> | void) => cleanups.push(fn) };
+      const limits = await eachStore<RateLimitsRow>('ratelimits', (store) => benchRateLimits(store, tmp, opts));
+      failed ||= limits.failed;
+      printRateLimits(limits.rows, limits.notes);
+      const inProcessOpts = { batches: envNum('BENCH_RATELIMITS_BATCHES', 30, 2, 1000), batchSize: envNum('BENCH_RATELIMITS_BATCH', 50, 1, 10_000) };
+      const inProcess = await eachStore<InProcessRow>('ratelimits in-process', (store) => benchRateLimitsInProcess(store as 'sqlite' | 'postgres', inProcessOpts));
+      failed ||= inProcess.failed;
+      printRateLimitsInProcess(inProcess.rows, inProcess.notes);
     }
     if (SCENARIOS.includes('providers')) {
       const concurrency = envNum('BENCH_PROVIDERS_CONCURRENCY', 20, 1, 1000);

@@ -133,6 +133,7 @@ export function composeDomain(
   return {
     services: { store: stores.services, templates: stores.templates, clock, ids: newSid, maxServices: config.quotas.services },
     templates: { store: stores.templates, clock, ids: newSid },
+    rateLimits: { store: stores.rateLimits, clock, ids: newSid },
     verifications: {
       store: stores.verifications,
       sender,

@@ -1,5 +1,5 @@
 import type { Clock } from './domain/clock.js';
-import type { ApiThrottleStore, AttemptStore, OutboxStore, VerificationStore } from './domain/ports.js';
+import type { ApiThrottleStore, AttemptStore, OutboxStore, RateLimitStore, VerificationStore } from './domain/ports.js';
 import { expireDue } from './domain/verification/expire.js';
 import type { Log } from './log.js';
 
@@ -36,6 +36,7 @@ export interface RetentionStores {
   verifications: Pick<VerificationStore, 'purgeVerifications'>;
   outbox: Pick<OutboxStore, 'purgeEvents'>;
   apiThrottle: Pick<ApiThrottleStore, 'purgeApiThrottle'>;
+  rateLimits: Pick<RateLimitStore, 'purgeRateLimitHits'>;
   /** Refreshes planner statistics where the database needs it (SQLite). */
   optimize(): Promise<void>;
 }
@@ -58,6 +59,8 @@ export function startRetention(stores: RetentionStores, clock: Clock, retentionM
     // Events carry the destination too; those still being retried stay until they are settled.
     while ((await stores.outbox.purgeEvents(now - retentionMs, 1000)) === 1000);
     await stores.apiThrottle.purgeApiThrottle(now - 10 * 60_000);
+    // Service Rate Limit counters whose window ended count nothing any more.
+    await stores.rateLimits.purgeRateLimitHits(now);
     await stores.optimize();
     return total;
   };

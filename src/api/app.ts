@@ -56,6 +56,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const ctx: ApiContext = {
     services: deps.services,
     templates: deps.templates,
+    rateLimits: deps.rateLimits,
     verifications: deps.verifications,
     attempts: deps.attempts,
     events: deps.events,

@@ -3,6 +3,7 @@ import type { AttemptsDeps } from '../domain/attempts/attempts.js';
 import type { EventDeps } from '../domain/events/sinks.js';
 import type { InboxDeps } from '../domain/inbox.js';
 import type { SafeListDeps } from '../domain/protection/safe-list.js';
+import type { RateLimitDeps } from '../domain/rate-limits/rate-limits.js';
 import type { ServiceDeps } from '../domain/service/service.js';
 import type { TemplateDeps } from '../domain/templates/templates.js';
 import type { VerificationDeps } from '../domain/verification/deps.js';
@@ -16,6 +17,7 @@ import { Params, type Form, type InvalidParam } from './params.js';
 export interface DomainDeps {
   services: ServiceDeps;
   templates: TemplateDeps;
+  rateLimits: RateLimitDeps;
   verifications: VerificationDeps;
   attempts: AttemptsDeps;
   events: EventDeps;

@@ -6,6 +6,7 @@ import { notFoundHandler } from './plugins/errors.js';
 import { twilioWire } from './plugins/twilio-wire.js';
 import { attemptRoutes } from './verify-v2/attempts.js';
 import { safeListRoutes } from './verify-v2/safe-list.js';
+import { rateLimitRoutes } from './verify-v2/rate-limits.js';
 import { servicesRoutes } from './verify-v2/services.js';
 import { templateRoutes } from './verify-v2/templates.js';
 import { verificationRoutes } from './verify-v2/verifications.js';
@@ -26,6 +27,7 @@ export function twilioApi(ctx: ApiContext, credentials: CredentialRules) {
     attemptRoutes(scope, ctx);
     templateRoutes(scope, ctx);
     safeListRoutes(scope, ctx);
+    rateLimitRoutes(scope, ctx);
     await scope.register(eventsV1Routes(ctx));
   };
 }

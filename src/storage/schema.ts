@@ -46,6 +46,31 @@ export interface TemplatesTable {
   date_created: number;
   date_updated: number;
 }
+export interface RateLimitsTable {
+  sid: string;
+  account_sid: string;
+  service_sid: string;
+  unique_name: string;
+  description: string | null;
+  date_created: number;
+  date_updated: number;
+}
+export interface RateLimitBucketsTable {
+  sid: string;
+  account_sid: string;
+  service_sid: string;
+  rate_limit_sid: string;
+  max_hits: number;
+  interval_seconds: number;
+  date_created: number;
+  date_updated: number;
+}
+export interface RateLimitHitsTable {
+  bucket_sid: string;
+  value_hash: string;
+  window_end: number;
+  hits: number;
+}
 export interface VerificationsTable {
   sid: string;
   account_sid: string;
@@ -206,6 +231,9 @@ export interface Database {
   templates: TemplatesTable;
   safe_list: SafeListTable;
   geo_permissions: GeoPermissionsTable;
+  rate_limits: RateLimitsTable;
+  rate_limit_buckets: RateLimitBucketsTable;
+  rate_limit_hits: RateLimitHitsTable;
   verifications: VerificationsTable;
   verification_sends: SendsTable;
   verification_checks: ChecksTable;

@@ -9,6 +9,7 @@ import { migrationProvider } from './migrations/index.js';
 import { CommitSignal, SqlOutboxStore } from './outbox.js';
 import { SqlGeoPermissionStore, SqlSafeListStore } from './protection.js';
 import type { Database } from './schema.js';
+import { SqlRateLimitStore } from './rate-limits.js';
 import { SqlServiceStore } from './services.js';
 import { SqlSendJobStore } from './send-jobs.js';
 import { SqlSinkStore } from './sinks.js';
@@ -24,6 +25,7 @@ export class Stores {
   readonly accounts: SqlAccountStore;
   readonly services: SqlServiceStore;
   readonly templates: SqlTemplateStore;
+  readonly rateLimits: SqlRateLimitStore;
   readonly verifications: SqlVerificationStore;
   readonly attempts: SqlAttemptStore;
   readonly apiThrottle: SqlApiThrottleStore;
@@ -46,6 +48,7 @@ export class Stores {
     this.accounts = new SqlAccountStore(db, dialect, tokenKeys);
     this.services = new SqlServiceStore(db, dialect);
     this.templates = new SqlTemplateStore(db);
+    this.rateLimits = new SqlRateLimitStore(db, dialect);
     this.verifications = new SqlVerificationStore(db, dialect, this.eventsCommitted, this.sendsCommitted);
     this.attempts = new SqlAttemptStore(db);
     this.apiThrottle = new SqlApiThrottleStore(db);

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { OutboxEvent } from '../domain/events/types.js';
 import type { SentBy } from '../domain/ports/attempts.js';
+import type { BucketCount, MeteredValue } from '../domain/ports/rate-limits.js';
 import type { VerificationStore, VerificationTx } from '../domain/ports/verifications.js';
 import type { SendJob } from '../domain/ports/send-jobs.js';
 import type { AttemptStatus, CheckRecord, InboxMessage, SendAttempt, Service, SnaSession, StatusChange, Verification } from '../domain/types.js';
@@ -8,6 +9,7 @@ import { insertSend, sendsOf, setAttemptOutcome, setSendsDestination, updateSend
 import { PENDING, num, type Db, type SqlDialect } from './dialect.js';
 import { foldSql, unfoldedEmailSql } from './fold.js';
 import { insertInboxMessage, setInboxDestination } from './inbox.js';
+import { countRateLimitHits } from './rate-limits.js';
 import { insertSendJob } from './send-jobs.js';
 import { insertEvent, subscribedSinks, type CommitSignal } from './outbox.js';
 import type { Database, VerificationsTable } from './schema.js';
@@ -286,5 +288,9 @@ class SqlVerificationTx implements VerificationTx {
 
   getService(serviceSid: string): Promise<Service | undefined> {
     return serviceBySid(this.trx, serviceSid);
+  }
+
+  countRateLimitHits(serviceSid: string, values: MeteredValue[], now: number): Promise<{ unknown: string[]; counts: BucketCount[] }> {
+    return countRateLimitHits(this.trx, this.dialect, serviceSid, values, now);
   }
 }

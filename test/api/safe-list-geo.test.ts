@@ -89,6 +89,16 @@ onEachBackend(
       const { api: theirs } = await setup(server, {}, other);
       await rejectsWith(theirs.verifications.create({ to: FR, channel: 'sms' }), 403, 60605);
     });
+
+    await t.test('Service Rate Limits come first: an over-limit start answers 20429 whatever its country; a geo refusal spends no hit', async () => {
+      const { api } = await setup(server);
+      const limit = await api.rateLimits.create({ uniqueName: 'end_user_ip' });
+      await api.rateLimits(limit.sid).buckets.create({ max: 1, interval: 60 });
+      const rateLimits = { end_user_ip: '203.0.113.7' };
+      await rejectsWith(api.verifications.create({ to: FR, channel: 'sms', rateLimits }), 403, 60605);
+      assert.equal((await api.verifications.create({ to: US, channel: 'sms', rateLimits })).status, 'pending', 'the refused start took no hit');
+      await rejectsWith(api.verifications.create({ to: FR, channel: 'sms', rateLimits }), 429, 20429);
+    });
   },
   { env: { VERIFYD_CONFIG: configFile } },
 );

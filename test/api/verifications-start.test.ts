@@ -69,6 +69,8 @@ onEachBackend('start verification', async (t, server) => {
   await t.test('every optional parameter is accepted, and JSON ones are parsed and stored', async () => {
     const { acct, svc, api } = await setup(server, { customCodeEnabled: true });
     const template = await seedTemplate(server.stores, acct.sid, { texts: [{ locale: 'en', text: 'Hi {{name}}, your code is {{code}}' }] });
+    // RateLimits must name the service's rate limits (docs/protection.md).
+    for (const uniqueName of ['my_rate_limit_key', 'other']) await api.rateLimits.create({ uniqueName });
     const v = await api.verifications.create({
       to: US,
       channel: 'sms',

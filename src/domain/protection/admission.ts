@@ -1,3 +1,4 @@
+import { TwilioError } from '../errors.js';
 import type { GeoPermissionStore, SafeListStore } from '../ports/protection.js';
 import type { Service, VerificationChannel } from '../types.js';
 import { assertGeoAllowed, geoRuleFor, isGeoChannel, type GeoDefaults } from './geo.js';
@@ -17,14 +18,21 @@ export interface Destination {
 }
 
 /**
- * The protections a start passes before anything is stored, in the order of docs/protection.md:
- * (Service Rate Limits come first, in their own step,) then the Safe List, then geo permissions
- * (then the SMS-pumping guard). A safe-listed number skips the rest; `RiskCheck=disable` skips
- * them for sms only, as Twilio documents it ("For SMS channel only"). Throws the refusal.
+ * The Safe List and geo permissions' verdict on a start (docs/protection.md), read before its
+ * transaction: the refusal to raise, or null. The start raises it only after counting its Service
+ * Rate Limits, which come first, so that an over-limit start answers 20429 whatever its country,
+ * and the rollback takes this refused start's hits back. A safe-listed number is not judged;
+ * `RiskCheck=disable` skips the judging for sms only, as Twilio documents it ("For SMS channel only").
  */
-export async function admit(deps: ProtectionDeps, service: Service, d: Destination): Promise<void> {
-  if (!isGeoChannel(d.channel)) return;
-  if (d.channel === 'sms' && d.riskCheck === 'disable') return;
-  if (await deps.safeList.getSafeNumber(service.accountSid, d.to)) return;
-  assertGeoAllowed(await geoRuleFor(deps.geo, deps.geoDefaults, service.accountSid, service.sid, d.channel), d.country);
+export async function protectionRefusal(deps: ProtectionDeps, service: Service, d: Destination): Promise<TwilioError | null> {
+  if (!isGeoChannel(d.channel)) return null;
+  if (d.channel === 'sms' && d.riskCheck === 'disable') return null;
+  if (await deps.safeList.getSafeNumber(service.accountSid, d.to)) return null;
+  try {
+    assertGeoAllowed(await geoRuleFor(deps.geo, deps.geoDefaults, service.accountSid, service.sid, d.channel), d.country);
+    return null;
+  } catch (err) {
+    if (err instanceof TwilioError) return err;
+    throw err;
+  }
 }

@@ -13,7 +13,8 @@ import { MAX_CHECK_ATTEMPTS, MAX_SEND_ATTEMPTS } from './state.js';
 import { isLapsed, transition } from './transition.js';
 import { publishStatus } from '../events/publish.js';
 import { chooseTemplate, type ChosenTemplate } from '../templates/templates.js';
-import { admit } from '../protection/admission.js';
+import { protectionRefusal } from '../protection/admission.js';
+import { meterStart } from '../rate-limits/enforce.js';
 
 export type { StartInput } from './start-plan.js';
 
@@ -47,12 +48,13 @@ export async function startVerification(deps: VerificationDeps, service: Service
     locale,
     substitutions: input.options.templateCustomSubstitutions,
   });
-  // Refused before anything is stored: no verification, no attempt, no send.
-  if (deps.protection) await admit(deps.protection, service, { channel, to, country, riskCheck: input.options.riskCheck });
-  // After the checks that cost nothing (a lookup provider may charge per number), before the transaction.
-  const carrier = await lookupForStart(deps.lookup, service, channel, to, country);
+  // Judged now, raised in the transaction after the rate limits are counted (see plan).
+  const refusal = deps.protection ? await protectionRefusal(deps.protection, service, { channel, to, country, riskCheck: input.options.riskCheck }) : null;
+  // After the checks that cost nothing (a lookup provider may charge per number), before the
+  // transaction; not for a start that will be refused.
+  const carrier = refusal ? null : await lookupForStart(deps.lookup, service, channel, to, country);
 
-  const runPlan = () => deps.store.transaction((tx) => plan(deps, tx, service, { ...input, to }, { channel, locale, country, template, carrier }));
+  const runPlan = () => deps.store.transaction((tx) => plan(deps, tx, service, { ...input, to }, { channel, locale, country, template, carrier, refusal }));
   try {
     let planned: Planned;
     try {
@@ -103,10 +105,17 @@ async function plan(
   tx: VerificationTx,
   service: Service,
   input: StartInput,
-  prepared: { channel: VerificationChannel; locale: string; country: string | null; template: ChosenTemplate | null; carrier: CarrierInfo | null },
+  prepared: { channel: VerificationChannel; locale: string; country: string | null; template: ChosenTemplate | null; carrier: CarrierInfo | null; refusal: TwilioError | null },
 ): Promise<Planned> {
-  const { channel, locale, country, template, carrier } = prepared;
+  const { channel, locale, country, template, carrier, refusal } = prepared;
   const now = deps.clock.now().getTime();
+  // The start's refusals, in order (docs/protection.md): parameters (prepareStart, chooseTemplate,
+  // before this transaction), Service Rate Limits, then the Safe List and geo permissions (judged
+  // before the transaction, raised here; the pumping guard will join them), then this
+  // verification's own limits (60202, 60203) below. Bucket hits are counted first and taken back
+  // by the rollback of any refusal.
+  await meterStart(tx, service.sid, input.options.rateLimits, now);
+  if (refusal) throw refusal;
   let v = await tx.lockPendingByTo(service.sid, input.to);
   if (v && isLapsed(v, now)) {
     await transition(tx, service, v, 'expired', 'start', now);

@@ -9,6 +9,7 @@ import { sendJobsSchema } from './007-send-jobs.js';
 import { providerReceiptsSchema } from './008-provider-receipts.js';
 import { templatesSchema } from './009-templates.js';
 import { verificationLookupSchema } from './011-verification-lookup.js';
+import { rateLimitsSchema } from './012-rate-limits.js';
 import { sealedTokensSchema } from './013-sealed-tokens.js';
 import { protectionSchema } from './016-protection.js';
 
@@ -29,6 +30,8 @@ const MIGRATIONS: Record<string, (d: Dialect) => string[]> = {
   '009-templates': templatesSchema,
   // One nullable column: it commutes with any other branch's migration (010 is another branch's).
   '011-verification-lookup': verificationLookupSchema,
+  // New tables only (issue 13): commutes with 010 and 011 of the parallel branches.
+  '012-rate-limits': rateLimitsSchema,
   // Columns and an index on accounts/api_keys only: commutes with 010-012 whichever lands first.
   '013-sealed-tokens': sealedTokensSchema,
   // New tables only (Safe List, geo permissions): commutes with 010-015, which other branches add.
