@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp } from './api/app.js';
 import type { DomainDeps } from './api/context.js';
-import { buildRegistry, configuredProviders } from './channels/providers.js';
+import { buildRegistry, configuredProviders, providerPrices, type ProvidersConfig } from './channels/providers.js';
 import type { ProviderRegistry } from './channels/registry.js';
-import { ProviderSender } from './channels/sender.js';
+import { ProviderSender, type SenderOptions } from './channels/sender.js';
 import { twilioCallbackTokens } from './channels/twilio/callbacks.js';
 import type { TwilioCallbackTokens } from './api/own/twilio-callbacks.js';
 import type { Config } from './config/config.js';
@@ -68,7 +68,7 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
   const { stores, clock } = events;
   // After the stores' migrations: settles what migration 006 left to the domain.
   await normalizeEmailDestinations(stores.verifications, clock);
-  const sender = overrides.sender?.(stores, clock) ?? new ProviderSender(events.providers);
+  const sender = overrides.sender?.(stores, clock) ?? new ProviderSender(events.providers, senderOptions(config, stores, clock));
   const domain = composeDomain(stores, config, clock, sender);
   const app = await buildApp({
     ...domain,
@@ -94,8 +94,27 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
   return { ...events, ...domain, app, dispatcher, sendDispatcher, close };
 }
 
+/**
+ * How the code sender routes: the file's failover settings, the providers' own prices, and each
+ * service's Messaging Configurations (read per queued send, only where a sender profile carries the channel).
+ */
+export function senderOptions(config: Pick<Config, 'providers' | 'prices'>, stores: Pick<Stores, 'messagingConfigurations'>, clock: Clock): SenderOptions {
+  return {
+    clock,
+    failover: config.providers.failover,
+    profileFor: (serviceSid, country) => stores.messagingConfigurations.profileFor(serviceSid, country),
+    prices: { currency: config.prices.currency, byProvider: providerPrices(config.providers) },
+  };
+}
+
+/** Whether an MG sid is one of the file's sender profiles (`messaging_services`). */
+function profileSids(p: ProvidersConfig): (sid: string) => boolean {
+  const sids = new Set((p.messagingServices ?? []).map((m) => m.sid));
+  return (sid) => sids.has(sid);
+}
+
 /** The settings the use cases read. */
-export type DomainSettings = Pick<Config, 'codeKeys' | 'verificationTtlMs' | 'publicBaseUrl' | 'prices' | 'attemptsRatePerMinute' | 'inboxEnabled' | 'snaSimulator'> & {
+export type DomainSettings = Pick<Config, 'codeKeys' | 'verificationTtlMs' | 'publicBaseUrl' | 'prices' | 'attemptsRatePerMinute' | 'inboxEnabled' | 'snaSimulator' | 'providers'> & {
   events: Pick<Config['events'], 'webhookBlockedNetworks'>;
 };
 
@@ -109,6 +128,7 @@ export function composeDomain(
   return {
     services: { store: stores.services, templates: stores.templates, clock, ids: newSid },
     templates: { store: stores.templates, clock, ids: newSid },
+    messagingConfigurations: { store: stores.messagingConfigurations, services: stores.services, hasProfile: profileSids(config.providers), clock, ids: newSid },
     verifications: {
       store: stores.verifications,
       sender,

@@ -48,6 +48,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const ctx: ApiContext = {
     services: deps.services,
     templates: deps.templates,
+    messagingConfigurations: deps.messagingConfigurations,
     verifications: deps.verifications,
     attempts: deps.attempts,
     events: deps.events,

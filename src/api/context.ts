@@ -1,3 +1,4 @@
+import type { MessagingConfigurationDeps } from '../domain/messaging/configurations.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AttemptsDeps } from '../domain/attempts/attempts.js';
 import type { EventDeps } from '../domain/events/sinks.js';
@@ -15,6 +16,7 @@ import { Params, type Form, type InvalidParam } from './params.js';
 export interface DomainDeps {
   services: ServiceDeps;
   templates: TemplateDeps;
+  messagingConfigurations: MessagingConfigurationDeps;
   verifications: VerificationDeps;
   attempts: AttemptsDeps;
   events: EventDeps;

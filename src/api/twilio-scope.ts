@@ -5,6 +5,7 @@ import type { CredentialRules } from './plugins/auth.js';
 import { notFoundHandler } from './plugins/errors.js';
 import { twilioWire } from './plugins/twilio-wire.js';
 import { attemptRoutes } from './verify-v2/attempts.js';
+import { messagingConfigurationRoutes } from './verify-v2/messaging-configurations.js';
 import { servicesRoutes } from './verify-v2/services.js';
 import { templateRoutes } from './verify-v2/templates.js';
 import { verificationRoutes } from './verify-v2/verifications.js';
@@ -24,6 +25,7 @@ export function twilioApi(ctx: ApiContext, credentials: CredentialRules) {
     verificationRoutes(scope, ctx);
     attemptRoutes(scope, ctx);
     templateRoutes(scope, ctx);
+    messagingConfigurationRoutes(scope, ctx);
     await scope.register(eventsV1Routes(ctx));
   };
 }

@@ -6,6 +6,7 @@
 export const ERROR_CATALOG = {
   400: { status: 400, message: 'Bad request' },
   20001: { status: 400, message: 'Invalid parameter' },
+  21701: { status: 400, message: 'The Messaging Service does not exist' },
   20003: { status: 401, message: 'Authenticate' },
   20004: { status: 405, message: 'Method not allowed' },
   20403: { status: 403, message: 'Forbidden' },
@@ -19,6 +20,7 @@ export const ERROR_CATALOG = {
   60203: { status: 429, message: 'Max send attempts reached' },
   60204: { status: 403, message: 'Service does not support this feature' },
   60206: { status: 400, message: "'Amount' & 'Payee' params are required" },
+  60213: { status: 400, message: 'A Messaging Configuration already exists for the given country' },
   60214: { status: 400, message: 'Call channel is not supported when using PSD2' },
   60221: { status: 400, message: 'No target verification specified. Ensure that either a To or VerificationSid is provided' },
   60223: { status: 400, message: 'Create verification failed because delivery channel is currently disabled' },

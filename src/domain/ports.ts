@@ -8,6 +8,7 @@ export { StoreUnavailable } from './ports/unavailable.js';
 export type { AccountStore } from './ports/accounts.js';
 export type { ServiceStore } from './ports/services.js';
 export type { TemplateFilter, TemplateStore } from './ports/templates.js';
+export type { MessagingConfiguration, MessagingConfigurationStore } from './ports/messaging-configurations.js';
 export type { VerificationStore, VerificationTx } from './ports/verifications.js';
 export type { AttemptFilter, AttemptStore, AttemptTotals, SentBy, SummaryFilter } from './ports/attempts.js';
 export type { ApiThrottleStore } from './ports/api-throttle.js';

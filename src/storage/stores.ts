@@ -12,6 +12,7 @@ import { SqlSendJobStore } from './send-jobs.js';
 import { SqlSinkStore } from './sinks.js';
 import { SqlSnaStore } from './sna.js';
 import { SqlTemplateStore } from './templates.js';
+import { SqlMessagingConfigurationStore } from './messaging-configurations.js';
 import { SqlVerificationStore } from './verifications.js';
 
 /**
@@ -22,6 +23,7 @@ export class Stores {
   readonly accounts: SqlAccountStore;
   readonly services: SqlServiceStore;
   readonly templates: SqlTemplateStore;
+  readonly messagingConfigurations: SqlMessagingConfigurationStore;
   readonly verifications: SqlVerificationStore;
   readonly attempts: SqlAttemptStore;
   readonly apiThrottle: SqlApiThrottleStore;
@@ -41,8 +43,9 @@ export class Stores {
     this.accounts = new SqlAccountStore(db);
     this.services = new SqlServiceStore(db, dialect);
     this.templates = new SqlTemplateStore(db);
+    this.messagingConfigurations = new SqlMessagingConfigurationStore(db);
     this.verifications = new SqlVerificationStore(db, dialect, this.eventsCommitted, this.sendsCommitted);
-    this.attempts = new SqlAttemptStore(db);
+    this.attempts = new SqlAttemptStore(db, dialect, this.sendsCommitted);
     this.apiThrottle = new SqlApiThrottleStore(db);
     this.sna = new SqlSnaStore(db);
     this.inbox = new SqlInboxStore(db);

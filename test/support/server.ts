@@ -16,6 +16,8 @@ import type { VerificationDeps } from '../../src/domain/verification/deps.js';
 import { InboxProvider } from '../../src/channels/inbox.js';
 import type { Provider } from '../../src/channels/provider.js';
 import { INBOX_EVERYWHERE } from '../../src/channels/providers.js';
+import type { MessagingProfile } from '../../src/channels/registry.js';
+import type { FailoverSettings } from '../../src/channels/sender.js';
 import { ProviderRegistry, type Routes } from '../../src/channels/registry.js';
 import { ProviderSender } from '../../src/channels/sender.js';
 import { twilioCallbackTokens } from '../../src/channels/twilio/callbacks.js';
@@ -99,6 +101,10 @@ export interface ServerOptions {
 export interface TestProviders {
   providers: Provider[];
   routes: Routes;
+  /** Sender profiles for Messaging Configurations (none when absent). */
+  messagingServices?: MessagingProfile[];
+  /** Failover and circuit settings (verifyd's defaults when absent). */
+  failover?: FailoverSettings;
 }
 
 export interface TestDispatcherOptions extends Partial<DispatcherOptions> {
@@ -196,6 +202,8 @@ export function testDispatcher(
  */
 export async function composeForTest(opts: ServerOptions, env: Record<string, string | undefined>, over: { stores?: Stores; logStream?: DestinationStream } = {}): Promise<Composition & { config: Config }> {
   const config = testConfig({ ...serverEnv(opts), ...(over.logStream ? { LOG_LEVEL: 'info' } : {}), ...opts.env, ...env }, opts.dispatcher);
+  // The test's own sender profiles are the ones Messaging Configurations may name.
+  if (opts.providers?.messagingServices) config.providers = { ...config.providers, messagingServices: opts.providers.messagingServices };
   const c = await compose(config, { ...over, clock: opts.clock ?? systemClock, kinesisCredentials: KINESIS_CREDENTIALS, sender: opts.providers && testSender(opts.providers), twilioCallbacks: opts.providers && twilioCallbackTokens(opts.providers.providers, opts.clock ?? systemClock) });
   return { ...c, config };
 }
@@ -203,7 +211,11 @@ export async function composeForTest(opts: ServerOptions, env: Record<string, st
 /** The inbox beside the test's providers, routed as the test says (the inbox for every channel it leaves out). */
 function testSender(p: TestProviders) {
   return (stores: Stores, clock: Clock) =>
-    new ProviderSender(new ProviderRegistry([new InboxProvider(stores.inbox, clock), ...p.providers], { ...INBOX_EVERYWHERE.routes, ...p.routes }));
+    new ProviderSender(new ProviderRegistry([new InboxProvider(stores.inbox, clock), ...p.providers], { ...INBOX_EVERYWHERE.routes, ...p.routes }, p.messagingServices), {
+      clock,
+      failover: p.failover,
+      profileFor: (serviceSid, country) => stores.messagingConfigurations.profileFor(serviceSid, country),
+    });
 }
 
 export async function startServer(backend: BackendName = 'sqlite', opts: ServerOptions = {}): Promise<TestServer | { skip: string }> {

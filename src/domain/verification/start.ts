@@ -190,6 +190,8 @@ async function plan(
     mcc: null,
     mnc: null,
     carrier: null,
+    provider: null,
+    tries: [],
   };
   await tx.insertSend(attempt);
   // Every accepted start, a resend included, reports the verification as pending with its sends so far.
