@@ -90,7 +90,9 @@ export class SendDispatcher extends LoopDriven<ClaimedSendJob, string> {
         tries.push({ provider: stop.provider, result: 'sent', errorCode: null, at });
         return this.sent(job, outcome, stop, tries, candidates, at);
       }
-      health.failed(stop.provider);
+      // A refusal is an answer about this message, not about the provider's health.
+      if (outcome) health.succeeded(stop.provider);
+      else health.failed(stop.provider);
       if (outcome) {
         tries.push({ provider: stop.provider, result: 'refused', errorCode: outcome.errorCode ?? SEND_FAILED_UNKNOWN, at });
         refusal = { outcome, stop };
@@ -122,7 +124,9 @@ export class SendDispatcher extends LoopDriven<ClaimedSendJob, string> {
    */
   private sent(job: ClaimedSendJob, outcome: SendOutcome, stop: RouteStop, tries: SendTry[], candidates: readonly RouteStop[], at: number): Promise<void> {
     const attempt = recorded(outcome, stop);
-    const waits = stop.sendsReceipts && !DELIVERED.has(outcome.status) && candidates.some((c) => c.provider !== stop.provider);
+    const ruledOut = new Set(tries.filter((t) => RULED_OUT.has(t.result)).map((t) => t.provider));
+    const left = candidates.some((c) => c.provider !== stop.provider && !ruledOut.has(c.provider));
+    const waits = stop.sendsReceipts && !DELIVERED.has(outcome.status) && left;
     if (!waits) return this.settle({ job, state: 'sent', tried: true, nextAttemptAt: at, error: null, attempt, at, tries });
     const timeout = this.sender.receiptTimeoutMs;
     const expiresAt = job.verification?.expiresAt ?? at;
