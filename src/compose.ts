@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp } from './api/app.js';
 import type { DomainDeps } from './api/context.js';
-import { buildRegistry, configuredProviders, providerPrices, type ProvidersConfig } from './channels/providers.js';
+import { buildRegistry, configuredProviders, providerPrices } from './channels/providers.js';
 import type { ProviderRegistry } from './channels/registry.js';
 import { ProviderSender, type SenderOptions } from './channels/sender.js';
 import { twilioCallbackTokens } from './channels/twilio/callbacks.js';
@@ -107,14 +107,8 @@ export function senderOptions(config: Pick<Config, 'providers' | 'prices'>, stor
   };
 }
 
-/** Whether an MG sid is one of the file's sender profiles (`messaging_services`). */
-function profileSids(p: ProvidersConfig): (sid: string) => boolean {
-  const sids = new Set((p.messagingServices ?? []).map((m) => m.sid));
-  return (sid) => sids.has(sid);
-}
-
 /** The settings the use cases read. */
-export type DomainSettings = Pick<Config, 'codeKeys' | 'verificationTtlMs' | 'publicBaseUrl' | 'prices' | 'attemptsRatePerMinute' | 'inboxEnabled' | 'snaSimulator' | 'providers'> & {
+export type DomainSettings = Pick<Config, 'codeKeys' | 'verificationTtlMs' | 'publicBaseUrl' | 'prices' | 'attemptsRatePerMinute' | 'inboxEnabled' | 'snaSimulator'> & {
   events: Pick<Config['events'], 'webhookBlockedNetworks'>;
 };
 
@@ -128,7 +122,7 @@ export function composeDomain(
   return {
     services: { store: stores.services, templates: stores.templates, clock, ids: newSid },
     templates: { store: stores.templates, clock, ids: newSid },
-    messagingConfigurations: { store: stores.messagingConfigurations, services: stores.services, hasProfile: profileSids(config.providers), clock, ids: newSid },
+    messagingConfigurations: { store: stores.messagingConfigurations, services: stores.services, hasProfile: (sid) => sender.hasProfile(sid), clock, ids: newSid },
     verifications: {
       store: stores.verifications,
       sender,

@@ -87,6 +87,10 @@ export class ProviderSender implements CodeSender {
     return { ...outcome, providerName: provider.name };
   }
 
+  hasProfile(sid: string): boolean {
+    return this.registry.hasProfile(sid);
+  }
+
   notReached(err: unknown): boolean {
     return wasNotReached(err);
   }

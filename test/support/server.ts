@@ -202,8 +202,6 @@ export function testDispatcher(
  */
 export async function composeForTest(opts: ServerOptions, env: Record<string, string | undefined>, over: { stores?: Stores; logStream?: DestinationStream } = {}): Promise<Composition & { config: Config }> {
   const config = testConfig({ ...serverEnv(opts), ...(over.logStream ? { LOG_LEVEL: 'info' } : {}), ...opts.env, ...env }, opts.dispatcher);
-  // The test's own sender profiles are the ones Messaging Configurations may name.
-  if (opts.providers?.messagingServices) config.providers = { ...config.providers, messagingServices: opts.providers.messagingServices };
   const c = await compose(config, { ...over, clock: opts.clock ?? systemClock, kinesisCredentials: KINESIS_CREDENTIALS, sender: opts.providers && testSender(opts.providers), twilioCallbacks: opts.providers && twilioCallbackTokens(opts.providers.providers, opts.clock ?? systemClock) });
   return { ...c, config };
 }

@@ -95,6 +95,8 @@ export interface CodeSender {
   health: { admit(provider: string): boolean; succeeded(provider: string): void; failed(provider: string): void };
   /** When a missing receipt moves a send on (null: never; a failure receipt always does). */
   receiptTimeoutMs: number | null;
+  /** Whether an MG sid names one of the sender profiles (what a Messaging Configuration may name). */
+  hasProfile(sid: string): boolean;
 }
 
 /** One provider of a send's route. */
