@@ -1,4 +1,5 @@
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
+import { agentWithConnectTimeout } from '../http-agent.js';
 import { SEND_FAILED_UNKNOWN, type CodeChannel, type SendOutcome, type SendRequest, type SendStatus } from '../../domain/verification/sending.js';
 import type { CodeKeyring } from '../../domain/code/keys.js';
 import type { Provider } from '../provider.js';
@@ -44,7 +45,7 @@ export class TwilioProvider implements Provider {
   ) {
     this.name = config.name;
     this.channels = twilioChannels(config);
-    this.agent = new Agent({ connect: { timeout: config.connect_timeout_ms } });
+    this.agent = agentWithConnectTimeout(config.connect_timeout_ms);
   }
 
   async close(): Promise<void> {
