@@ -197,3 +197,22 @@ onEachBackend(
   },
   { providers: PROVIDERS, sends: { timeoutMs: 20_000 } },
 );
+
+onEachBackend(
+  'failover on a missing receipt (on_receipt_timeout)',
+  async (t, server) => {
+    publicBase = server.baseUrl;
+    codeKeys = server.deps.keys;
+
+    await t.test('no receipt within the timeout: the next provider sends; the same attempt lists the wait', async () => {
+      const to = freshUs();
+      const { acct, vl } = await send(server, to);
+      await standInA.waitFor((c) => c.form.To === to, 'primary to send');
+      await standInB.waitFor((c) => c.form.To === to, 'backup to send once the receipt is late');
+      const data = await until(() => channelData(acct, vl), (d) => d.provider === 'backup', 'backup recorded');
+      assert.deepEqual(tried(data.tries), ['primary:sent', 'primary:receipt_timeout', 'backup:sent']);
+      assert.equal((await server.stores.verifications.listSends(data.verification_sid as string)).length, 1);
+    });
+  },
+  { providers: { ...PROVIDERS, failover: { ...PROVIDERS.failover, receiptTimeoutMs: 200, onReceiptTimeout: true } } },
+);
