@@ -157,7 +157,7 @@ export function* generate(spec: DataSpec, batchSends: number, samples: Samples):
       });
       for (let k = 0; k < n; k++) {
         ss.push({
-          sid: `VL${hex32()}`, verification_sid: sid, attempt_number: k + 1, account_sid: accountSid, service_sid: service, channel,
+          sid: `VL${hex32()}`, verification_sid: sid, attempt_number: k + 1, tries: null, account_sid: accountSid, service_sid: service, channel,
           to_addr: to, locale, country, code_length: 6, message_status: 'delivered', error_code: null,
           date_created: sendTimes[k]!, date_updated: done, converted: converted ? 1 : 0, attempt_status: converted ? 'confirmed' : 'expired',
           price_value: null, price_currency: null, mcc: null, mnc: null, carrier: null, provider_name: null, provider_message_id: null,

@@ -392,7 +392,7 @@ async function insertCost(target: DbTarget, dests: Dest[], accountSid: string, c
       sid: `VL${randomBytes(16).toString('hex')}`, verificationSid: d.sid, accountSid, serviceSid: d.service_sid,
       channel: d.channel as SendAttempt['channel'], to: d.to_addr, locale: d.locale, country: d.country, codeLength: 6,
       messageStatus: 'queued', errorCode: null, dateCreated: now, dateUpdated: now, converted: false, attemptStatus: 'unconfirmed',
-      price: null, mcc: null, mnc: null, carrier: null,
+      price: null, mcc: null, mnc: null, carrier: null, provider: null, tries: [],
     };
   };
   try {

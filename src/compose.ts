@@ -3,9 +3,9 @@ import type { DestinationStream } from 'pino';
 import { buildApp } from './api/app.js';
 import { CredentialCache } from './api/plugins/auth.js';
 import type { DomainDeps } from './api/context.js';
-import { buildRegistry, configuredProviders } from './channels/providers.js';
+import { buildRegistry, configuredProviders, providerPrices } from './channels/providers.js';
 import type { ProviderRegistry } from './channels/registry.js';
-import { ProviderSender } from './channels/sender.js';
+import { ProviderSender, type SenderOptions } from './channels/sender.js';
 import { signedReceipts } from './channels/signed-receipts.js';
 import { twilioCallbackTokens } from './channels/twilio/callbacks.js';
 import type { SignedReceipts } from './api/own/receipt-callbacks.js';
@@ -83,7 +83,7 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
   const { stores, clock } = events;
   // After the stores' migrations: settles what migration 006 left to the domain.
   await normalizeEmailDestinations(stores.verifications, clock);
-  const sender = overrides.sender?.(stores, clock) ?? new ProviderSender(events.providers);
+  const sender = overrides.sender?.(stores, clock) ?? new ProviderSender(events.providers, senderOptions(config, stores, clock));
   // The lookup logs through the app's logger, which buildApp makes below; nothing is looked up before it listens.
   const lookup = buildLookup(config.lookup, { warn: (obj, msg) => app.log.warn(obj, msg) });
   const domain = composeDomain(stores, config, clock, sender, lookup);
@@ -117,6 +117,19 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
   return { ...events, ...domain, app, credentialCache, dispatcher, sendDispatcher, close };
 }
 
+/**
+ * How the code sender routes: the file's failover settings, the providers' own prices, and each
+ * service's Messaging Configurations (read per queued send, only where a sender profile carries the channel).
+ */
+export function senderOptions(config: Pick<Config, 'providers' | 'prices'>, stores: Pick<Stores, 'messagingConfigurations'>, clock: Clock): SenderOptions {
+  return {
+    clock,
+    failover: config.providers.failover,
+    profileFor: (serviceSid, country) => stores.messagingConfigurations.profileFor(serviceSid, country),
+    prices: { currency: config.prices.currency, byProvider: providerPrices(config.providers) },
+  };
+}
+
 /** The settings the use cases read. */
 export type DomainSettings = Pick<Config, 'codeKeys' | 'verificationTtlMs' | 'publicBaseUrl' | 'prices' | 'attemptsRatePerMinute' | 'inboxEnabled' | 'snaSimulator' | 'quotas' | 'providers'> & {
   events: Pick<Config['events'], 'webhookBlockedNetworks'>;
@@ -134,6 +147,7 @@ export function composeDomain(
     services: { store: stores.services, templates: stores.templates, clock, ids: newSid, maxServices: config.quotas.services },
     templates: { store: stores.templates, clock, ids: newSid },
     rateLimits: { store: stores.rateLimits, clock, ids: newSid },
+    messagingConfigurations: { store: stores.messagingConfigurations, services: stores.services, hasProfile: (sid) => sender.hasProfile(sid), clock, ids: newSid },
     verifications: {
       store: stores.verifications,
       sender,

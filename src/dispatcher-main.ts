@@ -1,5 +1,5 @@
 import { ProviderSender } from './channels/sender.js';
-import { composeDispatcher, composeEvents, composeSendDispatcher } from './compose.js';
+import { composeDispatcher, composeEvents, composeSendDispatcher, senderOptions } from './compose.js';
 import { ensureLocalKeys } from './config/local-keys.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import pino from 'pino';
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const c = await composeEvents(config);
   warnLooseFiles(config, log);
   const dispatcher = composeDispatcher(c, config, log);
-  const sends = composeSendDispatcher(c, new ProviderSender(c.providers), config, log);
+  const sends = composeSendDispatcher(c, new ProviderSender(c.providers, senderOptions(config, c.stores, c.clock)), config, log);
   dispatcher.start();
   sends.start();
   log.info({ mode: config.mode, store: c.stores.dialect.name, pollMs: config.events.pollMs }, 'verifyd event dispatcher running');

@@ -57,6 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     services: deps.services,
     templates: deps.templates,
     rateLimits: deps.rateLimits,
+    messagingConfigurations: deps.messagingConfigurations,
     verifications: deps.verifications,
     attempts: deps.attempts,
     events: deps.events,

@@ -1,3 +1,4 @@
+import type { MessagingConfigurationDeps } from '../domain/messaging/configurations.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AttemptsDeps } from '../domain/attempts/attempts.js';
 import type { EventDeps } from '../domain/events/sinks.js';
@@ -18,6 +19,7 @@ export interface DomainDeps {
   services: ServiceDeps;
   templates: TemplateDeps;
   rateLimits: RateLimitDeps;
+  messagingConfigurations: MessagingConfigurationDeps;
   verifications: VerificationDeps;
   attempts: AttemptsDeps;
   events: EventDeps;

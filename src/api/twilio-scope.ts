@@ -7,6 +7,7 @@ import { twilioWire } from './plugins/twilio-wire.js';
 import { attemptRoutes } from './verify-v2/attempts.js';
 import { safeListRoutes } from './verify-v2/safe-list.js';
 import { rateLimitRoutes } from './verify-v2/rate-limits.js';
+import { messagingConfigurationRoutes } from './verify-v2/messaging-configurations.js';
 import { servicesRoutes } from './verify-v2/services.js';
 import { templateRoutes } from './verify-v2/templates.js';
 import { verificationRoutes } from './verify-v2/verifications.js';
@@ -28,6 +29,7 @@ export function twilioApi(ctx: ApiContext, credentials: CredentialRules) {
     templateRoutes(scope, ctx);
     safeListRoutes(scope, ctx);
     rateLimitRoutes(scope, ctx);
+    messagingConfigurationRoutes(scope, ctx);
     await scope.register(eventsV1Routes(ctx));
   };
 }

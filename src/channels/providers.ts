@@ -7,7 +7,8 @@ import type { GeoDefaults } from '../domain/protection/geo.js';
 import type { CodeChannel } from '../domain/verification/sending.js';
 import { InboxProvider } from './inbox.js';
 import type { Provider } from './provider.js';
-import { ProviderRegistry, type Routes } from './registry.js';
+import { ProviderRegistry, type MessagingProfile, type Routes } from './registry.js';
+import { DEFAULT_FAILOVER, type FailoverSettings, type ProviderPrices } from './sender.js';
 import { twilioProviderSchema } from './twilio/config.js';
 import { TwilioProvider } from './twilio/provider.js';
 import { smppSettings } from './smpp/settings.js';
@@ -110,17 +111,21 @@ export type ProviderTypeName = keyof Types;
 type SettingsOf<T> = T extends ProviderType<infer S> ? S : never;
 
 /** A provider as configuration names it, with its type's settings, checked. */
-export type ProviderSpec = { [K in ProviderTypeName]: { name: string; type: K; settings: SettingsOf<Types[K]> } }[ProviderTypeName];
+export type ProviderSpec = { [K in ProviderTypeName]: { name: string; type: K; settings: SettingsOf<Types[K]>; price?: ProviderPrices } }[ProviderTypeName];
 
 export interface ProvidersConfig {
   providers: readonly ProviderSpec[];
   routes: Routes;
   /** The file's geo permissions per channel (the defaults accounts and services override); none: every country. */
   geoPermissions?: GeoDefaults;
+  /** Sender profiles a Messaging Configuration names (none when absent). */
+  messagingServices?: readonly MessagingProfile[];
+  /** Failover and circuits (DEFAULT_FAILOVER when absent). */
+  failover?: FailoverSettings;
 }
 
 /** What no configuration file gives: no provider, no route (every channel then goes to the inbox, see withInbox). */
-export const NO_FILE: ProvidersConfig = { providers: [], routes: {} };
+export const NO_FILE: ProvidersConfig = { providers: [], routes: {}, messagingServices: [], failover: DEFAULT_FAILOVER };
 
 /** Every channel to the inbox. */
 export const INBOX_EVERYWHERE: ProvidersConfig = withInbox(NO_FILE);
@@ -137,7 +142,7 @@ export function withInbox(config: ProvidersConfig): ProvidersConfig {
   const inbox: ProviderSpec = own ?? { name: 'inbox', type: 'inbox', settings: {} };
   const routes: Routes = { ...config.routes };
   for (const channel of unrouted) routes[channel] = { default: [inbox.name] };
-  return { providers: own ? config.providers : [...config.providers, inbox], routes };
+  return { ...config, providers: own ? config.providers : [...config.providers, inbox], routes };
 }
 
 /**
@@ -149,7 +154,12 @@ export const configuredProviders = (config: { inboxEnabled: boolean; providers: 
   config.inboxEnabled ? withInbox(config.providers) : config.providers;
 
 export function buildRegistry(config: ProvidersConfig, ctx: ProviderContext): ProviderRegistry {
-  return new ProviderRegistry(config.providers.map((spec) => buildProvider(spec, ctx)), config.routes);
+  return new ProviderRegistry(config.providers.map((spec) => buildProvider(spec, ctx)), config.routes, config.messagingServices);
+}
+
+/** The providers' own prices, by provider name (those that configure none are left out). */
+export function providerPrices(config: ProvidersConfig): Map<string, ProviderPrices> {
+  return new Map(config.providers.flatMap((p) => (p.price ? [[p.name, p.price] as const] : [])));
 }
 
 function buildProvider(spec: ProviderSpec, ctx: ProviderContext): Provider {

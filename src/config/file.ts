@@ -3,7 +3,8 @@ import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { CODE_CHANNELS, PROVIDER_TYPES, type ProviderSpec, type ProviderTypeName, type ProvidersConfig } from '../channels/providers.js';
-import type { Routes } from '../channels/registry.js';
+import { PROFILE_CHANNELS, type MessagingProfile, type Routes, type ServiceRoute } from '../channels/registry.js';
+import { DEFAULT_FAILOVER, type FailoverSettings, type ProviderPrices } from '../channels/sender.js';
 import type { CodeChannel } from '../domain/verification/sending.js';
 import { readGeoDefaults } from './geo-file.js';
 import { DEFAULT_LOOKUP, lookupSettingsSchema, type LookupSettings } from '../lookup/settings.js';
@@ -15,7 +16,7 @@ export interface ConfigFile {
   problems: string[];
 }
 
-const TOP_LEVEL = ['providers', 'routes', 'lookup', 'geo_permissions'];
+const TOP_LEVEL = ['providers', 'routes', 'messaging_services', 'failover', 'lookup', 'geo_permissions'];
 
 /**
  * VERIFYD_CONFIG: the providers and the routes per channel, in YAML or JSON (docs/delivery.md),
@@ -33,7 +34,9 @@ export function readConfigFile(path: string, env: Readonly<Record<string, string
   for (const key of Object.keys(doc).filter((k) => !TOP_LEVEL.includes(k))) problems.push(`${key}: is not one of ${TOP_LEVEL.join(', ')}`);
   const { providers, types } = readProviders(doc.providers, { dir: dirname(resolve(path)) }, problems);
   const routes = readRoutes(doc.routes, types, problems);
-  const config: ProvidersConfig = { providers, routes };
+  const messagingServices = readProfiles(doc.messaging_services, types, problems);
+  const failover = readFailover(doc.failover, problems);
+  const config: ProvidersConfig = { providers, routes, messagingServices, failover };
   if (doc.geo_permissions !== undefined) config.geoPermissions = readGeoDefaults(doc.geo_permissions, problems);
   return { config, lookup: readLookup(doc.lookup, problems), problems };
 }
@@ -101,7 +104,7 @@ function readProviders(value: unknown, file: { dir: string }, problems: string[]
   value.forEach((entry: unknown, i) => {
     const at = `providers[${i}]`;
     if (!isObject(entry)) return problems.push(`${at}: must be a mapping with name, type and the type's settings`);
-    const { name, type, ...settings } = entry;
+    const { name, type, price, ...settings } = entry;
     const typeName = typeof type === 'string' && Object.hasOwn(PROVIDER_TYPES, type) ? (type as ProviderTypeName) : undefined;
     let named: string | undefined;
     if (typeof name !== 'string' || !NAME.test(name)) problems.push(`${at}.name: must be 1 to 64 letters, digits, - or _`);
@@ -113,7 +116,8 @@ function readProviders(value: unknown, file: { dir: string }, problems: string[]
     if (named !== undefined) types.set(named, typeName);
     const parsed = (PROVIDER_TYPES[typeName].settings(file) as z.ZodType<unknown, unknown>).safeParse(settings, { reportInput: true });
     if (!parsed.success) return parsed.error.issues.forEach((issue) => problems.push(`${at}${issue.path.map((p) => `.${String(p)}`).join('')}: ${message(issue)}`));
-    if (named !== undefined) specs.push({ name: named, type: typeName, settings: parsed.data } as ProviderSpec);
+    const prices = price === undefined ? undefined : readPrice(price, `${at}.price`, problems);
+    if (named !== undefined) specs.push({ name: named, type: typeName, settings: parsed.data, ...(prices ? { price: prices } : {}) } as ProviderSpec);
   });
   return { providers: specs, types };
 }
@@ -125,6 +129,58 @@ function message(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
+/** A provider's `price`: `default` and ISO countries to decimal strings, in PRICE_TABLE's currency. */
+function readPrice(value: unknown, at: string, problems: string[]): ProviderPrices | undefined {
+  if (!isObject(value)) return void problems.push(`${at}: must be a mapping of default or a country code to a price such as "0.0079"`);
+  const before = problems.length;
+  for (const [key, v] of Object.entries(value)) {
+    if (key !== 'default' && !COUNTRY.test(key)) problems.push(`${at}.${key}: must be default or an ISO 3166 alpha-2 country code`);
+    if (typeof v !== 'string' || !/^\d{1,9}(\.\d{1,9})?$/.test(v)) problems.push(`${at}.${key}: must be a decimal string such as "0.0079"`);
+  }
+  return problems.length === before ? (value as ProviderPrices) : undefined;
+}
+
+const COUNTRY = /^[A-Z]{2}$/;
+const MG_SID = /^MG[0-9a-fA-F]{32}$/;
+const VA_SID = /^VA[0-9a-fA-F]{32}$/;
+
+/** Checks one list of provider names for a channel; the list when it is right. */
+function providerList(value: unknown, at: string, channel: CodeChannel, types: ReadonlyMap<string, ProviderTypeName>, problems: string[]): string[] | undefined {
+  if (!Array.isArray(value) || value.length === 0 || !value.every((n) => typeof n === 'string')) {
+    problems.push(`${at}: must be a non-empty list of provider names`);
+    return undefined;
+  }
+  const before = problems.length;
+  for (const name of value as string[]) {
+    const type = types.get(name);
+    if (!type) problems.push(`${at}: names ${name}, which is not a configured provider`);
+    else if (!PROVIDER_TYPES[type].channels.includes(channel)) problems.push(`${at}: ${name} (type ${type}) does not carry ${channel}`);
+  }
+  return problems.length === before ? (value as string[]) : undefined;
+}
+
+/** `countries`: ISO codes to provider lists. */
+function countryLists(value: unknown, at: string, channel: CodeChannel, types: ReadonlyMap<string, ProviderTypeName>, problems: string[]): Record<string, string[]> | undefined {
+  if (value === undefined) return undefined;
+  if (!isObject(value)) return void problems.push(`${at}: must be a mapping of country code: [provider names]`);
+  const out: Record<string, string[]> = {};
+  for (const [cc, list] of Object.entries(value)) {
+    if (!COUNTRY.test(cc)) problems.push(`${at}.${cc}: is not an ISO 3166 alpha-2 country code (upper case)`);
+    const names = providerList(list, `${at}.${cc}`, channel, types, problems);
+    if (names && COUNTRY.test(cc)) out[cc] = names;
+  }
+  return out;
+}
+
+/** Unknown keys of a mapping, each a problem. */
+function onlyKeys(value: Record<string, unknown>, at: string, keys: readonly string[], problems: string[]): void {
+  for (const k of Object.keys(value).filter((k) => !keys.includes(k))) problems.push(`${at}.${k}: is not one of ${keys.join(', ')}`);
+}
+
+/**
+ * `routes`: per channel a list (every country), or `{default, countries, services}` where
+ * `services` maps a service sid to a list or to `{default, countries}` (docs/delivery.md, "Routing").
+ */
 function readRoutes(value: unknown, types: ReadonlyMap<string, ProviderTypeName>, problems: string[]): Routes {
   const routes: Routes = {};
   if (value === undefined) return routes;
@@ -132,24 +188,92 @@ function readRoutes(value: unknown, types: ReadonlyMap<string, ProviderTypeName>
     problems.push('routes: must be a mapping of channel: [provider names]');
     return routes;
   }
-  for (const [channel, names] of Object.entries(value)) {
+  for (const [channel, route] of Object.entries(value)) {
     const at = `routes.${channel}`;
     if (!(CODE_CHANNELS as readonly string[]).includes(channel)) {
       problems.push(`${at}: is not a channel (${CODE_CHANNELS.join(', ')})`);
       continue;
     }
-    if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string')) {
-      problems.push(`${at}: must be a non-empty list of provider names`);
+    const ch = channel as CodeChannel;
+    if (!isObject(route)) {
+      const names = providerList(route, at, ch, types, problems);
+      if (names) routes[ch] = { default: names };
       continue;
     }
-    for (const name of names as string[]) {
-      const type = types.get(name);
-      if (!type) problems.push(`${at}: names ${name}, which is not a configured provider`);
-      else if (!PROVIDER_TYPES[type].channels.includes(channel as CodeChannel)) {
-        problems.push(`${at}: ${name} (type ${type}) does not carry ${channel}`);
-      }
-    }
-    routes[channel as CodeChannel] = { default: names as string[] };
+    onlyKeys(route, at, ['default', 'countries', 'services'], problems);
+    const fallback = providerList(route.default, `${at}.default`, ch, types, problems);
+    const countries = countryLists(route.countries, `${at}.countries`, ch, types, problems);
+    const services = readServiceRoutes(route.services, `${at}.services`, ch, types, problems);
+    if (fallback) routes[ch] = { default: fallback, ...(countries ? { countries } : {}), ...(services ? { services } : {}) };
   }
   return routes;
+}
+
+function readServiceRoutes(value: unknown, at: string, channel: CodeChannel, types: ReadonlyMap<string, ProviderTypeName>, problems: string[]): Record<string, ServiceRoute> | undefined {
+  if (value === undefined) return undefined;
+  if (!isObject(value)) return void problems.push(`${at}: must be a mapping of service sid (VA...) to a route`);
+  const out: Record<string, ServiceRoute> = {};
+  for (const [sid, route] of Object.entries(value)) {
+    const where = `${at}.${sid}`;
+    if (!VA_SID.test(sid)) problems.push(`${where}: is not a service sid (VA and 32 hex digits)`);
+    if (!isObject(route)) {
+      const names = providerList(route, where, channel, types, problems);
+      if (names) out[sid] = { default: names };
+      continue;
+    }
+    onlyKeys(route, where, ['default', 'countries'], problems);
+    if (route.default === undefined && route.countries === undefined) problems.push(`${where}: must have default or countries`);
+    const fallback = route.default === undefined ? undefined : providerList(route.default, `${where}.default`, channel, types, problems);
+    const countries = countryLists(route.countries, `${where}.countries`, channel, types, problems);
+    out[sid] = { ...(fallback ? { default: fallback } : {}), ...(countries ? { countries } : {}) };
+  }
+  return out;
+}
+
+/** `messaging_services`: sender profiles, each an MG sid and provider lists for sms and/or whatsapp. */
+function readProfiles(value: unknown, types: ReadonlyMap<string, ProviderTypeName>, problems: string[]): MessagingProfile[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) return problems.push('messaging_services: must be a list'), [];
+  const out: MessagingProfile[] = [];
+  const seen = new Set<string>();
+  value.forEach((entry: unknown, i) => {
+    const at = `messaging_services[${i}]`;
+    if (!isObject(entry)) return problems.push(`${at}: must be a mapping with sid and sms and/or whatsapp`);
+    onlyKeys(entry, at, ['sid', ...PROFILE_CHANNELS], problems);
+    const sid = entry.sid;
+    if (typeof sid !== 'string' || !MG_SID.test(sid)) problems.push(`${at}.sid: must be a Messaging Service sid (MG and 32 hex digits)`);
+    else if (seen.has(sid)) problems.push(`${at}.sid: ${sid} is already another profile's`);
+    if (typeof sid === 'string') seen.add(sid);
+    const profile: MessagingProfile = { sid: String(sid) };
+    for (const channel of PROFILE_CHANNELS) {
+      if (entry[channel] === undefined) continue;
+      const names = providerList(entry[channel], `${at}.${channel}`, channel, types, problems);
+      if (names) profile[channel] = names;
+    }
+    if (entry.sms === undefined && entry.whatsapp === undefined) problems.push(`${at}: must name providers for sms and/or whatsapp`);
+    out.push(profile);
+  });
+  return out;
+}
+
+/** `failover`: the receipt wait and the circuits; every key optional. */
+function readFailover(value: unknown, problems: string[]): FailoverSettings {
+  if (value === undefined) return DEFAULT_FAILOVER;
+  if (!isObject(value)) return problems.push('failover: must be a mapping'), DEFAULT_FAILOVER;
+  const keys = ['receipt_timeout_seconds', 'on_receipt_timeout', 'circuit_failures', 'circuit_cool_down_seconds'];
+  onlyKeys(value, 'failover', keys, problems);
+  const whole = (key: string, min: number, max: number, fallback: number): number => {
+    const v = value[key];
+    if (v === undefined) return fallback;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) return problems.push(`failover.${key}: must be a whole number from ${min} to ${max}`), fallback;
+    return v;
+  };
+  const on = value.on_receipt_timeout;
+  if (on !== undefined && typeof on !== 'boolean') problems.push('failover.on_receipt_timeout: must be true or false');
+  const d = DEFAULT_FAILOVER;
+  return {
+    receiptTimeoutMs: whole('receipt_timeout_seconds', 1, 86_400, d.receiptTimeoutMs / 1000) * 1000,
+    onReceiptTimeout: on === true,
+    circuit: { failures: whole('circuit_failures', 1, 1000, d.circuit.failures), coolDownMs: whole('circuit_cool_down_seconds', 1, 86_400, d.circuit.coolDownMs / 1000) * 1000 },
+  };
 }

@@ -6,6 +6,7 @@
 export const ERROR_CATALOG = {
   400: { status: 400, message: 'Bad request' },
   20001: { status: 400, message: 'Invalid parameter' },
+  21701: { status: 400, message: 'The Messaging Service does not exist' },
   20003: { status: 401, message: 'Authenticate' },
   20004: { status: 405, message: 'Method not allowed' },
   20403: { status: 403, message: 'Forbidden' },
@@ -26,6 +27,7 @@ export const ERROR_CATALOG = {
   60209: { status: 400, message: 'UniqueName format is invalid' },
   60210: { status: 400, message: 'Max Buckets per Rate limit reached' },
   60211: { status: 400, message: 'Bucket with the given Interval already exists' },
+  60213: { status: 400, message: 'A Messaging Configuration already exists for the given country' },
   60214: { status: 400, message: 'Call channel is not supported when using PSD2' },
   60221: { status: 400, message: 'No target verification specified. Ensure that either a To or VerificationSid is provided' },
   60223: { status: 400, message: 'Create verification failed because delivery channel is currently disabled' },

@@ -9,6 +9,7 @@ export type { AccountStore } from './ports/accounts.js';
 export type { ServiceStore } from './ports/services.js';
 export type { TemplateFilter, TemplateStore } from './ports/templates.js';
 export type { BucketCount, InsertOutcome, MeteredValue, RateLimit, RateLimitBucket, RateLimitScope, RateLimitStore, RateLimitTx } from './ports/rate-limits.js';
+export type { MessagingConfiguration, MessagingConfigurationStore } from './ports/messaging-configurations.js';
 export type { VerificationStore, VerificationTx } from './ports/verifications.js';
 export type { AttemptFilter, AttemptStore, AttemptTotals, SentBy, SummaryFilter } from './ports/attempts.js';
 export type { ApiThrottleStore } from './ports/api-throttle.js';

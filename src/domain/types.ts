@@ -126,6 +126,23 @@ export interface SendAttempt {
   mcc: string | null;
   mnc: string | null;
   carrier: string | null;
+  /** The provider that took the message (a failed attempt: the last one that answered); null until one did. */
+  provider: string | null;
+  /** Each provider tried for this attempt, in order (failover: docs/delivery.md). */
+  tries: SendTry[];
+}
+
+/**
+ * One provider's turn at sending an attempt: `sent` (it took the message), `refused` (it answered
+ * with a failure), `unreachable` (it was certainly not reached), `error` (no answer: it may have
+ * taken it), `failure_receipt` (it took it, then reported it failed or undelivered),
+ * `receipt_timeout` (it took it and sent no receipt in time).
+ */
+export interface SendTry {
+  provider: string;
+  result: 'sent' | 'refused' | 'unreachable' | 'error' | 'failure_receipt' | 'receipt_timeout';
+  errorCode: number | null;
+  at: number;
 }
 
 /** confirmed once the verification is approved, expired once it lapsed, unconfirmed otherwise. */

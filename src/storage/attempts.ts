@@ -2,8 +2,9 @@ import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysel
 import { precedingStatuses } from '../domain/attempts/receipts.js';
 import type { AttemptFilter, AttemptStore, AttemptTotals, SentBy, SummaryFilter } from '../domain/ports/attempts.js';
 import type { PageQuery } from '../domain/ports/paging.js';
-import type { AttemptStatus, SendAttempt } from '../domain/types.js';
-import { num, type Db } from './dialect.js';
+import type { AttemptStatus, Price, SendAttempt, SendTry } from '../domain/types.js';
+import { PENDING, num, type Db, type SqlDialect } from './dialect.js';
+import { OUTBOX_CHANNEL, type CommitSignal } from './outbox.js';
 import { listPage } from './keyset.js';
 import type { Database, SendsTable } from './schema.js';
 
@@ -29,9 +30,11 @@ export const sendFromRow = (r: Selectable<SendsTable>): SendAttempt => ({
   mcc: r.mcc,
   mnc: r.mnc,
   carrier: r.carrier,
+  provider: r.provider_name,
+  tries: r.tries === null ? [] : (JSON.parse(r.tries) as SendTry[]),
 });
 
-const sendToRow = (s: SendAttempt): Omit<Selectable<SendsTable>, 'attempt_number' | 'provider_name' | 'provider_message_id'> & { converted: number; attempt_status: string } => ({
+const sendToRow = (s: SendAttempt): Omit<Selectable<SendsTable>, 'attempt_number' | 'provider_name' | 'provider_message_id' | 'tries'> & { converted: number; attempt_status: string } => ({
   sid: s.sid,
   verification_sid: s.verificationSid,
   account_sid: s.accountSid,
@@ -99,9 +102,10 @@ export async function updateSendStatus(db: Db, sid: string, messageStatus: strin
 export async function recordSendOutcome(
   db: Db,
   sid: string,
-  update: { status: string; errorCode: number | null; providerName: string | null; providerMessageId: string | null },
+  update: { status: string; errorCode: number | null; providerName: string | null; providerMessageId: string | null; price?: Price | null },
   at: number,
 ): Promise<void> {
+  if (update.price) await db.updateTable('verification_sends').set({ price_value: update.price.value, price_currency: update.price.currency }).where('sid', '=', sid).execute();
   if (update.providerName !== null && update.providerMessageId !== null) {
     await db.updateTable('verification_sends').set({ provider_name: update.providerName, provider_message_id: update.providerMessageId }).where('sid', '=', sid).execute();
   }
@@ -147,7 +151,58 @@ function matching(eb: Sends, accountSid: string, f: AttemptFilter & SummaryFilte
 }
 
 export class SqlAttemptStore implements AttemptStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect?: SqlDialect,
+    private readonly sendsCommitted?: CommitSignal,
+  ) {}
+
+  async failOverOnReceipt(providerName: string, providerMessageId: string, errorCode: number | null, at: number): Promise<boolean> {
+    const requeued = await this.db.transaction().execute(async (trx) => {
+      const job = await trx
+        .selectFrom('send_jobs')
+        .innerJoin('verification_sends', 'verification_sends.sid', 'send_jobs.attempt_sid')
+        .select(['send_jobs.attempt_sid as sid', 'send_jobs.tries as tries'])
+        .where('verification_sends.provider_name', '=', providerName)
+        .where('verification_sends.provider_message_id', '=', providerMessageId)
+        .where('send_jobs.state', '=', PENDING)
+        .where('send_jobs.awaiting', '=', providerName)
+        .where('send_jobs.claim', 'is', null)
+        .executeTakeFirst();
+      if (!job) return false;
+      const tries = [...(job.tries === null ? [] : (JSON.parse(job.tries) as SendTry[])), { provider: providerName, result: 'failure_receipt', errorCode, at } satisfies SendTry];
+      const res = await trx
+        .updateTable('send_jobs')
+        .set({ awaiting: null, next_attempt_at: at, tries: JSON.stringify(tries), date_updated: at })
+        .where('attempt_sid', '=', job.sid)
+        .where('awaiting', '=', providerName)
+        .where('claim', 'is', null)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 0) return false;
+      // The failed message's id goes: its later receipts find nothing; the next provider's will.
+      await trx
+        .updateTable('verification_sends')
+        .set({ message_status: 'queued', error_code: null, provider_name: null, provider_message_id: null, tries: JSON.stringify(tries), date_updated: at })
+        .where('sid', '=', job.sid)
+        .execute();
+      if (this.dialect?.notify) await sql`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`.execute(trx);
+      return true;
+    });
+    if (requeued) this.sendsCommitted?.fire();
+    return requeued;
+  }
+
+  async endAwaitingSend(providerName: string, providerMessageId: string, at: number): Promise<void> {
+    const attempt = this.db.selectFrom('verification_sends').select('sid').where('provider_name', '=', providerName).where('provider_message_id', '=', providerMessageId);
+    await this.db
+      .updateTable('send_jobs')
+      .set({ state: 'sent', awaiting: null, sealed_code: null, seal_key_id: null, date_updated: at })
+      .where('attempt_sid', 'in', attempt)
+      .where('awaiting', '=', providerName)
+      .where('state', '=', PENDING)
+      .where('claim', 'is', null)
+      .execute();
+  }
 
   async listAttempts(accountSid: string, filter: AttemptFilter, page: PageQuery): Promise<SendAttempt[]> {
     const q = this.db.selectFrom('verification_sends').selectAll().where((eb) => matching(eb, accountSid, filter));

@@ -122,6 +122,8 @@ export interface SendsTable {
   /** The provider that sent the attempt and its id for the message or call (migration 008): receipts name both. */
   provider_name: Generated<string | null>;
   provider_message_id: Generated<string | null>;
+  /** The providers tried, as JSON (SendTry[]; migration 010); null before the first try. */
+  tries: Generated<string | null>;
 }
 export interface RateCountersTable { bucket: string; window_start: number; hits: number }
 export interface ChecksTable { id: Generated<number>; verification_sid: string; result: string; date_created: number }
@@ -222,6 +224,21 @@ export interface SendJobsTable {
   last_error: string | null;
   date_created: number;
   date_updated: number;
+  /** The providers tried so far, as JSON (SendTry[]; migration 010). */
+  tries: Generated<string | null>;
+  /** The provider whose receipt the job waits for before it may fail over (migration 010); null otherwise. */
+  awaiting: Generated<string | null>;
+}
+
+/** A service's Messaging Configuration per country (or `all`); `sid` is internal, for keyset paging only. */
+export interface MessagingConfigurationsTable {
+  sid: string;
+  account_sid: string;
+  service_sid: string;
+  country: string;
+  messaging_service_sid: string;
+  date_created: number;
+  date_updated: number;
 }
 
 export interface Database {
@@ -248,4 +265,5 @@ export interface Database {
   event_deliveries: EventDeliveriesTable;
   event_delivery_attempts: EventDeliveryAttemptsTable;
   send_jobs: SendJobsTable;
+  messaging_configurations: MessagingConfigurationsTable;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Verification } from '../domain/types.js';
+import type { SendTry, Verification } from '../domain/types.js';
 import type { ClaimedSendJob, SendJob, SendJobStatus, SendJobStore, SendSettlement } from '../domain/ports/send-jobs.js';
 import { recordSendOutcome } from './attempts.js';
 import { PENDING, num, type Db, type SqlDialect } from './dialect.js';
@@ -61,6 +61,8 @@ async function claimIn(trx: Transaction<Database>, dialect: SqlDialect, now: num
       claim,
       leaseUntil,
       attempts: num(c.attempts),
+      tries: c.tries === null ? [] : (JSON.parse(c.tries) as SendTry[]),
+      awaiting: c.awaiting,
       verification: v && {
         status: v.status as Verification['status'],
         expiresAt: num(v.expires_at),
@@ -88,6 +90,8 @@ async function settleIn(trx: Transaction<Database>, s: SendSettlement): Promise<
       last_error: s.error === null ? eb.ref('last_error') : cleanError(s.error),
       // The custom code is kept no longer than its job.
       ...(ended ? { sealed_code: null, seal_key_id: null } : {}),
+      ...(s.tries ? { tries: JSON.stringify(s.tries) } : {}),
+      awaiting: s.awaiting ?? null,
       date_updated: s.at,
     }))
     .where('attempt_sid', '=', s.job.id)
@@ -96,6 +100,7 @@ async function settleIn(trx: Transaction<Database>, s: SendSettlement): Promise<
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) === 0) return false;
   if (s.attempt) await recordSendOutcome(trx, s.job.id, s.attempt, s.at);
+  if (s.tries) await trx.updateTable('verification_sends').set({ tries: JSON.stringify(s.tries) }).where('sid', '=', s.job.id).execute();
   return true;
 }
 

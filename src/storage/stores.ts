@@ -15,6 +15,7 @@ import { SqlSendJobStore } from './send-jobs.js';
 import { SqlSinkStore } from './sinks.js';
 import { SqlSnaStore } from './sna.js';
 import { SqlTemplateStore } from './templates.js';
+import { SqlMessagingConfigurationStore } from './messaging-configurations.js';
 import { SqlVerificationStore } from './verifications.js';
 
 /**
@@ -26,6 +27,7 @@ export class Stores {
   readonly services: SqlServiceStore;
   readonly templates: SqlTemplateStore;
   readonly rateLimits: SqlRateLimitStore;
+  readonly messagingConfigurations: SqlMessagingConfigurationStore;
   readonly verifications: SqlVerificationStore;
   readonly attempts: SqlAttemptStore;
   readonly apiThrottle: SqlApiThrottleStore;
@@ -49,8 +51,9 @@ export class Stores {
     this.services = new SqlServiceStore(db, dialect);
     this.templates = new SqlTemplateStore(db);
     this.rateLimits = new SqlRateLimitStore(db, dialect);
+    this.messagingConfigurations = new SqlMessagingConfigurationStore(db);
     this.verifications = new SqlVerificationStore(db, dialect, this.eventsCommitted, this.sendsCommitted);
-    this.attempts = new SqlAttemptStore(db);
+    this.attempts = new SqlAttemptStore(db, dialect, this.sendsCommitted);
     this.apiThrottle = new SqlApiThrottleStore(db);
     this.sna = new SqlSnaStore(db);
     this.inbox = new SqlInboxStore(db);

@@ -21,9 +21,10 @@ const quiet = { error: () => undefined };
 const stamp = (clock: { now(): Date }) => iso(clock.now().getTime());
 
 const KEYS = ['account_sid', 'channel', 'channel_data', 'conversion_status', 'date_created', 'date_updated', 'price', 'service_sid', 'sid', 'url', 'verification_sid'];
-const PHONE_DATA = ['carrier', 'code_length', 'country', 'error_code', 'locale', 'mcc', 'message_status', 'mnc', 'status', 'to', 'verification_sid'];
+// The spec's keys, and verifyd's provider and tries (docs/wire-decisions.md).
+const PHONE_DATA = ['carrier', 'code_length', 'country', 'error_code', 'locale', 'mcc', 'message_status', 'mnc', 'provider', 'status', 'to', 'tries', 'verification_sid'];
 const CALL_DATA = PHONE_DATA.map((k) => (k === 'message_status' ? 'call_status' : k)).sort();
-const EMAIL_DATA = ['code_length', 'error_code', 'locale', 'message_status', 'status', 'to', 'verification_sid'];
+const EMAIL_DATA = ['code_length', 'error_code', 'locale', 'message_status', 'provider', 'status', 'to', 'tries', 'verification_sid'];
 
 type Json = Record<string, unknown> & { channel_data: Record<string, unknown> };
 
@@ -60,7 +61,7 @@ onEachBackend('attempts: fetch', async (t, server, clock) => {
       price: { value: '0.0079', currency: 'usd' },
       channel_data: {
         verification_sid: v.sid, to: US, status: 'unconfirmed', message_status: 'delivered', error_code: null,
-        country: 'US', code_length: 6, locale: 'en', mcc: null, mnc: null, carrier: null,
+        country: 'US', code_length: 6, locale: 'en', mcc: null, mnc: null, carrier: null, provider: null, tries: [],
       },
       url: `${server.baseUrl}/v2/Attempts/${vl}`,
     });
@@ -102,7 +103,7 @@ onEachBackend('attempts: fetch', async (t, server, clock) => {
     const e = await attempt(server, acct, em.sendCodeAttempts[0]?.attempt_sid as string);
     assert.deepEqual(Object.keys(e).sort(), KEYS);
     assert.deepEqual(e.channel_data, {
-      verification_sid: em.sid, to: EMAIL, status: 'unconfirmed', message_status: 'delivered', error_code: null, code_length: 8, locale: 'en',
+      verification_sid: em.sid, to: EMAIL, status: 'unconfirmed', message_status: 'delivered', error_code: null, code_length: 8, locale: 'en', provider: null, tries: [],
     });
     assert.deepEqual(Object.keys(e.channel_data).sort(), EMAIL_DATA);
     assert.equal(e.channel, 'email');

@@ -23,7 +23,10 @@ const TO = '+15017122661';
 function makeDeps(stores: Stores): VerificationDeps {
   return {
     store: stores.verifications,
-    sender: { carries: () => true, sendsInline: () => true, sendInline: async () => ({ status: 'delivered' }), send: async () => ({ status: 'delivered' }) },
+    sender: { carries: () => true, sendsInline: () => true, sendInline: async () => ({ status: 'delivered' }),
+      // Nothing is queued: every channel is sent inline.
+      route: async () => [], sendWith: async () => ({ status: 'delivered' }), notReached: () => false,
+      health: { admit: () => true, succeeded: () => undefined, failed: () => undefined }, receiptTimeoutMs: null, hasProfile: () => false },
     templates: stores.templates,
     keys: new CodeKeyring([{ id: 'k1', secret: Buffer.alloc(32, 7) }]),
     clock: systemClock,

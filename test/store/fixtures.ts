@@ -100,6 +100,8 @@ export const send = (v: Verification, over: Partial<SendAttempt> = {}): SendAtte
   mcc: null,
   mnc: null,
   carrier: null,
+  provider: null,
+  tries: [],
   ...over,
 });
 

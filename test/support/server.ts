@@ -17,6 +17,8 @@ import type { VerificationDeps } from '../../src/domain/verification/deps.js';
 import { InboxProvider } from '../../src/channels/inbox.js';
 import type { Provider } from '../../src/channels/provider.js';
 import { INBOX_EVERYWHERE } from '../../src/channels/providers.js';
+import type { MessagingProfile } from '../../src/channels/registry.js';
+import type { FailoverSettings } from '../../src/channels/sender.js';
 import { ProviderRegistry, type Routes } from '../../src/channels/registry.js';
 import { ProviderSender } from '../../src/channels/sender.js';
 import { twilioCallbackTokens } from '../../src/channels/twilio/callbacks.js';
@@ -104,6 +106,10 @@ export interface ServerOptions {
 export interface TestProviders {
   providers: Provider[];
   routes: Routes;
+  /** Sender profiles for Messaging Configurations (none when absent). */
+  messagingServices?: MessagingProfile[];
+  /** Failover and circuit settings (verifyd's defaults when absent). */
+  failover?: FailoverSettings;
 }
 
 export interface TestDispatcherOptions extends Partial<DispatcherOptions> {
@@ -210,7 +216,11 @@ export async function composeForTest(opts: ServerOptions, env: Record<string, st
 /** The inbox beside the test's providers, routed as the test says (the inbox for every channel it leaves out). */
 function testSender(p: TestProviders) {
   return (stores: Stores, clock: Clock) =>
-    new ProviderSender(new ProviderRegistry([new InboxProvider(stores.inbox, clock), ...p.providers], { ...INBOX_EVERYWHERE.routes, ...p.routes }));
+    new ProviderSender(new ProviderRegistry([new InboxProvider(stores.inbox, clock), ...p.providers], { ...INBOX_EVERYWHERE.routes, ...p.routes }, p.messagingServices), {
+      clock,
+      failover: p.failover,
+      profileFor: (serviceSid, country) => stores.messagingConfigurations.profileFor(serviceSid, country),
+    });
 }
 
 export async function startServer(backend: BackendName = 'sqlite', opts: ServerOptions = {}): Promise<TestServer | { skip: string }> {

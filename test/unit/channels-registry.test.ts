@@ -48,19 +48,21 @@ test('a configuration that cannot work is refused when the registry is built', (
   for (const [providers, routes, message] of cases) assert.throws(() => new ProviderRegistry(providers, routes), message);
 });
 
-test('the sender hands the first provider of the route the request and verifyd rendering of it', async () => {
+test('the sender hands the named provider of the route the request and verifyd rendering of it', async () => {
   const first = new Recorder('first', ['email']);
   const second = new Recorder('second', ['email']);
   const sender = new ProviderSender(new ProviderRegistry([first, second], { email: { default: ['first', 'second'] } }));
   const req = request({ channel: 'email', to: 'ann@example.com', locale: 'de' });
-  assert.deepEqual(await sender.send(req, new AbortController().signal), { status: 'sent', providerMessageId: 'first-1', providerName: 'first' });
+  assert.deepEqual((await sender.route(req)).map((s) => s.provider), ['first', 'second']);
+  assert.deepEqual(await sender.sendWith('first', req, new AbortController().signal), { status: 'sent', providerMessageId: 'first-1', providerName: 'first' });
   assert.deepEqual(first.got, [[req, render(req)]]);
   assert.equal(second.got.length, 0);
 });
 
-test('the sender rejects a channel nothing is routed to (the dispatcher records it as failed)', async () => {
+test('the sender routes nothing for a channel nothing is routed to (the dispatcher records it as failed)', async () => {
   const sender = new ProviderSender(new ProviderRegistry([new Recorder('a', ['sms'])], { sms: { default: ['a'] } }));
-  await assert.rejects(sender.send(request({ channel: 'call' }), new AbortController().signal), /no provider is routed for call/);
+  assert.deepEqual(await sender.route(request({ channel: 'call' })), []);
+  await assert.rejects(sender.sendWith('b', request({ channel: 'sms' }), new AbortController().signal), /no provider is named b/);
 });
 
 test('only a route to the inbox is sent inline, in the start transaction; the others are queued', async () => {

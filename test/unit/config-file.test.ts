@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { INBOX_EVERYWHERE, withInbox } from '../../src/channels/providers.js';
+import { INBOX_EVERYWHERE, NO_FILE, withInbox } from '../../src/channels/providers.js';
 import type { SmtpSettings } from '../../src/channels/smtp/settings.js';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
 
@@ -52,7 +52,7 @@ routes:
 
 test('no VERIFYD_CONFIG: no provider and no route, which sends every channel to the inbox', () => {
   const c = loadConfig({ CODE_KEYS: KEY });
-  assert.deepEqual(c.providers, { providers: [], routes: {} });
+  assert.deepEqual(c.providers, NO_FILE);
   assert.deepEqual(withInbox(c.providers), INBOX_EVERYWHERE);
 });
 
@@ -142,7 +142,7 @@ version: 2
   assert.deepEqual(got, [
     'PORT must be an integer between 0 and 65535 (got "eighty")',
     'VERIFYD_CONFIG: providers[1].url: ${UNSET_SECRET} names an environment variable that is not set',
-    'VERIFYD_CONFIG: version: is not one of providers, routes, lookup, geo_permissions',
+    'VERIFYD_CONFIG: version: is not one of providers, routes, messaging_services, failover, lookup, geo_permissions',
     'VERIFYD_CONFIG: providers[0].url: must be smtp://[user:pass@]host[:port] or smtps://...',
     'VERIFYD_CONFIG: providers[0].from: is required',
     'VERIFYD_CONFIG: providers[0].pool.max_connections: Too small: expected number to be >=1',

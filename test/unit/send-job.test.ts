@@ -12,7 +12,7 @@ const POLICY = { baseMs: 1_000, capMs: 60_000, maxAttempts: 5 };
 function job(over: Partial<ClaimedSendJob> = {}, v: Partial<NonNullable<ClaimedSendJob['verification']>> = {}): ClaimedSendJob {
   return {
     id: 'VL1', attemptSid: 'VL1', verificationSid: 'VE1', channel: 'sms', request: {} as ClaimedSendJob['request'], sealedCode: null,
-    dateCreated: T0, claim: 'c', leaseUntil: T0 + 10_000, attempts: 0,
+    dateCreated: T0, claim: 'c', leaseUntil: T0 + 10_000, attempts: 0, tries: [], awaiting: null,
     verification: { status: 'pending', expiresAt: T0 + 600_000, codeKeyId: 'k1', codeSeed: 'seed', codeLength: 6, customCode: false, ...v },
     ...over,
   };

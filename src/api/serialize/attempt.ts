@@ -8,12 +8,24 @@ import { iso } from './time.js';
  */
 const CALL_STATUS: Record<string, string> = { delivered: 'completed', sent: 'queued', undelivered: 'failed' };
 
+/**
+ * verifyd's own channel_data keys (docs/wire-decisions.md): the provider that took the message and
+ * every provider tried, in order. channel_data is a free-form object in the spec, so SDKs pass
+ * them through.
+ */
+function delivery(a: SendAttempt): Record<string, unknown> {
+  return {
+    provider: a.provider,
+    tries: a.tries.map((t) => ({ provider: t.provider, result: t.result, error_code: t.errorCode === null ? null : String(t.errorCode), date_created: iso(t.at) })),
+  };
+}
+
 /** Calls report a call status; other channels report a message status. */
 function channelData(a: SendAttempt): Record<string, unknown> {
   const common = { verification_sid: a.verificationSid, to: a.to, status: a.attemptStatus };
   const errorCode = a.errorCode === null ? null : String(a.errorCode);
   if (a.channel === 'email') {
-    return { ...common, message_status: a.messageStatus, error_code: errorCode, code_length: a.codeLength, locale: a.locale };
+    return { ...common, message_status: a.messageStatus, error_code: errorCode, code_length: a.codeLength, locale: a.locale, ...delivery(a) };
   }
   const status = a.channel === 'call'
     ? { call_status: CALL_STATUS[a.messageStatus] ?? a.messageStatus }
@@ -28,6 +40,7 @@ function channelData(a: SendAttempt): Record<string, unknown> {
     mcc: a.mcc,
     mnc: a.mnc,
     carrier: a.carrier,
+    ...delivery(a),
   };
 }
 

@@ -33,10 +33,15 @@ export const ATTEMPT_ARG = 'verifyd_attempt_sid';
 export class SendgridProvider implements Provider {
   readonly channels: readonly CodeChannel[] = ['email'];
 
+  /** Only with the Event Webhook's key are its events accepted, so only then can a send wait for them. */
+  readonly sendsReceipts: boolean;
+
   constructor(
     readonly name: string,
     private readonly settings: SendgridSettings,
-  ) {}
+  ) {
+    this.sendsReceipts = settings.event_webhook_public_key != null;
+  }
 
   /** The Event Webhook's verification key, when configured. */
   get eventWebhookKey() {

@@ -24,6 +24,7 @@ const RECEIPT_RETRY_MS = [250, 1000, 4000];
  */
 export class SmppProvider implements Provider {
   readonly channels: readonly CodeChannel[] = ['sms'];
+  readonly sendsReceipts: boolean;
   private readonly binds: SmppBind[];
   private readonly queue: Submission[] = [];
   private started = false;
@@ -37,6 +38,8 @@ export class SmppProvider implements Provider {
     private readonly settings: SmppSettings,
     private readonly receipts: (r: Receipt) => Promise<boolean>,
   ) {
+    // Final receipts come only when asked for (registered_delivery).
+    this.sendsReceipts = settings.receipts;
     const hooks = { ready: () => this.pump(), lost: (subs: Submission[]) => this.requeue(subs), deliver: (pdu: smpp.PDU) => this.delivered(pdu) };
     this.binds = Array.from({ length: settings.binds }, () => new SmppBind(settings, hooks));
   }

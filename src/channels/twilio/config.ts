@@ -31,6 +31,11 @@ export const twilioProviderSchema = z
     voice_from: phoneOrSender.optional(),
     /** Per request to the API; a timeout is retried like any other transport failure. */
     timeout_ms: z.number().int().min(100).max(120_000).default(10_000),
+    /**
+     * How long opening the connection (TCP and TLS) may take. Past it the API certainly took
+     * nothing, so a route moves on to its next provider at once (docs/delivery.md, "Failover").
+     */
+    connect_timeout_ms: z.number().int().min(50).max(60_000).default(3_000),
   })
   .strict();
 

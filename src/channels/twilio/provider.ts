@@ -1,3 +1,5 @@
+import type { Agent } from 'undici';
+import { agentWithConnectTimeout } from '../http-agent.js';
 import { SEND_FAILED_UNKNOWN, type CodeChannel, type SendOutcome, type SendRequest, type SendStatus } from '../../domain/verification/sending.js';
 import type { CodeKeyring } from '../../domain/code/keys.js';
 import type { Provider } from '../provider.js';
@@ -26,6 +28,10 @@ const whatsapp = (address: string) => (address.startsWith('whatsapp:') ? address
 export class TwilioProvider implements Provider {
   readonly name: string;
   readonly channels: readonly CodeChannel[];
+  /** Twilio posts status callbacks for every message and call. */
+  readonly sendsReceipts = true;
+  /** Its own connection pool, so `connect_timeout_ms` bounds connecting (a refused or silent host is "not reached"). */
+  private readonly agent: Agent;
 
   /**
    * `publicBaseUrl` is read on every send: a server bound to port 0 learns it after listen.
@@ -39,6 +45,11 @@ export class TwilioProvider implements Provider {
   ) {
     this.name = config.name;
     this.channels = twilioChannels(config);
+    this.agent = agentWithConnectTimeout(config.connect_timeout_ms);
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
   }
 
   /** The auth token status callbacks are signed with (the API's own credential). */
@@ -49,13 +60,13 @@ export class TwilioProvider implements Provider {
   async send(req: SendRequest, rendering: Rendering, signal?: AbortSignal): Promise<SendOutcome> {
     switch (req.channel) {
       case 'sms':
-        return messageOutcome(await createResource(this.config, 'Messages', this.smsForm(req, rendering), signal));
+        return messageOutcome(await createResource(this.config, 'Messages', this.smsForm(req, rendering), signal, this.agent));
       case 'whatsapp':
-        return messageOutcome(await createResource(this.config, 'Messages', this.whatsappForm(req, rendering), signal));
+        return messageOutcome(await createResource(this.config, 'Messages', this.whatsappForm(req, rendering), signal, this.agent));
       case 'call': {
         // The wire refuses other characters already; a request from elsewhere (a replayed queue entry) is refused here.
         if (rendering.sendDigits !== null && !SEND_DIGITS.test(rendering.sendDigits)) return { status: 'failed', errorCode: SEND_FAILED_UNKNOWN };
-        return callOutcome(await createResource(this.config, 'Calls', this.callForm(req, rendering), signal));
+        return callOutcome(await createResource(this.config, 'Calls', this.callForm(req, rendering), signal, this.agent));
       }
       case 'email':
         throw new Error(`provider ${this.name} does not send email`);

@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { parseJsonObject as parse } from '../json-object.js';
 import type { TwilioProviderConfig } from './config.js';
 
@@ -14,6 +14,13 @@ export type RestAnswer = { ok: true; body: Record<string, unknown> } | { ok: fal
  */
 export class TwilioUnavailable extends Error {
   override readonly name = 'TwilioUnavailable';
+  /** The API certainly took nothing (429, 503, no connection): failover may move on at once. */
+  readonly notReached: boolean;
+
+  constructor(message: string, opts: { cause?: unknown; notReached?: boolean } = {}) {
+    super(message, { cause: opts.cause });
+    this.notReached = opts.notReached ?? false;
+  }
 }
 
 /**
@@ -21,7 +28,7 @@ export class TwilioUnavailable extends Error {
  * credentials. Ends at `timeout_ms`, or sooner when `signal` aborts (the send queue's deadline, so
  * no request outlives the lease it was made under).
  */
-export async function createResource(c: TwilioProviderConfig, resource: 'Messages' | 'Calls', form: Form, signal?: AbortSignal): Promise<RestAnswer> {
+export async function createResource(c: TwilioProviderConfig, resource: 'Messages' | 'Calls', form: Form, signal?: AbortSignal, dispatcher?: Dispatcher): Promise<RestAnswer> {
   const url = `${c.api_base_url}/2010-04-01/Accounts/${encodeURIComponent(c.account_sid)}/${resource}.json`;
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(form)) {
@@ -41,6 +48,7 @@ export async function createResource(c: TwilioProviderConfig, resource: 'Message
         accept: 'application/json',
       },
       body: body.toString(),
+      dispatcher,
       signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(c.timeout_ms)]) : AbortSignal.timeout(c.timeout_ms),
     });
     status = res.statusCode;
@@ -49,9 +57,11 @@ export async function createResource(c: TwilioProviderConfig, resource: 'Message
     // Never the form in the message: it holds the code.
     const e = err as { name?: string; message?: string };
     const why = e.name === 'TimeoutError' || e.name === 'AbortError' ? (signal?.aborted ? 'cut off at the send deadline' : `timed out after ${c.timeout_ms} ms`) : (e.message ?? String(err));
-    throw new TwilioUnavailable(`${resource} API unreachable: ${why}`);
+    // The cause (undici's, without the form) tells a refused connection from a lost answer.
+    throw new TwilioUnavailable(`${resource} API unreachable: ${why}`, { cause: err });
   }
-  if (status === 429 || status >= 500) throw new TwilioUnavailable(`${resource} API answered ${status}`);
+  // 429 and 503 say the request was turned away; another 5xx may come after the message was created.
+  if (status === 429 || status >= 500) throw new TwilioUnavailable(`${resource} API answered ${status}`, { notReached: status === 429 || status === 503 });
   const json = parse(text);
   if (status >= 200 && status < 300) {
     if (!json || typeof json.sid !== 'string') throw new TwilioUnavailable(`${resource} API answered ${status} without a sid`);

@@ -36,6 +36,8 @@ interface VonageMessage {
  */
 export class VonageProvider implements Provider {
   readonly channels: readonly CodeChannel[] = ['sms'];
+  // Its delivery receipts come to verifyd's own URL (the `callback` of every send).
+  readonly sendsReceipts = true;
 
   /** `publicBaseUrl` is read on every send: a server bound to port 0 learns it after listen. */
   constructor(

@@ -17,6 +17,8 @@ import { metaLanguage, type WhatsappCloudSettings } from './settings.js';
  */
 export class WhatsappCloudProvider implements Provider {
   readonly channels: readonly CodeChannel[] = ['whatsapp'];
+  // Meta's status webhooks report delivery and failure: failover may wait for them (docs/delivery.md, "Failover").
+  readonly sendsReceipts = true;
 
   constructor(
     readonly name: string,

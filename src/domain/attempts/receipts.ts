@@ -46,7 +46,20 @@ export interface Receipt {
   errorCode: number | null;
 }
 
-/** Records a receipt on the attempt it names; resolves whether the attempt moved. */
-export function recordReceipt(deps: Pick<AttemptsDeps, 'store' | 'clock'>, r: Receipt): Promise<boolean> {
-  return deps.store.updateDeliveryStatus(r.providerName, r.providerMessageId, r.status, r.errorCode, deps.clock.now().getTime());
+/** What a receipt says of a send: it failed (a later provider may take over), it arrived, or neither yet. */
+const FAILED = new Set(['failed', 'undelivered', 'busy', 'no-answer']);
+const ARRIVED = new Set(['delivered', 'read', 'completed']);
+
+/**
+ * Records a receipt on the attempt it names; resolves whether the attempt moved. Every provider's
+ * receipts come here, so failover on receipts holds for all: a failure for a send whose route has
+ * another provider left puts it back in the queue for that one instead of ending the attempt
+ * failed; an arrival ends the wait.
+ */
+export async function recordReceipt(deps: Pick<AttemptsDeps, 'store' | 'clock'>, r: Receipt): Promise<boolean> {
+  const at = deps.clock.now().getTime();
+  if (FAILED.has(r.status) && (await deps.store.failOverOnReceipt(r.providerName, r.providerMessageId, r.errorCode, at))) return true;
+  const moved = await deps.store.updateDeliveryStatus(r.providerName, r.providerMessageId, r.status, r.errorCode, at);
+  if (ARRIVED.has(r.status)) await deps.store.endAwaitingSend(r.providerName, r.providerMessageId, at);
+  return moved;
 }

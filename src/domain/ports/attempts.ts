@@ -47,6 +47,15 @@ export interface AttemptStore {
    * domain/attempts/receipts.ts). Resolves whether an attempt moved.
    */
   updateDeliveryStatus(providerName: string, providerMessageId: string, status: string, errorCode: number | null, at: number): Promise<boolean>;
+  /**
+   * A failure receipt for a send whose job waits for that provider's receipt (a later provider of
+   * its route could take over): in one transaction the job is due again at `at` with the try
+   * recorded as `failure_receipt`, and the attempt is `queued` again without that provider's
+   * message id. Resolves false (nothing changed) when no job waits for it.
+   */
+  failOverOnReceipt(providerName: string, providerMessageId: string, errorCode: number | null, at: number): Promise<boolean>;
+  /** A delivery receipt ends the job that waited for it (its sealed code wiped). */
+  endAwaitingSend(providerName: string, providerMessageId: string, at: number): Promise<void>;
   /** Deletes attempts created before `before`; returns how many. */
   purgeAttempts(before: number, limit: number): Promise<number>;
 }

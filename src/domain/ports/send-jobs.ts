@@ -1,4 +1,4 @@
-import type { Verification } from '../types.js';
+import type { Price, SendTry, Verification } from '../types.js';
 import type { CodeChannel, SendRequest, SendStatus } from '../verification/sending.js';
 
 /** A code waiting to be sent through a queued provider: committed with its attempt by the start. */
@@ -21,8 +21,12 @@ export interface ClaimedSendJob extends SendJob {
   id: string;
   claim: string;
   leaseUntil: number;
-  /** Tries so far. */
+  /** Tries so far (dispatcher runs; a run may try several providers, each in `tries`). */
   attempts: number;
+  /** Each provider tried so far, in order. */
+  tries: SendTry[];
+  /** The provider that took the code and whose receipt may still send it on to the next one; null otherwise. */
+  awaiting: string | null;
   verification: Pick<Verification, 'status' | 'expiresAt' | 'codeKeyId' | 'codeSeed' | 'codeLength' | 'customCode'> | undefined;
 }
 
@@ -32,6 +36,8 @@ export interface AttemptUpdate {
   errorCode: number | null;
   providerName: string | null;
   providerMessageId: string | null;
+  /** The delivering provider's price for the destination, when it has one (else the start's stays). */
+  price?: Price | null;
 }
 
 /**
@@ -47,6 +53,10 @@ export interface SendSettlement {
   error: string | null;
   attempt: AttemptUpdate | null;
   at: number;
+  /** The providers tried so far, written on the job and its attempt (unchanged when absent). */
+  tries?: SendTry[];
+  /** A pending job that waits for this provider's receipt (null when absent). */
+  awaiting?: string | null;
 }
 
 /** A job's state as stored, for the dispatcher's callers and the tests. */

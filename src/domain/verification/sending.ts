@@ -3,7 +3,7 @@
  * how it is rendered, which provider carries it and on which route is the adapter's business
  * (src/channels), so a provider that templates itself can use the code and ignore our wording.
  */
-import type { InboxMessage } from '../types.js';
+import type { InboxMessage, Price } from '../types.js';
 
 /** The channels a code is sent on; `sna` sends nothing (the device calls verifyd). */
 export type CodeChannel = 'sms' | 'call' | 'whatsapp' | 'email';
@@ -78,11 +78,34 @@ export interface CodeSender {
   /** Sends through the start's transaction (channels for which sendsInline holds). */
   sendInline(request: SendRequest, tx: InlineSendTx): Promise<SendOutcome>;
   /**
-   * Sends one queued code and resolves with the outcome, `providerName` set to the provider that
-   * gave it. A rejection (the provider unreachable, a 5xx, `signal` aborted at the timeout) is a
-   * failure to retry; a reported `failed` or `undelivered` is the provider's answer, recorded as is.
+   * The providers a queued code may go through, first choice first (the failover order): the
+   * service's Messaging Configuration, else the routes, by channel, service and the destination's
+   * country. Empty when none carries it.
    */
-  send(request: SendRequest, signal: AbortSignal): Promise<SendOutcome>;
+  route(request: Omit<SendRequest, 'code'>): Promise<readonly RouteStop[]>;
+  /**
+   * Sends one queued code through one provider of its route and resolves with the outcome,
+   * `providerName` set. A rejection (the provider unreachable, a 5xx, `signal` aborted at the
+   * timeout) is a failure; a reported `failed` or `undelivered` is the provider's refusal.
+   */
+  sendWith(provider: string, request: SendRequest, signal: AbortSignal): Promise<SendOutcome>;
+  /** Whether a rejection of sendWith says the provider certainly did not take the message (failover moves on at once). */
+  notReached(err: unknown): boolean;
+  /** This node's circuit per provider: whether to try it now in route order, and how each try went. */
+  health: { admit(provider: string): boolean; succeeded(provider: string): void; failed(provider: string): void };
+  /** When a missing receipt moves a send on (null: never; a failure receipt always does). */
+  receiptTimeoutMs: number | null;
+  /** Whether an MG sid names one of the sender profiles (what a Messaging Configuration may name). */
+  hasProfile(sid: string): boolean;
+}
+
+/** One provider of a send's route. */
+export interface RouteStop {
+  provider: string;
+  /** Whether it reports delivery later, so that a failure receipt (or none) can move the send on. */
+  sendsReceipts: boolean;
+  /** Its price for this destination, when configured (the attempt then shows it). */
+  price: Price | null;
 }
 
 /**

@@ -207,6 +207,8 @@ async function plan(
     mcc: carrier?.mobileCountryCode ?? null,
     mnc: carrier?.mobileNetworkCode ?? null,
     carrier: carrier?.name ?? null,
+    provider: null,
+    tries: [],
   };
   await tx.insertSend(attempt);
   // Every accepted start, a resend included, reports the verification as pending with its sends so far.

@@ -8,6 +8,7 @@ import { foldEmailCaseSchema } from './006-fold-email-case.js';
 import { sendJobsSchema } from './007-send-jobs.js';
 import { providerReceiptsSchema } from './008-provider-receipts.js';
 import { templatesSchema } from './009-templates.js';
+import { routingSchema } from './010-routing.js';
 import { verificationLookupSchema } from './011-verification-lookup.js';
 import { rateLimitsSchema } from './012-rate-limits.js';
 import { sealedTokensSchema } from './013-sealed-tokens.js';
@@ -28,6 +29,8 @@ const MIGRATIONS: Record<string, (d: Dialect) => string[]> = {
   '008-provider-receipts': providerReceiptsSchema,
   // A new table only: it commutes with 006-008 whichever branch lands first.
   '009-templates': templatesSchema,
+  // Columns on send_jobs and verification_sends and a new table: it commutes with other branches' new tables.
+  '010-routing': routingSchema,
   // One nullable column: it commutes with any other branch's migration (010 is another branch's).
   '011-verification-lookup': verificationLookupSchema,
   // New tables only (issue 13): commutes with 010 and 011 of the parallel branches.
