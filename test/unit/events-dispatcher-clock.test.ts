@@ -76,8 +76,11 @@ test('leases, attempt times, retry times and the auth token cache follow the dis
   assert.equal(receiver.requests.length, 2);
 
   // A new auth token is not used while the cached one is under 30 s old on the clock...
+  // Changed as another process would change it, sealed as the store seals it, without this process
+  // hearing of it (no notification): only the cache's age on the clock can make it read again.
   const db = (stores as unknown as { db: Kysely<Database> }).db;
-  await db.updateTable('accounts').set({ auth_token: 'rotated token' }).where('sid', '=', acct.sid).execute();
+  const sealed = (stores.accounts as unknown as { seal(token: string, sid: string): { sealed: string; keyId: string } }).seal('rotated token', acct.sid);
+  await db.updateTable('accounts').set({ auth_token: sealed.sealed, auth_token_key_id: sealed.keyId }).where('sid', '=', acct.sid).execute();
   const second = await testSink(deps, acct.sid, sink.sid);
   await until(() => status(second.id), (s) => s.state === 'delivered', 'the second event');
   assert.ok(signatureValid(acct.authToken, receiver.requests[2]!), 'signed with the cached token');
