@@ -306,8 +306,8 @@ routes:
   const env = { VONAGE_KEY: 'key1', VONAGE_SECRET: 'secret1', VONAGE_SIG: 'sig1', GATEWAY_SECRET: 'g'.repeat(32) };
   const c = load(join(dir, 'verifyd.yaml'), env);
   const [vonage, gateway, wa] = c.providers.providers;
-  assert.deepEqual(vonage?.settings, { api_key: 'key1', api_secret: 'secret1', signature_secret: 'sig1', signature_method: 'sha256', api_base_url: 'http://127.0.0.1:9998', from: 'Acme', timeout_ms: 10_000 });
-  assert.deepEqual(gateway?.settings, { url: 'http://127.0.0.1:9997/send', secret: 'g'.repeat(32), channels: ['sms', 'call', 'whatsapp', 'email'], timeout_ms: 10_000 });
+  assert.deepEqual(vonage?.settings, { api_key: 'key1', api_secret: 'secret1', signature_secret: 'sig1', signature_method: 'sha256', api_base_url: 'http://127.0.0.1:9998', from: 'Acme', timeout_ms: 10_000, connect_timeout_ms: 3_000 });
+  assert.deepEqual(gateway?.settings, { url: 'http://127.0.0.1:9997/send', secret: 'g'.repeat(32), channels: ['sms', 'call', 'whatsapp', 'email'], timeout_ms: 10_000, connect_timeout_ms: 3_000 });
   assert.deepEqual((wa?.settings as { channels: string[] }).channels, ['whatsapp']);
   const { buildRegistry } = await import('../../src/channels/providers.js');
   const ctx = { store: {} as never, clock: { now: () => new Date(0) }, publicBaseUrl: () => 'https://verifyd.example', codeKeys: () => assert.fail('no call is sent'), receipts: async () => false };
