@@ -45,6 +45,12 @@
  * reaching the provider, commit-to-provider p50/p99 and missing/duplicates: BENCH_PROVIDERS_STARTS
  * (default 2000), BENCH_PROVIDERS_CONCURRENCY (default 20), BENCH_PROVIDERS_KINDS (default all:
  * inbox,twilio,smtp,twilio+d,http; keep inbox in for the ratio).
+ *
+ * failover (failover.ts; not in the default list, about a minute per store, name it in
+ * BENCH_SCENARIOS): sms routed [backup], [refused, backup] and [silent, backup] (a host that never
+ * completes TLS, connect_timeout_ms 300), starts sent on a schedule; start-to-provider p50/p99 of
+ * each and the extra over direct, against the connect timeout: BENCH_FAILOVER_STARTS (default 300),
+ * BENCH_FAILOVER_RATE (starts a second, default 20).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -54,6 +60,7 @@ import { Api } from './api.js';
 import { benchAttempts, type AttemptsRun } from './attempts.js';
 import { printAttempts } from './attempts-report.js';
 import { benchEvents, type EventsRow } from './events.js';
+import { benchFailover, printFailover, type FailoverRow } from './failover.js';
 import { printEvents } from './events-report.js';
 import { PROVIDER_KINDS, benchProviders, measureClientFloor, printProviders, type ProviderKind, type ProvidersRow } from './providers.js';
 import { benchQueued, printQueued, type QueuedRow } from './queued.js';
@@ -83,7 +90,7 @@ const STORES = list('BENCH_STORES', QUICK ? 'sqlite' : 'sqlite,postgres');
 // queued runs test/support/queued-main.ts of this checkout: not with BENCH_ROOT (another checkout's verifyd).
 // providers runs BENCH_ROOT's dist/main.js and may be named with it; left out by default so A/B quick runs stay short.
 const SCENARIOS = list('BENCH_SCENARIOS', `${QUICK ? 'throughput' : 'throughput,events,attempts'}${process.env.BENCH_ROOT ? '' : ',queued,providers'}`);
-const KNOWN_SCENARIOS = ['throughput', 'events', 'attempts', 'queued', 'providers', 'ratelimits'];
+const KNOWN_SCENARIOS = ['throughput', 'events', 'attempts', 'queued', 'providers', 'ratelimits', 'failover'];
 for (const s of SCENARIOS) if (!KNOWN_SCENARIOS.includes(s)) throw new Error(`unknown BENCH_SCENARIOS entry ${JSON.stringify(s)} (use any of ${KNOWN_SCENARIOS.join(', ')})`);
 const EVENT_BATCHES = list('BENCH_EVENTS_BATCH', 'false,true').map((s) => {
   if (s !== 'true' && s !== 'false') throw new Error(`BENCH_EVENTS_BATCH entries must be true or false (got ${JSON.stringify(s)})`);
@@ -323,6 +330,17 @@ async function main(): Promise<number> {
       const floor = await measureClientFloor(opts.starts, concurrency, opts.addCleanup);
       log(`providers client floor: ${floor.usPerRequest.toFixed(0)} us CPU per request`);
       printProviders(providers.rows, providers.notes, concurrency, floor);
+    }
+    if (SCENARIOS.includes('failover')) {
+      const opts = {
+        starts: envNum('BENCH_FAILOVER_STARTS', 300, 10, 100_000),
+        ratePerSecond: envNum('BENCH_FAILOVER_RATE', 20, 1, 10_000),
+        log,
+        addCleanup: (fn: () => Promise<void> | void) => cleanups.push(fn),
+      };
+      const failover = await eachStore<FailoverRow>('failover', (store) => benchFailover(store, tmp, opts));
+      failed ||= failover.failed;
+      printFailover(failover.rows, failover.notes, opts);
     }
   } finally {
     await cleanUp();

@@ -41,6 +41,13 @@ export interface StartPlan {
   arrived: Map<string, number[]> | null;
   /** The key a start's message arrives under: its attempt SID or its destination. */
   keyBy: 'attempt' | 'to';
+  /**
+   * Starts sent on a schedule, this many a second (at most `concurrency` waiting at once), instead
+   * of each as soon as the last answered: a latency measured below saturation, not a queue's length.
+   */
+  ratePerSecond?: number;
+  /** The i-th start's destination and its group (figures are reported per group); default: a fresh +1201 number, one group. */
+  destination?: (i: number) => { to: string; group: string };
 }
 
 export const pct = (xs: number[], p: number): number => {
@@ -53,6 +60,7 @@ const destination = (channel: StartPlan['channel'], i: number) => (channel === '
 
 interface Sent {
   key: string;
+  group: string;
   at: number;
   answered: number;
 }
@@ -60,13 +68,17 @@ interface Sent {
 async function send(api: Api, svc: string, plan: StartPlan, from: number, count: number): Promise<Sent[]> {
   const out: Sent[] = [];
   let next = from;
+  const t0 = performance.now();
   const worker = async () => {
     while (next < from + count) {
-      const to = destination(plan.channel, next++);
+      const i = next++;
+      const wait = plan.ratePerSecond ? t0 + ((i - from) * 1000) / plan.ratePerSecond - performance.now() : 0;
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const { to, group } = plan.destination?.(i) ?? { to: destination(plan.channel, i), group: '' };
       const at = performance.now();
       const v = await api.json<{ send_code_attempts: Array<{ attempt_sid: string }> }>('POST', `/v2/Services/${svc}/Verifications`, `To=${encodeURIComponent(to)}&Channel=${plan.channel}`, 201);
       const answered = performance.now();
-      out.push({ key: plan.keyBy === 'to' ? to : v.send_code_attempts.at(-1)!.attempt_sid, at, answered });
+      out.push({ key: plan.keyBy === 'to' ? to : v.send_code_attempts.at(-1)!.attempt_sid, group, at, answered });
     }
   };
   await Promise.all(Array.from({ length: plan.concurrency }, worker));
@@ -80,6 +92,11 @@ async function awaitArrivals(sent: Sent[], arrived: Map<string, number[]> | null
 }
 
 export async function runStarts(api: Api, svc: string, plan: StartPlan): Promise<SendFigures> {
+  return (await runStartsByGroup(api, svc, plan)).get('')!;
+}
+
+/** As runStarts, with the figures of each group of `plan.destination` (CPU per start: of all the starts). */
+export async function runStartsByGroup(api: Api, svc: string, plan: StartPlan): Promise<Map<string, SendFigures>> {
   // Warm-up (JIT, connections, the provider's pool): not counted.
   await awaitArrivals(await send(api, svc, plan, 0, plan.warmup), plan.arrived);
   const before = snapshot(plan.serverPid);
@@ -94,6 +111,12 @@ export async function runStarts(api: Api, svc: string, plan: StartPlan): Promise
   const perStart = (c: number | null) => (c === null ? null : (c * seconds * 1e6) / sent.length);
 
   const arrivals = (s: Sent) => (plan.arrived ? (plan.arrived.get(s.key) ?? []) : [s.answered]);
+  const groups = new Map<string, SendFigures>();
+  for (const group of new Set(sent.map((s) => s.group))) groups.set(group, figuresOf(sent.filter((s) => s.group === group), arrivals, perStart(cores), perStart(dispatcherCores)));
+  return groups;
+}
+
+function figuresOf(sent: Sent[], arrivals: (s: Sent) => number[], cpuUsPerStart: number | null, dispatcherUsPerStart: number | null): SendFigures {
   const first = Math.min(...sent.map((s) => s.at));
   const reached = sent.filter((s) => arrivals(s).length > 0);
   const last = Math.max(...reached.map((s) => arrivals(s)[0]!));
@@ -104,8 +127,8 @@ export async function runStarts(api: Api, svc: string, plan: StartPlan): Promise
     providerP50: pct(reached.map((s) => arrivals(s)[0]! - s.at), 50),
     providerP99: pct(reached.map((s) => arrivals(s)[0]! - s.at), 99),
     sendsPerSecond: reached.length / ((last - first) / 1000),
-    cpuUsPerStart: perStart(cores),
-    dispatcherUsPerStart: perStart(dispatcherCores),
+    cpuUsPerStart,
+    dispatcherUsPerStart,
     missing: sent.length - reached.length,
     duplicates: sent.filter((s) => arrivals(s).length > 1).length,
   };

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { INBOX_EVERYWHERE, NO_FILE, withInbox } from '../../src/channels/providers.js';
+import { countryOf, DEFAULT_FAILOVER } from '../../src/channels/sender.js';
 import type { SmtpSettings } from '../../src/channels/smtp/settings.js';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
 
@@ -306,8 +307,8 @@ routes:
   const env = { VONAGE_KEY: 'key1', VONAGE_SECRET: 'secret1', VONAGE_SIG: 'sig1', GATEWAY_SECRET: 'g'.repeat(32) };
   const c = load(join(dir, 'verifyd.yaml'), env);
   const [vonage, gateway, wa] = c.providers.providers;
-  assert.deepEqual(vonage?.settings, { api_key: 'key1', api_secret: 'secret1', signature_secret: 'sig1', signature_method: 'sha256', api_base_url: 'http://127.0.0.1:9998', from: 'Acme', timeout_ms: 10_000 });
-  assert.deepEqual(gateway?.settings, { url: 'http://127.0.0.1:9997/send', secret: 'g'.repeat(32), channels: ['sms', 'call', 'whatsapp', 'email'], timeout_ms: 10_000 });
+  assert.deepEqual(vonage?.settings, { api_key: 'key1', api_secret: 'secret1', signature_secret: 'sig1', signature_method: 'sha256', api_base_url: 'http://127.0.0.1:9998', from: 'Acme', timeout_ms: 10_000, connect_timeout_ms: 3_000 });
+  assert.deepEqual(gateway?.settings, { url: 'http://127.0.0.1:9997/send', secret: 'g'.repeat(32), channels: ['sms', 'call', 'whatsapp', 'email'], timeout_ms: 10_000, connect_timeout_ms: 3_000 });
   assert.deepEqual((wa?.settings as { channels: string[] }).channels, ['whatsapp']);
   const { buildRegistry } = await import('../../src/channels/providers.js');
   const ctx = { store: {} as never, clock: { now: () => new Date(0) }, publicBaseUrl: () => 'https://verifyd.example', codeKeys: () => assert.fail('no call is sent'), receipts: async () => false };
@@ -315,6 +316,79 @@ routes:
   assert.deepEqual(registry.route('sms').map((p) => p.name), ['vonage', 'gateway']);
   // A gateway that does not take a channel cannot be routed to it.
   assert.throws(() => buildRegistry({ ...c.providers, routes: { ...c.providers.routes, sms: { default: ['wa'] } } }, ctx), /provider wa does not serve sms/);
+});
+
+test("the issue's full example file: smpp, vonage and http providers, a messaging service, routes by country, failover", async () => {
+  // As issue 12 writes it (section 1), comments included.
+  const dir = folder({
+    'verifyd.yaml': `providers:
+  - name: smsc
+    type: smpp
+    url: smpp://127.0.0.1:2775          # smpps:// for TLS
+    system_id: verifyd
+    password: \${SMPP_PASSWORD}
+    source_addr: "Acme"
+    binds: 2
+    max_per_second: 50
+  - name: vonage
+    type: vonage
+    api_key: \${VONAGE_KEY}
+    api_secret: \${VONAGE_SECRET}
+    signature_secret: \${VONAGE_SIG}
+    api_base_url: http://127.0.0.1:9998  # default: Vonage's own API host
+    from: "Acme"
+  - name: gateway
+    type: http
+    url: http://127.0.0.1:9997/send
+    secret: \${GATEWAY_SECRET}
+messaging_services:                     # sender profiles named by Messaging Configurations
+  - sid: MG00000000000000000000000000000001
+    sms: [vonage]
+routes:
+  sms:
+    default: [smsc, vonage]             # ordered: failover goes left to right
+    countries:
+      GB: [vonage, smsc]
+  whatsapp: [gateway]
+failover:
+  receipt_timeout_seconds: 30           # only for providers that send receipts, and only where on
+  on_receipt_timeout: false
+`,
+  });
+  const env = { SMPP_PASSWORD: 'smpp-pw', VONAGE_KEY: 'key1', VONAGE_SECRET: 'secret1', VONAGE_SIG: 'sig1', GATEWAY_SECRET: 'g'.repeat(32) };
+  const c = load(join(dir, 'verifyd.yaml'), env);
+  assert.deepEqual(
+    c.providers.providers.map((p) => [p.name, p.type]),
+    [['smsc', 'smpp'], ['vonage', 'vonage'], ['gateway', 'http']],
+  );
+  const smsc = c.providers.providers[0]!.settings as { host: string; port: number; tls: boolean; password: string; binds: number };
+  assert.deepEqual({ host: smsc.host, port: smsc.port, tls: smsc.tls, password: smsc.password, binds: smsc.binds }, { host: '127.0.0.1', port: 2775, tls: false, password: 'smpp-pw', binds: 2 });
+  assert.equal((c.providers.providers[1]!.settings as { api_secret: string }).api_secret, 'secret1');
+  assert.equal((c.providers.providers[2]!.settings as { secret: string }).secret, 'g'.repeat(32));
+  assert.deepEqual(c.providers.failover, { receiptTimeoutMs: 30_000, onReceiptTimeout: false, circuit: DEFAULT_FAILOVER.circuit });
+
+  const { buildRegistry } = await import('../../src/channels/providers.js');
+  const ctx = { store: {} as never, clock: { now: () => new Date(0) }, publicBaseUrl: () => 'https://verifyd.example', codeKeys: () => assert.fail('no call is sent'), receipts: async () => false };
+  const registry = buildRegistry(c.providers, ctx);
+  try {
+    const names = (channel: 'sms' | 'whatsapp', country: string | null, profile: string | null = null) => registry.route({ channel, serviceSid: 'VA1', country }, profile).map((p) => p.name);
+    // The country of the numbers as the sender finds it.
+    assert.deepEqual([countryOf('sms', '+447400123456'), countryOf('sms', '+15017122661')], ['GB', 'US']);
+    assert.deepEqual(names('sms', 'GB'), ['vonage', 'smsc']);
+    assert.deepEqual(names('sms', 'US'), ['smsc', 'vonage']);
+    assert.deepEqual(names('whatsapp', 'US'), ['gateway']);
+    // The messaging service sends sms through its own providers, whatever the country; it carries no whatsapp.
+    assert.equal(registry.hasProfile('MG00000000000000000000000000000001'), true);
+    assert.deepEqual(names('sms', 'US', 'MG00000000000000000000000000000001'), ['vonage']);
+    assert.deepEqual(names('sms', 'GB', 'MG00000000000000000000000000000001'), ['vonage']);
+    assert.deepEqual(names('whatsapp', 'US', 'MG00000000000000000000000000000001'), ['gateway']);
+    assert.equal(registry.profilesCarry('sms'), true);
+    assert.equal(registry.profilesCarry('whatsapp'), false);
+    // Which of them send receipts decides where a missing receipt may ever fail over.
+    assert.deepEqual(registry.route('sms').map((p) => [p.name, p.sendsReceipts === true]), [['smsc', true], ['vonage', true]]);
+  } finally {
+    await registry.close();
+  }
 });
 
 test('vonage and http settings problems are listed, never with the secret', () => {

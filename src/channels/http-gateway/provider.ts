@@ -1,6 +1,8 @@
-import { request } from 'undici';
+import type { Agent } from 'undici';
 import type { Clock } from '../../domain/clock.js';
 import { SEND_FAILED_UNKNOWN, type CodeChannel, type SendOutcome, type SendRequest, type SendStatus } from '../../domain/verification/sending.js';
+import { agentWithConnectTimeout } from '../http-agent.js';
+import { CarrierUnavailable, post, turnedAway } from '../http-json.js';
 import type { Provider } from '../provider.js';
 import { emailVariables, type Rendering } from '../render/index.js';
 import { defaultHtml } from '../smtp/templates.js';
@@ -9,7 +11,7 @@ import type { HttpGatewaySettings } from './config.js';
 import { gatewayHeaders, validGatewaySignature } from './signature.js';
 
 /** A failure worth trying again: the gateway unreachable, too slow, overloaded (429) or failing (5xx). */
-export class GatewayUnavailable extends Error {
+export class GatewayUnavailable extends CarrierUnavailable {
   override readonly name = 'GatewayUnavailable';
 }
 
@@ -49,6 +51,8 @@ const errorCodeOf = (v: unknown): number | null => (typeof v === 'number' && Num
  */
 export class HttpGatewayProvider implements Provider {
   readonly channels: readonly CodeChannel[];
+  /** Its own connection pool, so `connect_timeout_ms` bounds connecting (a refused or silent host is "not reached"). */
+  private readonly agent: Agent;
 
   /** `publicBaseUrl` is read on every send: a server bound to port 0 learns it after listen. */
   constructor(
@@ -58,6 +62,11 @@ export class HttpGatewayProvider implements Provider {
     private readonly publicBaseUrl: () => string,
   ) {
     this.channels = settings.channels;
+    this.agent = agentWithConnectTimeout(settings.connect_timeout_ms);
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
   }
 
   /** Whether a receipt's headers sign its body with this provider's secret, recently. */
@@ -93,28 +102,12 @@ export class HttpGatewayProvider implements Provider {
   async send(req: SendRequest, rendering: Rendering, signal?: AbortSignal): Promise<SendOutcome> {
     const s = this.settings;
     const body = JSON.stringify(this.message(req, rendering));
-    const timeout = AbortSignal.timeout(s.timeout_ms);
-    let status: number;
-    let text: string;
-    try {
-      // undici's request rather than fetch, as the Twilio provider: the same pooled connections, less CPU.
-      const res = await request(s.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...gatewayHeaders(s.secret, body, this.clock.now().getTime()) },
-        body,
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
-      status = res.statusCode;
-      text = await res.body.text();
-    } catch (err) {
-      // Never the body in the message: it holds the code.
-      const e = err as { name?: string; message?: string };
-      const why = e.name === 'TimeoutError' || e.name === 'AbortError' ? (signal?.aborted ? 'cut off at the send deadline' : `timed out after ${s.timeout_ms} ms`) : (e.message ?? String(err));
-      throw new GatewayUnavailable(`gateway unreachable: ${why}`);
-    }
+    const headers = { 'content-type': 'application/json', accept: 'application/json', ...gatewayHeaders(s.secret, body, this.clock.now().getTime()) };
+    // The error's message never holds the body: it holds the code.
+    const { status, text } = await post(s.url, { headers, body, timeoutMs: s.timeout_ms, signal, dispatcher: this.agent }, (message, cause) => new GatewayUnavailable(`gateway ${message}`, { cause }));
     const answer = parseJsonObject(text);
     // A redirect is not followed (it would carry the code elsewhere): thrown, so retried and logged.
-    if (status === 429 || status >= 500 || (status >= 300 && status < 400)) throw new GatewayUnavailable(`gateway answered ${status}`);
+    if (status === 429 || status >= 500 || (status >= 300 && status < 400)) throw new GatewayUnavailable(`gateway answered ${status}`, { notReached: turnedAway(status) });
     if (status >= 400) return { status: 'failed', errorCode: errorCodeOf(answer?.error_code) ?? SEND_FAILED_UNKNOWN };
     const id = answer?.message_id;
     const said = answer?.status;

@@ -1,5 +1,7 @@
 import { SEND_FAILED_UNKNOWN, type CodeChannel, type SendOutcome, type SendRequest } from '../../domain/verification/sending.js';
-import { CarrierUnavailable, postJson } from '../http-json.js';
+import type { Agent } from 'undici';
+import { agentWithConnectTimeout } from '../http-agent.js';
+import { CarrierUnavailable, postJson, turnedAway } from '../http-json.js';
 import type { Provider } from '../provider.js';
 import { emailVariables, type Rendering } from '../render/index.js';
 import { defaultHtml } from '../smtp/templates.js';
@@ -35,12 +37,19 @@ export class SendgridProvider implements Provider {
 
   /** Only with the Event Webhook's key are its events accepted, so only then can a send wait for them. */
   readonly sendsReceipts: boolean;
+  /** Its own connection pool, so `connect_timeout_ms` bounds connecting (a refused or silent host is "not reached"). */
+  private readonly agent: Agent;
 
   constructor(
     readonly name: string,
     private readonly settings: SendgridSettings,
   ) {
     this.sendsReceipts = settings.event_webhook_public_key != null;
+    this.agent = agentWithConnectTimeout(settings.connect_timeout_ms);
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
   }
 
   /** The Event Webhook's verification key, when configured. */
@@ -51,8 +60,8 @@ export class SendgridProvider implements Provider {
   async send(req: SendRequest, rendering: Rendering, signal?: AbortSignal): Promise<SendOutcome> {
     if (req.channel !== 'email') throw new Error(`provider ${this.name} sends email only`);
     const s = this.settings;
-    const answer = await postJson(`${s.api_base_url}/v3/mail/send`, { authorization: `Bearer ${s.api_key}` }, this.mail(req, rendering), s.timeout_ms, signal, 'SendGrid Mail Send');
-    if (answer.status === 429 || answer.status >= 500) throw new CarrierUnavailable(`SendGrid Mail Send answered ${answer.status}`);
+    const answer = await postJson(`${s.api_base_url}/v3/mail/send`, { authorization: `Bearer ${s.api_key}` }, this.mail(req, rendering), { timeoutMs: s.timeout_ms, signal, dispatcher: this.agent }, 'SendGrid Mail Send');
+    if (answer.status === 429 || answer.status >= 500) throw new CarrierUnavailable(`SendGrid Mail Send answered ${answer.status}`, { notReached: turnedAway(answer.status) });
     if (answer.status >= 200 && answer.status < 300) {
       // Accepted: never sent again, even in the unlikely case the id is missing (receipts then find nothing).
       return { status: 'queued', providerMessageId: answer.header('x-message-id') || null };

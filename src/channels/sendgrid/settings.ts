@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { isDisplayName, isEmail } from '../../domain/address.js';
+import { connectTimeoutSetting } from '../http-json.js';
 
 /** SendGrid's API host; a stand-in (or SendGrid's EU host) is named by `api_base_url`. */
 export const SENDGRID_API_BASE_URL = 'https://api.sendgrid.com';
@@ -37,6 +38,8 @@ export const sendgridSettings = z.strictObject({
     .default(SENDGRID_API_BASE_URL)
     .transform((u) => u.replace(/\/+$/, '')),
   timeout_ms: z.int().min(100).max(120_000).default(10_000),
+  /** Connecting (TCP and TLS) past this counts as "not reached": failover moves on (docs/delivery.md, "Failover"). */
+  connect_timeout_ms: connectTimeoutSetting,
 });
 
 export type SendgridSettings = z.output<typeof sendgridSettings>;

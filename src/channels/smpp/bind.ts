@@ -11,6 +11,11 @@ export interface Submission {
   fail(err: unknown): void;
   /** Set when the sender stopped waiting (aborted): a late answer is dropped. */
   done: boolean;
+  /**
+   * Set once its submit_sm is written to a connection and not answered "throttled": from then on
+   * the SMSC may have taken it, so its failure is never "not reached".
+   */
+  written?: boolean;
 }
 
 export interface BindHooks {
@@ -73,6 +78,7 @@ export class SmppBind {
     const pdu = new smpp.PDU('submit_sm', sub.params);
     // No answer in time: the connection is taken for dead, and its unanswered messages are submitted again elsewhere.
     const timer = setTimeout(() => this.drop(session, `no submit_sm_resp within ${this.settings.submitTimeoutMs} ms`), this.settings.submitTimeoutMs);
+    sub.written = true;
     session.send(pdu, (resp) => this.answered(resp));
     this.unanswered.set(pdu.sequence_number, { sub, timer });
   }
@@ -86,6 +92,8 @@ export class SmppBind {
       // Slow down: this bind pauses, longer each time in a row, and the message goes back to the front of the queue.
       this.throttleMs = Math.min(THROTTLE_MAX_MS, this.throttleMs === 0 ? THROTTLE_FIRST_MS : this.throttleMs * 2);
       this.nextSendAt = performance.now() + this.throttleMs;
+      // The SMSC said it took nothing.
+      entry.sub.written = false;
       this.hooks.lost([entry.sub]);
       this.later(() => this.hooks.ready(), this.throttleMs);
       return;

@@ -1,7 +1,7 @@
 import type smpp from 'smpp';
 import type { Receipt } from '../../domain/attempts/receipts.js';
 import type { CodeChannel, SendOutcome, SendRequest } from '../../domain/verification/sending.js';
-import type { Provider } from '../provider.js';
+import { ProviderNotReached, type Provider } from '../provider.js';
 import type { Rendering } from '../render/index.js';
 import { SmppBind, type Submission } from './bind.js';
 import { encodeMessage } from './encoding.js';
@@ -81,7 +81,7 @@ export class SmppProvider implements Provider {
       for (const b of this.binds) b.start();
     }
     const unavailable = this.unavailable();
-    if (unavailable) return Promise.reject(unavailable);
+    if (unavailable) return Promise.reject(notTaken(unavailable));
     return new Promise((resolve, reject) => {
       const finish = () => {
         sub.done = true;
@@ -100,7 +100,8 @@ export class SmppProvider implements Provider {
         fail: (err) => {
           if (sub.done) return;
           finish();
-          reject(err);
+          // Never written to a connection (no bind, called off while queued): the SMSC has not seen it.
+          reject(sub.written ? err : notTaken(err));
         },
       };
       const onAbort = () => sub.fail(signal?.reason ?? new SmppUnavailable(`${this.name}: aborted`));
@@ -196,3 +197,6 @@ function messageText(value: unknown): string {
   if (value && typeof value === 'object' && 'message' in value) return messageText((value as { message: unknown }).message);
   return '';
 }
+
+/** A message no SMSC was given: failover moves on at once (src/channels/provider.ts). */
+const notTaken = (err: unknown): ProviderNotReached => new ProviderNotReached(`no SMPP bind took the message: ${err instanceof Error ? err.message : String(err)}`, { cause: err });

@@ -1,5 +1,7 @@
 import type { CodeChannel, SendOutcome, SendRequest } from '../../domain/verification/sending.js';
-import { CarrierUnavailable, postJson } from '../http-json.js';
+import type { Agent } from 'undici';
+import { agentWithConnectTimeout } from '../http-agent.js';
+import { CarrierUnavailable, postJson, turnedAway } from '../http-json.js';
 import type { Provider } from '../provider.js';
 import type { Rendering } from '../render/index.js';
 import { isTemporary, metaErrorCode, twilioCodeFor } from './errors.js';
@@ -19,11 +21,19 @@ export class WhatsappCloudProvider implements Provider {
   readonly channels: readonly CodeChannel[] = ['whatsapp'];
   // Meta's status webhooks report delivery and failure: failover may wait for them (docs/delivery.md, "Failover").
   readonly sendsReceipts = true;
+  /** Its own connection pool, so `connect_timeout_ms` bounds connecting (a refused or silent host is "not reached"). */
+  private readonly agent: Agent;
 
   constructor(
     readonly name: string,
     private readonly settings: WhatsappCloudSettings,
-  ) {}
+  ) {
+    this.agent = agentWithConnectTimeout(settings.connect_timeout_ms);
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
 
   /** The app secret the webhooks are signed with. */
   get appSecret(): string {
@@ -45,7 +55,7 @@ export class WhatsappCloudProvider implements Provider {
     if (req.channel !== 'whatsapp') throw new Error(`provider ${this.name} sends whatsapp only`);
     const s = this.settings;
     const url = `${s.api_base_url}/${s.api_version}/${encodeURIComponent(s.phone_number_id)}/messages`;
-    const answer = await postJson(url, { authorization: `Bearer ${s.access_token}` }, this.message(req), s.timeout_ms, signal, 'WhatsApp Cloud API');
+    const answer = await postJson(url, { authorization: `Bearer ${s.access_token}` }, this.message(req), { timeoutMs: s.timeout_ms, signal, dispatcher: this.agent }, 'WhatsApp Cloud API');
     const error = (answer.json as { error?: unknown } | undefined)?.error;
     if (answer.status >= 200 && answer.status < 300) {
       const id = (answer.json as { messages?: Array<{ id?: unknown }> } | undefined)?.messages?.[0]?.id;
@@ -54,7 +64,7 @@ export class WhatsappCloudProvider implements Provider {
     }
     const code = metaErrorCode(error);
     if (answer.status === 429 || answer.status >= 500 || isTemporary(code)) {
-      throw new CarrierUnavailable(`WhatsApp Cloud API answered ${answer.status}${code === null ? '' : ` (error ${code})`}`);
+      throw new CarrierUnavailable(`WhatsApp Cloud API answered ${answer.status}${code === null ? '' : ` (error ${code})`}`, { notReached: turnedAway(answer.status) });
     }
     return { status: 'failed', errorCode: twilioCodeFor(code) };
   }
