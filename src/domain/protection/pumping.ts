@@ -59,7 +59,7 @@ export const THRESHOLDS: Record<Exclude<PumpingLevel, 'off'>, Thresholds> = {
 export interface PumpingKeys {
   /** `+` country calling code and the first PREFIX_DIGITS of the national number: `+44740`. */
   prefix: string;
-  /** The number without its last RANGE_DROP_DIGITS digits: `+4474001` for +447400123456. */
+  /** The number without its last RANGE_DROP_DIGITS digits: `+44740012` for +447400123456. */
   range: string;
 }
 
