@@ -66,7 +66,7 @@ forEachBackend('store conformance: SMS-pumping guard', async (t, stores) => {
       recentStarts: 4,
       baselineStarts: 3,
       baselineMinutes: 31,
-      // Lagged: 2 to 31 minutes ago: 3, 12 and 20 minutes ago.
+      // Lagged: 3 to 32 minutes ago: 3, 12 and 20 minutes ago.
       laggedStarts: 3,
       approvals: 1,
     });

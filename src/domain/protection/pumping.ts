@@ -20,9 +20,12 @@ export const RANGE_WINDOW_MIN = 5;
 export const RECENT_WINDOW_MIN = 10;
 /** The prefix's baseline: the hour before the recent window. */
 export const BASELINE_WINDOW_MIN = 60;
-/** Conversion: approvals in the last 30 minutes over the starts of the 30 minutes before the last 2 (a code is mostly entered within 2). */
+/**
+ * Conversion: approvals in the last 30 minutes over the starts of 30 minutes ending 3 buckets ago,
+ * so that every start counted is at least 2 minutes old (a code is mostly entered within 2).
+ */
 export const CONVERSION_WINDOW_MIN = 30;
-export const CONVERSION_LAG_MIN = 2;
+export const CONVERSION_LAG_MIN = 3;
 /** How far back any counter is read; older rows are purged. */
 export const COUNTER_HORIZON_MS = (RECENT_WINDOW_MIN + BASELINE_WINDOW_MIN) * BUCKET_MS;
 
