@@ -39,6 +39,11 @@
  * tests' app through fastify inject, one start at a time, process CPU per start), alternating
  * batches of BENCH_RATELIMITS_BATCH (default 50) starts BENCH_RATELIMITS_BATCHES times (default 30).
  *
+ * pumping (pumping.ts; not in the default list): the SMS-pumping guard's traffic simulator, in
+ * process on a SQLite file and a simulated clock (about a minute; no server): attack and legitimate
+ * starts blocked per protection level. BENCH_PUMPING_SEED, BENCH_PUMPING_RATE (legitimate starts a
+ * minute, default 40), BENCH_PUMPING_ATTACK_RATE (default 30). Also `npx tsx bench/pumping.ts`.
+ *
  * providers (providers.ts, also in BENCH_QUICK, about 40 s per store): dist/main.js several ways (inbox
  * only; sms to a `twilio` provider at the Twilio REST stand-in; email to an `smtp` provider at a
  * local smtp-server, STARTTLS; sms to an `smpp` provider at a local SMSC; sms to an `http` gateway provider at a local receiving server), each with server CPU per start and its ratio to the inbox's, sends/s
@@ -63,6 +68,7 @@ import { benchEvents, type EventsRow } from './events.js';
 import { benchFailover, printFailover, type FailoverRow } from './failover.js';
 import { printEvents } from './events-report.js';
 import { PROVIDER_KINDS, benchProviders, measureClientFloor, printProviders, type ProviderKind, type ProvidersRow } from './providers.js';
+import { benchPumping, printPumping } from './pumping.js';
 import { benchQueued, printQueued, type QueuedRow } from './queued.js';
 import { benchRateLimits, benchRateLimitsInProcess, printRateLimits, printRateLimitsInProcess, type InProcessRow, type RateLimitsRow } from './ratelimits.js';
 import type { BodySpec, LoadResult, LoadSpec, RunFigures } from './common.js';
@@ -90,7 +96,7 @@ const STORES = list('BENCH_STORES', QUICK ? 'sqlite' : 'sqlite,postgres');
 // queued runs test/support/queued-main.ts of this checkout: not with BENCH_ROOT (another checkout's verifyd).
 // providers runs BENCH_ROOT's dist/main.js and may be named with it; left out by default so A/B quick runs stay short.
 const SCENARIOS = list('BENCH_SCENARIOS', `${QUICK ? 'throughput' : 'throughput,events,attempts'}${process.env.BENCH_ROOT ? '' : ',queued,providers'}`);
-const KNOWN_SCENARIOS = ['throughput', 'events', 'attempts', 'queued', 'providers', 'ratelimits', 'failover'];
+const KNOWN_SCENARIOS = ['throughput', 'events', 'attempts', 'queued', 'providers', 'ratelimits', 'failover', 'pumping'];
 for (const s of SCENARIOS) if (!KNOWN_SCENARIOS.includes(s)) throw new Error(`unknown BENCH_SCENARIOS entry ${JSON.stringify(s)} (use any of ${KNOWN_SCENARIOS.join(', ')})`);
 const EVENT_BATCHES = list('BENCH_EVENTS_BATCH', 'false,true').map((s) => {
   if (s !== 'true' && s !== 'false') throw new Error(`BENCH_EVENTS_BATCH entries must be true or false (got ${JSON.stringify(s)})`);
@@ -312,6 +318,10 @@ async function main(): Promise<number> {
       const inProcess = await eachStore<InProcessRow>('ratelimits in-process', (store) => benchRateLimitsInProcess(store as 'sqlite' | 'postgres', inProcessOpts));
       failed ||= inProcess.failed;
       printRateLimitsInProcess(inProcess.rows, inProcess.notes);
+    }
+    if (SCENARIOS.includes('pumping')) {
+      const num = (name: string) => (process.env[name] === undefined ? undefined : Number(process.env[name]));
+      printPumping(await benchPumping({ seed: num('BENCH_PUMPING_SEED'), legitPerMinute: num('BENCH_PUMPING_RATE'), attackPerMinute: num('BENCH_PUMPING_ATTACK_RATE') }), (line) => process.stdout.write(`${line}\n`));
     }
     if (SCENARIOS.includes('providers')) {
       const concurrency = envNum('BENCH_PROVIDERS_CONCURRENCY', 20, 1, 1000);

@@ -11,6 +11,7 @@ import { TwilioError } from './domain/errors.js';
 import { newSid } from './domain/ids.js';
 import { createTemplate, deleteTemplate, listTemplates } from './domain/templates/templates.js';
 import { geoCommand, GEO_USAGE } from './cli-geo.js';
+import { guardCommand, GUARD_USAGE } from './cli-guard.js';
 
 const USAGE = `usage:
   npm run cli -- account create [--name NAME]
@@ -23,6 +24,7 @@ const USAGE = `usage:
   npm run cli -- template list --account AC...
   npm run cli -- template delete HJ...
 ${GEO_USAGE}
+${GUARD_USAGE}
 
 A template's text uses {{code}} (required), {{friendly_name}}, {{ttl}} (minutes) and any
 {{variable}} a start fills with TemplateCustomSubstitutions. The en text, else the first, is the
@@ -47,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
       channel: { type: 'string' },
       allow: { type: 'string' },
       block: { type: 'string' },
+      level: { type: 'string' },
     },
   });
   const [resource, action] = positionals;
@@ -55,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
     'api-key': ['create', 'list', 'delete'],
     template: ['create', 'list', 'delete'],
     geo: ['set', 'clear', 'list'],
+    guard: ['set', 'report'],
   };
   const known = resource !== undefined && action !== undefined && (actions[resource] ?? []).includes(action);
   if (!known) {
@@ -69,6 +73,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (resource === 'template') return await template(stores, action as string, values, positionals[2]);
     if (resource === 'geo') return await geoCommand(stores, action as string, values);
+    if (resource === 'guard') return await guardCommand(stores, action as string, values);
     if (resource === 'account' && action === 'create') {
       const a = await createAccount(stores.accounts, systemClock, { friendlyName: values.name });
       process.stdout.write(`TWILIO_ACCOUNT_SID=${a.sid}\nTWILIO_AUTH_TOKEN=${a.authToken}\n`);

@@ -32,6 +32,8 @@ import { WebhookSender } from './events/senders/webhook.js';
 import type { Log } from './log.js';
 import { openStores } from './storage/open.js';
 import type { Stores } from './storage/stores.js';
+import { DEFAULT_HIGH_COST } from './domain/protection/pumping.js';
+import type { PumpingDeps } from './domain/protection/pumping-guard.js';
 
 /** What the composition takes from elsewhere than the config: tests hand in their own. */
 export interface Overrides {
@@ -131,7 +133,7 @@ export function senderOptions(config: Pick<Config, 'providers' | 'prices'>, stor
 }
 
 /** The settings the use cases read. */
-export type DomainSettings = Pick<Config, 'codeKeys' | 'verificationTtlMs' | 'publicBaseUrl' | 'prices' | 'attemptsRatePerMinute' | 'inboxEnabled' | 'snaSimulator' | 'quotas' | 'providers'> & {
+export type DomainSettings = Pick<Config, 'codeKeys' | 'verificationTtlMs' | 'publicBaseUrl' | 'prices' | 'attemptsRatePerMinute' | 'inboxEnabled' | 'snaSimulator' | 'quotas' | 'providers' | 'mode'> & {
   events: Pick<Config['events'], 'webhookBlockedNetworks'>;
 };
 
@@ -162,7 +164,12 @@ export function composeDomain(
         return config.snaSimulator ? config.publicBaseUrl : null;
       },
       prices: config.prices,
-      protection: { safeList: stores.safeList, geo: stores.geoPermissions, geoDefaults: config.providers.geoPermissions ?? {} },
+      protection: {
+        safeList: stores.safeList,
+        geo: stores.geoPermissions,
+        geoDefaults: config.providers.geoPermissions ?? {},
+        pumping: pumpingDeps(stores, clock, config),
+      },
       lookup,
     },
     attempts: { store: stores.attempts, throttle: stores.apiThrottle, clock, ratePerMinute: config.attemptsRatePerMinute },
@@ -170,6 +177,21 @@ export function composeDomain(
     inbox: { store: stores.inbox },
     sna: { store: stores.sna, clock },
     safeList: { store: stores.safeList, clock, ids: newSid },
+  };
+}
+
+/**
+ * The SMS-pumping guard: on by default in production (standard), off in development, where test
+ * traffic to sequential numbers that rarely converts looks exactly like pumping; the file's
+ * `pumping_guard.level` replaces that default, a service's own level (the CLI) replaces both.
+ */
+export function pumpingDeps(stores: Stores, clock: Clock, config: Pick<Config, 'mode' | 'providers'>): PumpingDeps {
+  const file = config.providers.pumpingGuard ?? {};
+  return {
+    store: stores.pumping,
+    clock,
+    defaultLevel: file.level ?? (config.mode === 'production' ? 'standard' : 'off'),
+    highCost: file.highCost ?? DEFAULT_HIGH_COST,
   };
 }
 

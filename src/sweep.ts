@@ -1,6 +1,8 @@
 import type { Clock } from './domain/clock.js';
 import type { ApiThrottleStore, AttemptStore, OutboxStore, RateLimitStore, VerificationStore } from './domain/ports.js';
 import { expireDue } from './domain/verification/expire.js';
+import type { PumpingStore } from './domain/ports/protection.js';
+import { COUNTER_HORIZON_MS } from './domain/protection/pumping.js';
 import type { Log } from './log.js';
 
 /**
@@ -37,6 +39,7 @@ export interface RetentionStores {
   outbox: Pick<OutboxStore, 'purgeEvents'>;
   apiThrottle: Pick<ApiThrottleStore, 'purgeApiThrottle'>;
   rateLimits: Pick<RateLimitStore, 'purgeRateLimitHits'>;
+  pumping: Pick<PumpingStore, 'purgePumpingCounters'>;
   /** Refreshes planner statistics where the database needs it (SQLite). */
   optimize(): Promise<void>;
 }
@@ -61,6 +64,8 @@ export function startRetention(stores: RetentionStores, clock: Clock, retentionM
     await stores.apiThrottle.purgeApiThrottle(now - 10 * 60_000);
     // Service Rate Limit counters whose window ended count nothing any more.
     await stores.rateLimits.purgeRateLimitHits(now);
+    // The pumping guard reads no counter older than its horizon (70 minutes).
+    await stores.pumping.purgePumpingCounters(now - COUNTER_HORIZON_MS);
     await stores.optimize();
     return total;
   };

@@ -4,6 +4,7 @@ import type { Clock } from '../domain/clock.js';
 import type { CodeKeyring } from '../domain/code/keys.js';
 import type { InboxStore } from '../domain/ports.js';
 import type { GeoDefaults } from '../domain/protection/geo.js';
+import type { PumpingGuardFile } from '../config/pumping-file.js';
 import type { CodeChannel } from '../domain/verification/sending.js';
 import { InboxProvider } from './inbox.js';
 import type { Provider } from './provider.js';
@@ -118,6 +119,8 @@ export interface ProvidersConfig {
   routes: Routes;
   /** The file's geo permissions per channel (the defaults accounts and services override); none: every country. */
   geoPermissions?: GeoDefaults;
+  /** The file's SMS-pumping guard defaults (the mode's level and the built-in high-cost list when absent). */
+  pumpingGuard?: PumpingGuardFile;
   /** Sender profiles a Messaging Configuration names (none when absent). */
   messagingServices?: readonly MessagingProfile[];
   /** Failover and circuits (DEFAULT_FAILOVER when absent). */

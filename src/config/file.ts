@@ -7,6 +7,7 @@ import { PROFILE_CHANNELS, type MessagingProfile, type Routes, type ServiceRoute
 import { DEFAULT_FAILOVER, type FailoverSettings, type ProviderPrices } from '../channels/sender.js';
 import type { CodeChannel } from '../domain/verification/sending.js';
 import { readGeoDefaults } from './geo-file.js';
+import { readPumpingGuard } from './pumping-file.js';
 import { DEFAULT_LOOKUP, lookupSettingsSchema, type LookupSettings } from '../lookup/settings.js';
 
 /** What VERIFYD_CONFIG configures: the code providers and their routes, and the carrier lookup. */
@@ -16,7 +17,7 @@ export interface ConfigFile {
   problems: string[];
 }
 
-const TOP_LEVEL = ['providers', 'routes', 'messaging_services', 'failover', 'lookup', 'geo_permissions'];
+const TOP_LEVEL = ['providers', 'routes', 'messaging_services', 'failover', 'lookup', 'geo_permissions', 'pumping_guard'];
 
 /**
  * VERIFYD_CONFIG: the providers and the routes per channel, in YAML or JSON (docs/delivery.md),
@@ -38,6 +39,7 @@ export function readConfigFile(path: string, env: Readonly<Record<string, string
   const failover = readFailover(doc.failover, problems);
   const config: ProvidersConfig = { providers, routes, messagingServices, failover };
   if (doc.geo_permissions !== undefined) config.geoPermissions = readGeoDefaults(doc.geo_permissions, problems);
+  if (doc.pumping_guard !== undefined) config.pumpingGuard = readPumpingGuard(doc.pumping_guard, problems);
   return { config, lookup: readLookup(doc.lookup, problems), problems };
 }
 

@@ -35,6 +35,7 @@ export const ERROR_CATALOG = {
   60227: { status: 400, message: 'The selected channel for template is not supported' },
   60228: { status: 400, message: 'Template was not found' },
   60243: { status: 400, message: 'Custom messages are not supported' },
+  60410: { status: 403, message: 'Verification delivery attempt blocked' },
   60605: { status: 403, message: 'The destination phone number has been blocked by Verify Geo-Permissions' },
   91003: { status: 400, message: 'Account reached the max sink limit' },
   91100: { status: 400, message: 'Subscription could not be created' },

@@ -27,6 +27,33 @@ export interface SafeListTable {
   date_created: number;
 }
 
+export interface PumpingGuardSettingsTable {
+  service_sid: string;
+  account_sid: string;
+  level: string;
+  date_updated: number;
+}
+
+export interface PumpingCountersTable {
+  service_sid: string;
+  /** `p:` and a destination prefix, or `r:` and a number range. */
+  counter_key: string;
+  /** The minute's start (ms). */
+  bucket: number;
+  starts: number;
+  approvals: number;
+}
+
+export interface PumpingBlocksTable {
+  service_sid: string;
+  account_sid: string;
+  prefix: string;
+  reason: string;
+  blocked: number;
+  first_blocked: number;
+  last_blocked: number;
+}
+
 export interface GeoPermissionsTable {
   account_sid: string;
   /** '' for the account's own setting. */
@@ -248,6 +275,9 @@ export interface Database {
   templates: TemplatesTable;
   safe_list: SafeListTable;
   geo_permissions: GeoPermissionsTable;
+  pumping_guard_settings: PumpingGuardSettingsTable;
+  pumping_counters: PumpingCountersTable;
+  pumping_blocks: PumpingBlocksTable;
   rate_limits: RateLimitsTable;
   rate_limit_buckets: RateLimitBucketsTable;
   rate_limit_hits: RateLimitHitsTable;

@@ -8,6 +8,7 @@ import { SqlInboxStore } from './inbox.js';
 import { migrationProvider } from './migrations/index.js';
 import { CommitSignal, SqlOutboxStore } from './outbox.js';
 import { SqlGeoPermissionStore, SqlSafeListStore } from './protection.js';
+import { SqlPumpingStore } from './pumping.js';
 import type { Database } from './schema.js';
 import { SqlRateLimitStore } from './rate-limits.js';
 import { SqlServiceStore } from './services.js';
@@ -38,6 +39,7 @@ export class Stores {
   readonly sendJobs: SqlSendJobStore;
   readonly safeList: SqlSafeListStore;
   readonly geoPermissions: SqlGeoPermissionStore;
+  readonly pumping: SqlPumpingStore;
   private readonly eventsCommitted = new CommitSignal();
   private readonly sendsCommitted = new CommitSignal();
 
@@ -62,6 +64,7 @@ export class Stores {
     this.sendJobs = new SqlSendJobStore(db, dialect);
     this.safeList = new SqlSafeListStore(db);
     this.geoPermissions = new SqlGeoPermissionStore(db);
+    this.pumping = new SqlPumpingStore(db);
   }
 
   /** Called after each commit that wrote events, so an in-process dispatcher can deliver at once. */

@@ -143,7 +143,7 @@ version: 2
   assert.deepEqual(got, [
     'PORT must be an integer between 0 and 65535 (got "eighty")',
     'VERIFYD_CONFIG: providers[1].url: ${UNSET_SECRET} names an environment variable that is not set',
-    'VERIFYD_CONFIG: version: is not one of providers, routes, messaging_services, failover, lookup, geo_permissions',
+    'VERIFYD_CONFIG: version: is not one of providers, routes, messaging_services, failover, lookup, geo_permissions, pumping_guard',
     'VERIFYD_CONFIG: providers[0].url: must be smtp://[user:pass@]host[:port] or smtps://...',
     'VERIFYD_CONFIG: providers[0].from: is required',
     'VERIFYD_CONFIG: providers[0].pool.max_connections: Too small: expected number to be >=1',
@@ -275,6 +275,19 @@ test('geo_permissions: per channel one of allow or block, country codes upper-ca
     'VERIFYD_CONFIG: geo_permissions.whatsapp.block: no country given',
     'VERIFYD_CONFIG: geo_permissions.sna: must have exactly one of allow or block',
   ]);
+});
+
+test('pumping_guard: a level and a high_cost list of country codes and + prefixes; every problem listed', () => {
+  const dir = folder({ 'ok.yaml': 'pumping_guard:\n  level: max\n  high_cost: [cu, "+882"]\n', 'none.yaml': 'routes: {}\n' });
+  assert.deepEqual(load(join(dir, 'ok.yaml')).providers.pumpingGuard, { level: 'max', highCost: ['CU', '+882'] });
+  assert.equal(load(join(dir, 'none.yaml')).providers.pumpingGuard, undefined);
+  const bad = folder({ 'bad.yaml': 'pumping_guard:\n  level: strict\n  high_cost: [Cuba, 882]\n  window: 5\n', 'list.yaml': 'pumping_guard: [max]\n' });
+  assert.deepEqual(problems(join(bad, 'bad.yaml')), [
+    'VERIFYD_CONFIG: pumping_guard.window: is not one of level, high_cost',
+    'VERIFYD_CONFIG: pumping_guard.level: must be one of off, basic, standard, max',
+    'VERIFYD_CONFIG: pumping_guard.high_cost: not country codes or +prefixes: CUBA, 882',
+  ]);
+  assert.deepEqual(problems(join(bad, 'list.yaml')), ['VERIFYD_CONFIG: pumping_guard: must be a mapping with level and/or high_cost']);
 });
 
 test("vonage and http providers as the issue writes them: defaults filled, secrets from the environment, a gateway routed only for its channels", async () => {

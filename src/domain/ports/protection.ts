@@ -1,3 +1,4 @@
+import type { PumpingCounts, PumpingKeys, PumpingLevel, PumpingReason } from '../protection/pumping.js';
 import type { GeoRule, SafeListEntry } from '../protection/types.js';
 
 /** The account's Safe List: numbers that skip geo permissions and the SMS-pumping guard. */
@@ -22,4 +23,40 @@ export interface GeoPermissionStore {
   geoRulesFor(accountSid: string, serviceSid: string, channel: string): Promise<{ service?: GeoRule; account?: GeoRule }>;
   /** Every rule the account and its services have, for the CLI's listing. */
   listGeoRules(accountSid: string): Promise<Array<{ serviceSid: string | null; channel: string; rule: GeoRule }>>;
+}
+
+/** The guard's sums for one start, and the service's own level when one is set (one statement). */
+export interface PumpingReading {
+  level?: PumpingLevel;
+  counts: PumpingCounts;
+}
+
+/** A row of the blocked-starts report: per service, prefix and reason. */
+export interface PumpingBlockRow {
+  serviceSid: string;
+  prefix: string;
+  reason: PumpingReason;
+  blocked: number;
+  firstBlocked: number;
+  lastBlocked: number;
+}
+
+/**
+ * The SMS-pumping guard's per-service levels (set with the CLI), its per-minute counters shared
+ * by every node on the database, and the blocked-starts report (docs/protection.md).
+ */
+export interface PumpingStore {
+  setPumpingLevel(accountSid: string, serviceSid: string, level: PumpingLevel, at: number): Promise<void>;
+  /** Forgets the service's own level: the default applies again. */
+  clearPumpingLevel(serviceSid: string): Promise<boolean>;
+  listPumpingLevels(accountSid: string): Promise<Array<{ serviceSid: string; level: PumpingLevel }>>;
+  /** The service's level and the counts for the destination at `now` (this start not included). */
+  readPumping(serviceSid: string, keys: PumpingKeys, now: number): Promise<PumpingReading>;
+  /** Counts a start on its range, and on its prefix when it was accepted. */
+  countStart(serviceSid: string, keys: PumpingKeys, accepted: boolean, now: number): Promise<void>;
+  countApproval(serviceSid: string, prefix: string, now: number): Promise<void>;
+  recordBlock(accountSid: string, serviceSid: string, prefix: string, reason: PumpingReason, now: number): Promise<void>;
+  blockReport(accountSid: string): Promise<PumpingBlockRow[]>;
+  /** Deletes counters older than `before` (the guard reads none of them). */
+  purgePumpingCounters(before: number): Promise<number>;
 }

@@ -2,12 +2,15 @@ import { TwilioError } from '../errors.js';
 import type { GeoPermissionStore, SafeListStore } from '../ports/protection.js';
 import type { Service, VerificationChannel } from '../types.js';
 import { assertGeoAllowed, geoRuleFor, isGeoChannel, type GeoDefaults } from './geo.js';
+import { judgePumping, type PumpingDeps } from './pumping-guard.js';
 
-/** What the start's protections read: the Safe List, the geo rules and the file's defaults. */
+/** What the start's protections read: the Safe List, the geo rules and the file's defaults, the pumping guard. */
 export interface ProtectionDeps {
   safeList: SafeListStore;
   geo: GeoPermissionStore;
   geoDefaults: GeoDefaults;
+  /** The SMS-pumping guard; none: no sms start is judged by it. */
+  pumping?: PumpingDeps;
 }
 
 export interface Destination {
@@ -18,7 +21,7 @@ export interface Destination {
 }
 
 /**
- * The Safe List and geo permissions' verdict on a start (docs/protection.md), read before its
+ * The Safe List, geo permissions' and SMS-pumping guard's verdict on a start (docs/protection.md), read before its
  * transaction: the refusal to raise, or null. The start raises it only after counting its Service
  * Rate Limits, which come first, so that an over-limit start answers 20429 whatever its country,
  * and the rollback takes this refused start's hits back. A safe-listed number is not judged;
@@ -30,9 +33,11 @@ export async function protectionRefusal(deps: ProtectionDeps, service: Service, 
   if (await deps.safeList.getSafeNumber(service.accountSid, d.to)) return null;
   try {
     assertGeoAllowed(await geoRuleFor(deps.geo, deps.geoDefaults, service.accountSid, service.sid, d.channel), d.country);
-    return null;
   } catch (err) {
     if (err instanceof TwilioError) return err;
     throw err;
   }
+  // The guard is Twilio's RiskCheck, "for SMS channel only"; it counts only starts geo let through.
+  if (d.channel !== 'sms' || !deps.pumping) return null;
+  return judgePumping(deps.pumping, service.sid, d.to, d.country);
 }

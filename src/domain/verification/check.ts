@@ -6,7 +6,7 @@ import type { Service, Verification } from '../types.js';
 import type { VerificationDeps } from './deps.js';
 import { snaTokenHash } from './start.js';
 import { MAX_CHECK_ATTEMPTS } from './state.js';
-import { isLapsed, transition } from './transition.js';
+import { countApproval, isLapsed, transition } from './transition.js';
 
 export interface CheckInput {
   code: string | null;
@@ -52,6 +52,7 @@ export async function checkVerification(deps: VerificationDeps, service: Service
   // Errors are raised after the commit so that expiry and max-attempts transitions are kept.
   if (outcome.kind === 'not_found') throw notFound(`/Services/${service.sid}/VerificationCheck`);
   if (outcome.kind === 'max_attempts') throw new TwilioError(60202, `Max (${MAX_CHECK_ATTEMPTS}) verification check attempts reached.`);
+  await countApproval(deps, service, outcome.result.verification);
   return outcome.result;
 }
 

@@ -14,6 +14,7 @@ import { isLapsed, transition } from './transition.js';
 import { publishStatus } from '../events/publish.js';
 import { chooseTemplate, type ChosenTemplate } from '../templates/templates.js';
 import { protectionRefusal } from '../protection/admission.js';
+import { PumpingRefusal, recordPumpingBlock } from '../protection/pumping-guard.js';
 import { meterStart } from '../rate-limits/enforce.js';
 
 export type { StartInput } from './start-plan.js';
@@ -72,6 +73,8 @@ export async function startVerification(deps: VerificationDeps, service: Service
   } catch (err) {
     // The service was deleted while this start ran, before or after its commit.
     if (err instanceof MissingParent) throw notFound(`/Services/${service.sid}/Verifications`);
+    // Counted for the report only when the guard's refusal is the answer (not a 20429 before it).
+    if (err === refusal && err instanceof PumpingRefusal && deps.protection?.pumping) await recordPumpingBlock(deps.protection.pumping, service.accountSid, service.sid, err);
     throw err;
   }
 }

@@ -2,6 +2,8 @@ import type { VerificationTx } from '../ports.js';
 import { publishStatus } from '../events/publish.js';
 import type { Service, StatusCause, Verification, VerificationStatus } from '../types.js';
 import { canTransition } from './state.js';
+import { recordPumpingApproval } from '../protection/pumping-guard.js';
+import type { VerificationDeps } from './deps.js';
 
 /**
  * Applies one status change to a locked verification and records it, so that every change is
@@ -39,3 +41,12 @@ export async function transition(
 
 /** A pending verification whose validity has ended is expired on sight, whoever looks first. */
 export const isLapsed = (v: Verification, now: number): boolean => v.status === 'pending' && v.expiresAt <= now;
+
+/**
+ * After an approval commits: counts it for the SMS-pumping guard's conversion rate. A heuristic's
+ * counter, so a failure to write it must not turn an approval the client has earned into an error.
+ */
+export async function countApproval(deps: Pick<VerificationDeps, 'protection'>, service: Service, v: Verification): Promise<void> {
+  if (!deps.protection?.pumping) return;
+  await recordPumpingApproval(deps.protection.pumping, service.sid, v).catch(() => undefined);
+}

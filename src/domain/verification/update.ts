@@ -4,7 +4,7 @@ import { isSid } from '../ids.js';
 import type { VerificationTx } from '../ports.js';
 import type { SendAttempt, Service, Verification } from '../types.js';
 import type { VerificationDeps } from './deps.js';
-import { isLapsed, transition } from './transition.js';
+import { countApproval, isLapsed, transition } from './transition.js';
 
 /** A path segment is a VE sid, or else a To in any form start accepted (normalized like start does). */
 const lockByRef = (tx: VerificationTx, service: Service, ref: string) =>
@@ -32,6 +32,7 @@ export async function updateVerification(
     return v;
   });
   if (!result) throw missing(service, ref);
+  await countApproval(deps, service, result);
   return result;
 }
 

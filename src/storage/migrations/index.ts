@@ -13,6 +13,7 @@ import { verificationLookupSchema } from './011-verification-lookup.js';
 import { rateLimitsSchema } from './012-rate-limits.js';
 import { sealedTokensSchema } from './013-sealed-tokens.js';
 import { protectionSchema } from './016-protection.js';
+import { pumpingGuardSchema } from './017-pumping-guard.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -39,6 +40,8 @@ const MIGRATIONS: Record<string, (d: Dialect) => string[]> = {
   '013-sealed-tokens': sealedTokensSchema,
   // New tables only (Safe List, geo permissions): commutes with 010-015, which other branches add.
   '016-protection': protectionSchema,
+  // New tables only (the SMS-pumping guard): commutes with 014 and 015 of other branches.
+  '017-pumping-guard': pumpingGuardSchema,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
