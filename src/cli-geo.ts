@@ -1,6 +1,6 @@
 import { systemClock } from './domain/clock.js';
 import { GEO_CHANNELS, parseCountries, type GeoChannel } from './domain/protection/geo.js';
-import { isSid } from './domain/ids.js';
+import { fail, knownAccount, knownService } from './cli-args.js';
 import type { Stores } from './storage/stores.js';
 
 export const GEO_USAGE = `  npm run cli -- geo set --account AC... [--service VA...] --channel sms|call|whatsapp|sna (--allow GB,US | --block CU,IR)
@@ -15,29 +15,22 @@ export interface GeoArgs {
   block?: string;
 }
 
-const fail = (msg: string, code = 2): number => {
-  process.stderr.write(`${msg}\n`);
-  return code;
-};
-
 /**
  * geo set|clear|list: an account's (or one of its services') geo permissions per channel, which
  * override the configuration file's `geo_permissions` (the service's rule wins over the account's).
  */
 export async function geoCommand(stores: Stores, action: string, v: GeoArgs): Promise<number> {
-  const accountSid = v.account ?? '';
-  if (!isSid(accountSid, 'AC') || !(await stores.accounts.getAccount(accountSid))) return fail(`unknown account: ${JSON.stringify(accountSid)}`, 1);
+  const accountSid = await knownAccount(stores, v.account);
+  if (accountSid === null) return 1;
   if (action === 'list') {
     for (const r of await stores.geoPermissions.listGeoRules(accountSid)) {
       process.stdout.write(`${r.serviceSid ?? 'account'}\t${r.channel}\t${r.rule.mode}\t${r.rule.countries.join(',')}\n`);
     }
     return 0;
   }
-  const serviceSid = v.service ?? null;
-  if (serviceSid !== null) {
-    const service = isSid(serviceSid, 'VA') ? await stores.services.getService(accountSid, serviceSid) : undefined;
-    if (!service) return fail(`unknown service of ${accountSid}: ${JSON.stringify(serviceSid)}`, 1);
-  }
+  // No --service: the account's own rule.
+  const serviceSid = v.service === undefined ? null : await knownService(stores, accountSid, v.service);
+  if (v.service !== undefined && serviceSid === null) return 1;
   const channel = v.channel ?? '';
   if (!(GEO_CHANNELS as readonly string[]).includes(channel)) return fail(`--channel must be one of ${GEO_CHANNELS.join(', ')}`);
   const scope = { accountSid, serviceSid };

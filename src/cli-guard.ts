@@ -1,5 +1,5 @@
 import { systemClock } from './domain/clock.js';
-import { isSid } from './domain/ids.js';
+import { fail, knownAccount, knownService } from './cli-args.js';
 import { isPumpingLevel, PUMPING_LEVELS } from './domain/protection/pumping.js';
 import type { Stores } from './storage/stores.js';
 
@@ -12,19 +12,14 @@ export interface GuardArgs {
   level?: string;
 }
 
-const fail = (msg: string, code = 2): number => {
-  process.stderr.write(`${msg}\n`);
-  return code;
-};
-
 /**
  * guard set|report: a service's SMS-pumping guard level (over the file's `pumping_guard.level`
  * and the mode's default; `default` forgets it), and the account's blocked starts per service,
  * prefix and reason, with the levels its services have set.
  */
 export async function guardCommand(stores: Stores, action: string, v: GuardArgs): Promise<number> {
-  const accountSid = v.account ?? '';
-  if (!isSid(accountSid, 'AC') || !(await stores.accounts.getAccount(accountSid))) return fail(`unknown account: ${JSON.stringify(accountSid)}`, 1);
+  const accountSid = await knownAccount(stores, v.account);
+  if (accountSid === null) return 1;
   if (action === 'report') {
     for (const l of await stores.pumping.listPumpingLevels(accountSid)) process.stdout.write(`${l.serviceSid}\tlevel\t${l.level}\n`);
     for (const r of await stores.pumping.blockReport(accountSid)) {
@@ -32,9 +27,8 @@ export async function guardCommand(stores: Stores, action: string, v: GuardArgs)
     }
     return 0;
   }
-  const serviceSid = v.service ?? '';
-  const service = isSid(serviceSid, 'VA') ? await stores.services.getService(accountSid, serviceSid) : undefined;
-  if (!service) return fail(`unknown service of ${accountSid}: ${JSON.stringify(serviceSid)}`, 1);
+  const serviceSid = await knownService(stores, accountSid, v.service);
+  if (serviceSid === null) return 1;
   if (v.level === 'default') {
     await stores.pumping.clearPumpingLevel(serviceSid);
     process.stdout.write(`${serviceSid}\tlevel\tdefault\n`);

@@ -10,6 +10,7 @@ import type { Stores } from './storage/stores.js';
 import { TwilioError } from './domain/errors.js';
 import { newSid } from './domain/ids.js';
 import { createTemplate, deleteTemplate, listTemplates } from './domain/templates/templates.js';
+import { knownAccount } from './cli-args.js';
 import { geoCommand, GEO_USAGE } from './cli-geo.js';
 import { guardCommand, GUARD_USAGE } from './cli-guard.js';
 
@@ -80,11 +81,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (resource === 'api-key' && action === 'delete') return await deleteKey(stores, positionals[2]);
-    const accountSid = values.account ?? '';
-    if (!isSid(accountSid, 'AC') || !(await stores.accounts.getAccount(accountSid))) {
-      process.stderr.write(`unknown account: ${JSON.stringify(accountSid)}\n`);
-      return 1;
-    }
+    const accountSid = await knownAccount(stores, values.account);
+    if (accountSid === null) return 1;
     if (resource === 'account') return await accountToken(stores, action as string, accountSid);
     if (action === 'list') {
       for (const k of await stores.accounts.listApiKeys(accountSid)) process.stdout.write(`${k.sid}\t${k.friendlyName}\t${new Date(k.dateCreated).toISOString()}\n`);
@@ -135,11 +133,8 @@ async function template(stores: Stores, action: string, values: TemplateArgs, si
     process.stdout.write(`deleted ${sid}\n`);
     return 0;
   }
-  const accountSid = values.account ?? '';
-  if (!isSid(accountSid, 'AC') || !(await stores.accounts.getAccount(accountSid))) {
-    process.stderr.write(`unknown account: ${JSON.stringify(accountSid)}\n`);
-    return 1;
-  }
+  const accountSid = await knownAccount(stores, values.account);
+  if (accountSid === null) return 1;
   if (action === 'list') {
     const rows = await listTemplates({ store: stores.templates }, accountSid, {}, { offset: 0, limit: 10_000 });
     for (const t of rows) process.stdout.write(`${t.sid}\t${t.friendlyName}\t${t.channels.join(',')}\t${Object.keys(t.translations).join(',')}\n`);

@@ -1,7 +1,7 @@
 import { TwilioError } from '../errors.js';
 import type { GeoPermissionStore, SafeListStore } from '../ports/protection.js';
 import type { Service, VerificationChannel } from '../types.js';
-import { assertGeoAllowed, geoRuleFor, isGeoChannel, type GeoDefaults } from './geo.js';
+import { geoRefusal, geoRuleFor, isGeoChannel, type GeoDefaults } from './geo.js';
 import { judgePumping, type PumpingDeps } from './pumping-guard.js';
 
 /** What the start's protections read: the Safe List, the geo rules and the file's defaults, the pumping guard. */
@@ -30,14 +30,11 @@ export interface Destination {
 export async function protectionRefusal(deps: ProtectionDeps, service: Service, d: Destination): Promise<TwilioError | null> {
   if (!isGeoChannel(d.channel)) return null;
   if (d.channel === 'sms' && d.riskCheck === 'disable') return null;
-  if (await deps.safeList.getSafeNumber(service.accountSid, d.to)) return null;
-  try {
-    assertGeoAllowed(await geoRuleFor(deps.geo, deps.geoDefaults, service.accountSid, service.sid, d.channel), d.country);
-  } catch (err) {
-    if (err instanceof TwilioError) return err;
-    throw err;
-  }
+  const geo = geoRefusal(await geoRuleFor(deps.geo, deps.geoDefaults, service.accountSid, service.sid, d.channel), d.country);
   // The guard is Twilio's RiskCheck, "for SMS channel only"; it counts only starts geo let through.
-  if (d.channel !== 'sms' || !deps.pumping) return null;
-  return judgePumping(deps.pumping, service.sid, d.to, d.country);
+  const pumping = d.channel === 'sms' ? deps.pumping : undefined;
+  // The Safe List is read only where it changes the answer: a refusal it waives, or a guard that would count the start.
+  if ((geo || pumping) && (await deps.safeList.getSafeNumber(service.accountSid, d.to))) return null;
+  if (geo) return geo;
+  return pumping ? judgePumping(pumping, service.sid, d.to, d.country) : null;
 }

@@ -22,11 +22,11 @@ export async function geoRuleFor(store: GeoPermissionStore, defaults: GeoDefault
   return set.service ?? set.account ?? defaults[channel];
 }
 
-/** Refuses a start to a country its channel may not reach (60605, HTTP 403, as Twilio answers). */
-export function assertGeoAllowed(rule: GeoRule | undefined, country: string | null): void {
+/** The refusal of a start to a country its channel may not reach (60605, HTTP 403, as Twilio answers), or null. */
+export function geoRefusal(rule: GeoRule | undefined, country: string | null): TwilioError | null {
   // A number whose country libphonenumber cannot tell is judged as its own unknown country: an
   // allow list never contains it, a block list never names it.
-  if (rule && !allows(rule, country ?? '')) throw new TwilioError(60605);
+  return rule && !allows(rule, country ?? '') ? new TwilioError(60605) : null;
 }
 
 /** Upper-cased ISO 3166-1 alpha-2 codes, or the list of what is wrong with them. */
