@@ -63,6 +63,8 @@ const PROVIDERS = {
       countries: { GB: ['backup', 'primary'], FR: ['down', 'backup'], DE: ['silent', 'backup'], ES: ['down', 'silent'], IT: ['flaky', 'backup'] },
     },
   },
+  // Each has its own price, so an attempt shows whose it is.
+  prices: { currency: 'USD', byProvider: new Map<string, Record<string, string>>([['primary', { default: '0.0100' }], ['backup', { default: '0.0500' }]]) },
   // The circuit opens after two failures and stays open for the whole test.
   failover: { receiptTimeoutMs: 30_000, onReceiptTimeout: false, circuit: { failures: 2, coolDownMs: 3_600_000 } },
 };
@@ -131,6 +133,16 @@ onEachBackend(
       assert.deepEqual(tried(data.tries), ['primary:refused:21610', 'backup:sent']);
       assert.equal(job.attempts, 1, 'one dispatcher run');
       assert.equal((await server.stores.verifications.listSends(v.sid)).length, 1, 'one attempt: failover does not count toward the send limit');
+    });
+
+    await t.test("the attempt's price is the delivering provider's, not the one that refused", async () => {
+      const to = freshUs();
+      standInA.refuseDestination(to, 21610, 'Attempt to send to unsubscribed recipient');
+      const refused = await send(server, to);
+      const direct = await send(server, freshUs());
+      const price = async (acct: Account, vl: string) => (await acct.client.verify.v2.verificationAttempts(vl).fetch()).price as unknown;
+      assert.deepEqual(await price(refused.acct, refused.vl), { value: '0.0500', currency: 'USD' });
+      assert.deepEqual(await price(direct.acct, direct.vl), { value: '0.0100', currency: 'USD' });
     });
 
     await t.test('the first provider refuses connections: the second sends in the same run', async () => {

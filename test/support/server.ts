@@ -18,7 +18,7 @@ import { InboxProvider } from '../../src/channels/inbox.js';
 import type { Provider } from '../../src/channels/provider.js';
 import { INBOX_EVERYWHERE } from '../../src/channels/providers.js';
 import type { MessagingProfile } from '../../src/channels/registry.js';
-import type { FailoverSettings } from '../../src/channels/sender.js';
+import type { FailoverSettings, SenderOptions } from '../../src/channels/sender.js';
 import { ProviderRegistry, type Routes } from '../../src/channels/registry.js';
 import { ProviderSender } from '../../src/channels/sender.js';
 import { twilioCallbackTokens } from '../../src/channels/twilio/callbacks.js';
@@ -110,6 +110,8 @@ export interface TestProviders {
   messagingServices?: MessagingProfile[];
   /** Failover and circuit settings (verifyd's defaults when absent). */
   failover?: FailoverSettings;
+  /** The providers' own prices (VERIFYD_CONFIG `price`), none when absent. */
+  prices?: SenderOptions['prices'];
 }
 
 export interface TestDispatcherOptions extends Partial<DispatcherOptions> {
@@ -219,6 +221,7 @@ function testSender(p: TestProviders) {
     new ProviderSender(new ProviderRegistry([new InboxProvider(stores.inbox, clock), ...p.providers], { ...INBOX_EVERYWHERE.routes, ...p.routes }, p.messagingServices), {
       clock,
       failover: p.failover,
+      prices: p.prices,
       profileFor: (serviceSid, country) => stores.messagingConfigurations.profileFor(serviceSid, country),
     });
 }
