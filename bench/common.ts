@@ -4,9 +4,10 @@ import type { CpuShare } from './cpu.js';
 export type BodySpec =
   /**
    * A new verification per request: To = phoneNumber(npa, offset + i); with `rateLimit`, the start
-   * also meters a distinct end-user IP per request under that rate limit name.
+   * also meters a distinct end-user IP per request under that rate limit name; with `spread`, To =
+   * spreadNumber(offset + i) instead (npa unused).
    */
-  | { kind: 'start'; npa: string; offset: number; rateLimit?: string }
+  | { kind: 'start'; npa: string; offset: number; rateLimit?: string; spread?: boolean }
   /** One pre-created pending verification per request, right code: pool file is JSON [[to, code], ...]. */
   | { kind: 'check'; poolFile: string };
 
@@ -58,6 +59,24 @@ export function phoneNumber(npa: string, i: number): string {
   if (!Number.isInteger(i) || i < 0 || i >= 8_000_000) throw new RangeError(`phone index out of range: ${i}`);
   const exchange = 200 + Math.floor(i / 10_000);
   const line = String(i % 10_000).padStart(4, '0');
+  return `+1${npa}${exchange}${line}`;
+}
+
+/** Area codes libphonenumber-js/max takes with every exchange 200-999 and any line number. */
+const SPREAD_NPAS = ['201', '202', '203', '205', '206', '207', '208', '209', '210', '212', '213', '214', '215', '216', '217', '218'];
+
+/**
+ * A valid US number distinct for each i in [0, 128,000,000), spread as real traffic is: i runs
+ * through 16 area codes, then 800 exchanges, then line numbers, so that consecutive i land in
+ * different number ranges (the pumping guard's ranges: the number less its last 4 digits) and
+ * 12,800 starts pass before a range sees its second. phoneNumber's sequential numbers are what
+ * the guard blocks as a burst to consecutive numbers.
+ */
+export function spreadNumber(i: number): string {
+  if (!Number.isInteger(i) || i < 0 || i >= 128_000_000) throw new RangeError(`phone index out of range: ${i}`);
+  const npa = SPREAD_NPAS[i % 16]!;
+  const exchange = 200 + (Math.floor(i / 16) % 800);
+  const line = String(Math.floor(i / 12_800)).padStart(4, '0');
   return `+1${npa}${exchange}${line}`;
 }
 

@@ -7,14 +7,15 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import autocannon, { type Result } from 'autocannon';
 import { share, snapshot } from './cpu.js';
-import { checkBody, ipFor, phoneNumber, startBody, type LoadResult, type LoadSpec, type RunFigures } from './common.js';
+import { checkBody, ipFor, phoneNumber, spreadNumber, startBody, type LoadResult, type LoadSpec, type RunFigures } from './common.js';
 
 function bodySource(spec: LoadSpec): { next: () => string | Buffer; pool?: () => { size: number; wanted: number } } {
   const b = spec.body;
   if (b.kind === 'start') {
     let i = b.offset;
     const name = b.rateLimit;
-    return { next: () => (name === undefined ? startBody(phoneNumber(b.npa, i++)) : startBody(phoneNumber(b.npa, i), { [name]: ipFor(i++) })) };
+    const to = (k: number) => (b.spread ? spreadNumber(k) : phoneNumber(b.npa, k));
+    return { next: () => (name === undefined ? startBody(to(i++)) : startBody(to(i), { [name]: ipFor(i++) })) };
   }
   const pairs = JSON.parse(readFileSync(b.poolFile, 'utf8')) as Array<[string, string]>;
   if (pairs.length === 0) throw new Error('empty check pool');

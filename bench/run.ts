@@ -33,11 +33,13 @@
  * HTTP provider; the start's answer time and the time until the provider has the message, p50/p99:
  * BENCH_QUEUED_STARTS (default 2000), BENCH_QUEUED_CONCURRENCY (default 20).
  *
- * ratelimits (ratelimits.ts; not in the default list, name it in BENCH_SCENARIOS): server CPU per start
- * with a Service Rate Limit of two buckets against without, alternating BENCH_RATELIMITS_ROUNDS
- * times (default 4), each run as long as a throughput run; then the same inside one process (the API
- * tests' app through fastify inject, one start at a time, process CPU per start), alternating
- * batches of BENCH_RATELIMITS_BATCH (default 50) starts BENCH_RATELIMITS_BATCHES times (default 30).
+ * protection (protection.ts; not in the default list, name it in BENCH_SCENARIOS; `ratelimits` is its
+ * former name): server CPU per start plain, with a Service Rate Limit of two buckets, and with that
+ * rate limit and the SMS-pumping guard at standard, in turn BENCH_PROTECTION_ROUNDS times (default 4),
+ * each run as long as a throughput run (profiles in BENCH_PROFILE_DIR/protection-<store>); then the
+ * same inside one process (the API tests' app through fastify inject, one start at a time, process
+ * CPU per start), batches of BENCH_PROTECTION_BATCH (default 50) starts of each kind in turn
+ * BENCH_PROTECTION_BATCHES times (default 30).
  *
  * pumping (pumping.ts; not in the default list): the SMS-pumping guard's traffic simulator, in
  * process on a SQLite file and a simulated clock (about a minute; no server): attack and legitimate
@@ -70,7 +72,7 @@ import { printEvents } from './events-report.js';
 import { PROVIDER_KINDS, benchProviders, measureClientFloor, printProviders, type ProviderKind, type ProvidersRow } from './providers.js';
 import { benchPumping, printPumping } from './pumping.js';
 import { benchQueued, printQueued, type QueuedRow } from './queued.js';
-import { benchRateLimits, benchRateLimitsInProcess, printRateLimits, printRateLimitsInProcess, type InProcessRow, type RateLimitsRow } from './ratelimits.js';
+import { benchProtection, benchProtectionInProcess, printProtection, printProtectionInProcess, type InProcessRow, type ProtectionRow } from './protection.js';
 import type { BodySpec, LoadResult, LoadSpec, RunFigures } from './common.js';
 import { ROOT, SERVER_ROOT, VERIFYD_MAIN, freePort, killAll, peakRssMb, runTs, spawnTs, stop, waitHealthy, type Proc } from './procs.js';
 import { seedCheckPool } from './seed.js';
@@ -95,8 +97,9 @@ const CONNECTIONS = envNum('BENCH_CONNECTIONS', 50, 1, 1000);
 const STORES = list('BENCH_STORES', QUICK ? 'sqlite' : 'sqlite,postgres');
 // queued runs test/support/queued-main.ts of this checkout: not with BENCH_ROOT (another checkout's verifyd).
 // providers runs BENCH_ROOT's dist/main.js and may be named with it; left out by default so A/B quick runs stay short.
-const SCENARIOS = list('BENCH_SCENARIOS', `${QUICK ? 'throughput' : 'throughput,events,attempts'}${process.env.BENCH_ROOT ? '' : ',queued,providers'}`);
-const KNOWN_SCENARIOS = ['throughput', 'events', 'attempts', 'queued', 'providers', 'ratelimits', 'failover', 'pumping'];
+// ratelimits: the protection scenario's former name, which measured the rate limits alone.
+const SCENARIOS = list('BENCH_SCENARIOS', `${QUICK ? 'throughput' : 'throughput,events,attempts'}${process.env.BENCH_ROOT ? '' : ',queued,providers'}`).map((s) => (s === 'ratelimits' ? 'protection' : s));
+const KNOWN_SCENARIOS = ['throughput', 'events', 'attempts', 'queued', 'providers', 'protection', 'failover', 'pumping'];
 for (const s of SCENARIOS) if (!KNOWN_SCENARIOS.includes(s)) throw new Error(`unknown BENCH_SCENARIOS entry ${JSON.stringify(s)} (use any of ${KNOWN_SCENARIOS.join(', ')})`);
 const EVENT_BATCHES = list('BENCH_EVENTS_BATCH', 'false,true').map((s) => {
   if (s !== 'true' && s !== 'false') throw new Error(`BENCH_EVENTS_BATCH entries must be true or false (got ${JSON.stringify(s)})`);
@@ -309,15 +312,15 @@ async function main(): Promise<number> {
       failed ||= queued.failed;
       printQueued(queued.rows, queued.notes, concurrency);
     }
-    if (SCENARIOS.includes('ratelimits')) {
-      const opts = { rounds: envNum('BENCH_RATELIMITS_ROUNDS', 4, 1, 20), load, log, addCleanup: (fn: () => Promise<void> | void) => cleanups.push(fn) };
-      const limits = await eachStore<RateLimitsRow>('ratelimits', (store) => benchRateLimits(store, tmp, opts));
-      failed ||= limits.failed;
-      printRateLimits(limits.rows, limits.notes);
-      const inProcessOpts = { batches: envNum('BENCH_RATELIMITS_BATCHES', 30, 2, 1000), batchSize: envNum('BENCH_RATELIMITS_BATCH', 50, 1, 10_000) };
-      const inProcess = await eachStore<InProcessRow>('ratelimits in-process', (store) => benchRateLimitsInProcess(store as 'sqlite' | 'postgres', inProcessOpts));
+    if (SCENARIOS.includes('protection')) {
+      const opts = { rounds: envNum('BENCH_PROTECTION_ROUNDS', 4, 1, 20), load, log, profileDir: process.env.BENCH_PROFILE_DIR, addCleanup: (fn: () => Promise<void> | void) => cleanups.push(fn) };
+      const protection = await eachStore<ProtectionRow>('protection', (store) => benchProtection(store, tmp, opts));
+      failed ||= protection.failed;
+      printProtection(protection.rows, protection.notes);
+      const inProcessOpts = { batches: envNum('BENCH_PROTECTION_BATCHES', 30, 2, 1000), batchSize: envNum('BENCH_PROTECTION_BATCH', 50, 1, 10_000) };
+      const inProcess = await eachStore<InProcessRow>('protection in-process', (store) => benchProtectionInProcess(store as 'sqlite' | 'postgres', inProcessOpts));
       failed ||= inProcess.failed;
-      printRateLimitsInProcess(inProcess.rows, inProcess.notes);
+      printProtectionInProcess(inProcess.rows, inProcess.notes);
     }
     if (SCENARIOS.includes('pumping')) {
       const num = (name: string) => (process.env[name] === undefined ? undefined : Number(process.env[name]));
