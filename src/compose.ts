@@ -165,8 +165,7 @@ export function composeDomain(
       },
       prices: config.prices,
       protection: {
-        safeList: stores.safeList,
-        geo: stores.geoPermissions,
+        store: stores.admission,
         geoDefaults: config.providers.geoPermissions ?? {},
         pumping: pumpingDeps(stores, clock, config),
       },

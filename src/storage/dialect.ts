@@ -19,10 +19,12 @@ export interface SqlDialect {
   readonly notify: boolean;
   /** Two reads see one snapshot only under REPEATABLE READ; an SQLite transaction always is one. */
   readonly repeatableRead: boolean;
+  /** One statement can write in a WITH and read in its body (PostgreSQL's data-modifying CTEs): one round trip for both. */
+  readonly writableCte: boolean;
 }
 
-export const SQLITE: SqlDialect = { name: 'sqlite', rowLocks: false, notify: false, repeatableRead: false };
-export const POSTGRES: SqlDialect = { name: 'postgres', rowLocks: true, notify: true, repeatableRead: true };
+export const SQLITE: SqlDialect = { name: 'sqlite', rowLocks: false, notify: false, repeatableRead: false, writableCte: false };
+export const POSTGRES: SqlDialect = { name: 'postgres', rowLocks: true, notify: true, repeatableRead: true, writableCte: true };
 
 // PostgreSQL returns BIGINT as a string unless told otherwise; Number() makes both dialects agree.
 export const num = (v: number | string | bigint): number => Number(v);

@@ -54,19 +54,6 @@ export class SqlGeoPermissionStore implements GeoPermissionStore {
     return Number(res.numDeletedRows) > 0;
   }
 
-  async geoRulesFor(accountSid: string, serviceSid: string, channel: string): Promise<{ service?: GeoRule; account?: GeoRule }> {
-    const rows = await this.db
-      .selectFrom('geo_permissions')
-      .select(['service_sid', 'mode', 'countries'])
-      .where('account_sid', '=', accountSid)
-      .where('service_sid', 'in', [serviceSid, ''])
-      .where('channel', '=', channel)
-      .execute();
-    const out: { service?: GeoRule; account?: GeoRule } = {};
-    for (const r of rows) out[r.service_sid === '' ? 'account' : 'service'] = ruleFromRow(r);
-    return out;
-  }
-
   async listGeoRules(accountSid: string): Promise<Array<{ serviceSid: string | null; channel: string; rule: GeoRule }>> {
     const rows = await this.db.selectFrom('geo_permissions').selectAll().where('account_sid', '=', accountSid).orderBy('service_sid').orderBy('channel').execute();
     return rows.map((r) => ({ serviceSid: r.service_sid === '' ? null : r.service_sid, channel: r.channel, rule: ruleFromRow(r) }));

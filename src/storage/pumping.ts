@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { PumpingBlockRow, PumpingReading, PumpingStore } from '../domain/ports/protection.js';
 import {
   BASELINE_WINDOW_MIN,
@@ -12,13 +12,117 @@ import {
   type PumpingLevel,
   type PumpingReason,
 } from '../domain/protection/pumping.js';
-import { num } from './dialect.js';
+import { num, type Db } from './dialect.js';
 import type { Database } from './schema.js';
 
 // Prefixes and ranges share one column; the kind keeps a short number's range from meeting a prefix.
 const prefixKey = (prefix: string) => `p:${prefix}`;
 const rangeKey = (range: string) => `r:${range}`;
 const minutes = (n: number) => n * BUCKET_MS;
+
+/** The guard's sums for a destination as columns of one row (readPumping, and readAdmission beside the geo rules). */
+export interface PumpingRow {
+  level: string | null;
+  range_starts: number | string | null;
+  recent: number | string | null;
+  baseline: number | string | null;
+  first_bucket: number | string | null;
+  lagged: number | string | null;
+  approvals: number | string | null;
+}
+
+/** The windows of the guard's sums at `now` (pumping.ts says what each is). */
+function windows(now: number) {
+  const cur = bucketOf(now);
+  const recentFrom = cur - minutes(RECENT_WINDOW_MIN - 1);
+  const laggedTo = cur - minutes(CONVERSION_LAG_MIN);
+  return {
+    recentFrom,
+    baselineFrom: recentFrom - minutes(BASELINE_WINDOW_MIN),
+    laggedTo,
+    laggedFrom: laggedTo - minutes(CONVERSION_WINDOW_MIN - 1),
+    approvalsFrom: cur - minutes(CONVERSION_WINDOW_MIN - 1),
+    rangeFrom: cur - minutes(RANGE_WINDOW_MIN - 1),
+  };
+}
+
+/**
+ * The columns of PumpingRow, over pumpingFrom's rows: the prefix's sums over at most 70 rows and the
+ * range's over at most 5, each its own range scan of the primary key, with the service's level as
+ * a scalar subquery. (One scan with `(prefix AND ...) OR (range AND ...)` reads every counter row of
+ * the service on SQLite, whose planner narrows it by service_sid only: a cost that grew with the
+ * service's traffic.)
+ */
+export function pumpingColumns(serviceSid: string, keys: PumpingKeys, now: number): RawBuilder<unknown> {
+  const w = windows(now);
+  return sql`(SELECT level FROM pumping_guard_settings WHERE service_sid = ${serviceSid}) AS level,
+    (SELECT SUM(starts) FROM pumping_counters WHERE service_sid = ${serviceSid} AND counter_key = ${rangeKey(keys.range)} AND bucket >= ${w.rangeFrom}) AS range_starts,
+    SUM(CASE WHEN bucket >= ${w.recentFrom} THEN starts ELSE 0 END) AS recent,
+    SUM(CASE WHEN bucket < ${w.recentFrom} THEN starts ELSE 0 END) AS baseline,
+    MIN(bucket) AS first_bucket,
+    SUM(CASE WHEN bucket >= ${w.laggedFrom} AND bucket <= ${w.laggedTo} THEN starts ELSE 0 END) AS lagged,
+    SUM(CASE WHEN bucket >= ${w.approvalsFrom} THEN approvals ELSE 0 END) AS approvals`;
+}
+
+/**
+ * PostgreSQL: counts a start on its prefix and range, as accepted, in a WITH of the statement that
+ * reads the counts (which does not see it: one snapshot), unless the service's level is `off` or
+ * the number is on the account's Safe List; the caller takes it back off if the start is refused.
+ */
+export function countingStart(q: { accountSid: string; serviceSid: string; to: string; keys: PumpingKeys; defaultLevel: PumpingLevel; now: number }): RawBuilder<unknown> {
+  // Rows in key order ('p:' before 'r:'), so concurrent starts lock them in the same order.
+  return sql`WITH counted AS (
+      INSERT INTO pumping_counters (service_sid, counter_key, bucket, starts, approvals)
+      SELECT ${q.serviceSid}, k, ${bucketOf(q.now)}::bigint, 1, 0 FROM (VALUES (${prefixKey(q.keys.prefix)}::text), (${rangeKey(q.keys.range)}::text)) AS v(k)
+      WHERE COALESCE((SELECT level FROM pumping_guard_settings WHERE service_sid = ${q.serviceSid}), ${q.defaultLevel}::text) <> 'off'
+        AND NOT EXISTS (SELECT 1 FROM safe_list WHERE account_sid = ${q.accountSid} AND phone_number = ${q.to})
+      ORDER BY k
+      ON CONFLICT (service_sid, counter_key, bucket) DO UPDATE SET starts = pumping_counters.starts + 1
+      RETURNING 1
+    )`;
+}
+
+/** The prefix's counter rows pumpingColumns aggregates (always one row out: an aggregate without GROUP BY). */
+export function pumpingFrom(serviceSid: string, keys: PumpingKeys, now: number): RawBuilder<unknown> {
+  return sql`FROM pumping_counters WHERE service_sid = ${serviceSid} AND counter_key = ${prefixKey(keys.prefix)} AND bucket >= ${windows(now).baselineFrom}`;
+}
+
+export function pumpingFromRow(row: PumpingRow, now: number): PumpingReading {
+  const { recentFrom } = windows(now);
+  const n = (v: number | string | null) => (v === null ? 0 : num(v));
+  const first = row.first_bucket === null ? null : num(row.first_bucket);
+  return {
+    level: row.level === null ? undefined : (row.level as PumpingLevel),
+    counts: {
+      rangeStarts: n(row.range_starts),
+      recentStarts: n(row.recent),
+      baselineStarts: n(row.baseline),
+      baselineMinutes: first === null || first >= recentFrom ? 0 : (recentFrom - first) / BUCKET_MS,
+      laggedStarts: n(row.lagged),
+      approvals: n(row.approvals),
+    },
+  };
+}
+
+/** Counts a start on its range, and on its prefix when it was accepted: on its own, or in the start's transaction. */
+export async function countPumpingStart(db: Db, serviceSid: string, keys: PumpingKeys, accepted: boolean, now: number): Promise<void> {
+  // Rows in key order ('p:' before 'r:'), so concurrent starts lock them in the same order.
+  const rows = [...(accepted ? [prefixKey(keys.prefix)] : []), rangeKey(keys.range)];
+  await upsertCounters(db, serviceSid, rows, bucketOf(now), 1, 0);
+}
+
+async function upsertCounters(db: Db, serviceSid: string, counterKeys: string[], bucket: number, starts: number, approvals: number): Promise<void> {
+  await db
+    .insertInto('pumping_counters')
+    .values(counterKeys.map((k) => ({ service_sid: serviceSid, counter_key: k, bucket, starts, approvals })))
+    .onConflict((oc) =>
+      oc.columns(['service_sid', 'counter_key', 'bucket']).doUpdateSet({
+        starts: sql<number>`pumping_counters.starts + excluded.starts`,
+        approvals: sql<number>`pumping_counters.approvals + excluded.approvals`,
+      }),
+    )
+    .execute();
+}
 
 export class SqlPumpingStore implements PumpingStore {
   constructor(private readonly db: Kysely<Database>) {}
@@ -41,77 +145,28 @@ export class SqlPumpingStore implements PumpingStore {
     return rows.map((r) => ({ serviceSid: r.service_sid, level: r.level as PumpingLevel }));
   }
 
-  /**
-   * One statement: an aggregate over at most 70 prefix rows and 5 range rows (the primary key's
-   * range scans), with the service's level as a scalar subquery.
-   */
   async readPumping(serviceSid: string, keys: PumpingKeys, now: number): Promise<PumpingReading> {
-    const cur = bucketOf(now);
-    const p = prefixKey(keys.prefix);
-    const r = rangeKey(keys.range);
-    const recentFrom = cur - minutes(RECENT_WINDOW_MIN - 1);
-    const baselineFrom = recentFrom - minutes(BASELINE_WINDOW_MIN);
-    const laggedTo = cur - minutes(CONVERSION_LAG_MIN);
-    const laggedFrom = laggedTo - minutes(CONVERSION_WINDOW_MIN - 1);
-    const approvalsFrom = cur - minutes(CONVERSION_WINDOW_MIN - 1);
-    const rangeFrom = cur - minutes(RANGE_WINDOW_MIN - 1);
-    const { rows } = await sql<{
-      level: string | null;
-      range_starts: number | string | null;
-      recent: number | string | null;
-      baseline: number | string | null;
-      first_bucket: number | string | null;
-      lagged: number | string | null;
-      approvals: number | string | null;
-    }>`SELECT
-        (SELECT level FROM pumping_guard_settings WHERE service_sid = ${serviceSid}) AS level,
-        SUM(CASE WHEN counter_key = ${r} THEN starts ELSE 0 END) AS range_starts,
-        SUM(CASE WHEN counter_key = ${p} AND bucket >= ${recentFrom} THEN starts ELSE 0 END) AS recent,
-        SUM(CASE WHEN counter_key = ${p} AND bucket < ${recentFrom} THEN starts ELSE 0 END) AS baseline,
-        MIN(CASE WHEN counter_key = ${p} THEN bucket END) AS first_bucket,
-        SUM(CASE WHEN counter_key = ${p} AND bucket >= ${laggedFrom} AND bucket <= ${laggedTo} THEN starts ELSE 0 END) AS lagged,
-        SUM(CASE WHEN counter_key = ${p} AND bucket >= ${approvalsFrom} THEN approvals ELSE 0 END) AS approvals
-      FROM pumping_counters
-      WHERE service_sid = ${serviceSid}
-        AND ((counter_key = ${p} AND bucket >= ${baselineFrom}) OR (counter_key = ${r} AND bucket >= ${rangeFrom}))`.execute(this.db);
-    const row = rows[0]!;
-    const n = (v: number | string | null) => (v === null ? 0 : num(v));
-    const first = row.first_bucket === null ? null : num(row.first_bucket);
-    const level = row.level === null ? undefined : (row.level as PumpingLevel);
-    return {
-      level,
-      counts: {
-        rangeStarts: n(row.range_starts),
-        recentStarts: n(row.recent),
-        baselineStarts: n(row.baseline),
-        baselineMinutes: first === null || first >= recentFrom ? 0 : (recentFrom - first) / BUCKET_MS,
-        laggedStarts: n(row.lagged),
-        approvals: n(row.approvals),
-      },
-    };
+    const { rows } = await sql<PumpingRow>`SELECT ${pumpingColumns(serviceSid, keys, now)} ${pumpingFrom(serviceSid, keys, now)}`.execute(this.db);
+    return pumpingFromRow(rows[0]!, now);
   }
 
-  async countStart(serviceSid: string, keys: PumpingKeys, accepted: boolean, now: number): Promise<void> {
-    // Rows in key order ('p:' before 'r:'), so concurrent starts lock them in the same order.
-    const rows = [...(accepted ? [prefixKey(keys.prefix)] : []), rangeKey(keys.range)];
-    await this.upsert(serviceSid, rows, bucketOf(now), 1, 0);
+  countStart(serviceSid: string, keys: PumpingKeys, accepted: boolean, now: number): Promise<void> {
+    return countPumpingStart(this.db, serviceSid, keys, accepted, now);
+  }
+
+  async uncountStart(serviceSid: string, keys: PumpingKeys, range: boolean, now: number): Promise<void> {
+    const counterKeys = [prefixKey(keys.prefix), ...(range ? [rangeKey(keys.range)] : [])];
+    await this.db
+      .updateTable('pumping_counters')
+      .set({ starts: sql<number>`starts - 1` })
+      .where('service_sid', '=', serviceSid)
+      .where('counter_key', 'in', counterKeys)
+      .where('bucket', '=', bucketOf(now))
+      .execute();
   }
 
   async countApproval(serviceSid: string, prefix: string, now: number): Promise<void> {
-    await this.upsert(serviceSid, [prefixKey(prefix)], bucketOf(now), 0, 1);
-  }
-
-  private async upsert(serviceSid: string, counterKeys: string[], bucket: number, starts: number, approvals: number): Promise<void> {
-    await this.db
-      .insertInto('pumping_counters')
-      .values(counterKeys.map((k) => ({ service_sid: serviceSid, counter_key: k, bucket, starts, approvals })))
-      .onConflict((oc) =>
-        oc.columns(['service_sid', 'counter_key', 'bucket']).doUpdateSet({
-          starts: sql<number>`pumping_counters.starts + excluded.starts`,
-          approvals: sql<number>`pumping_counters.approvals + excluded.approvals`,
-        }),
-      )
-      .execute();
+    await upsertCounters(this.db, serviceSid, [prefixKey(prefix)], bucketOf(now), 0, 1);
   }
 
   async recordBlock(accountSid: string, serviceSid: string, prefix: string, reason: PumpingReason, now: number): Promise<void> {

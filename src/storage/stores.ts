@@ -9,6 +9,7 @@ import { migrationProvider } from './migrations/index.js';
 import { CommitSignal, SqlOutboxStore } from './outbox.js';
 import { SqlGeoPermissionStore, SqlSafeListStore } from './protection.js';
 import { SqlPumpingStore } from './pumping.js';
+import { SqlAdmissionStore } from './admission.js';
 import type { Database } from './schema.js';
 import { SqlRateLimitStore } from './rate-limits.js';
 import { SqlServiceStore } from './services.js';
@@ -40,6 +41,7 @@ export class Stores {
   readonly safeList: SqlSafeListStore;
   readonly geoPermissions: SqlGeoPermissionStore;
   readonly pumping: SqlPumpingStore;
+  readonly admission: SqlAdmissionStore;
   private readonly eventsCommitted = new CommitSignal();
   private readonly sendsCommitted = new CommitSignal();
 
@@ -65,6 +67,7 @@ export class Stores {
     this.safeList = new SqlSafeListStore(db);
     this.geoPermissions = new SqlGeoPermissionStore(db);
     this.pumping = new SqlPumpingStore(db);
+    this.admission = new SqlAdmissionStore(db, dialect);
   }
 
   /** Called after each commit that wrote events, so an in-process dispatcher can deliver at once. */

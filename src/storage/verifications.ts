@@ -10,6 +10,8 @@ import { PENDING, num, type Db, type SqlDialect } from './dialect.js';
 import { foldSql, unfoldedEmailSql } from './fold.js';
 import { insertInboxMessage, setInboxDestination } from './inbox.js';
 import { countRateLimitHits } from './rate-limits.js';
+import { countPumpingStart } from './pumping.js';
+import type { PumpingKeys } from '../domain/protection/pumping.js';
 import { insertSendJob } from './send-jobs.js';
 import { insertEvent, subscribedSinks, type CommitSignal } from './outbox.js';
 import type { Database, VerificationsTable } from './schema.js';
@@ -292,5 +294,9 @@ class SqlVerificationTx implements VerificationTx {
 
   countRateLimitHits(serviceSid: string, values: MeteredValue[], now: number): Promise<{ unknown: string[]; counts: BucketCount[] }> {
     return countRateLimitHits(this.trx, this.dialect, serviceSid, values, now);
+  }
+
+  countPumpingStart(serviceSid: string, keys: PumpingKeys, now: number): Promise<void> {
+    return countPumpingStart(this.trx, serviceSid, keys, true, now);
   }
 }

@@ -62,6 +62,22 @@ onEachBackend(
       await rejectsWith(api.verifications.create({ to: gb(52), channel: 'sms', rateLimits }), 429, 20429);
     });
 
+    await t.test('what the guard counts: accepted starts on prefix and range, blocked ones on their range only, geo refusals and safe-listed numbers not at all', async () => {
+      const { acct, svc, api } = await setup(server);
+      const counts = async () => {
+        const c = (await server.stores.pumping.readPumping(svc.sid, pumpingKeys(gb(900)), clock.now().getTime())).counts;
+        return { prefix: c.recentStarts, range: c.rangeStarts };
+      };
+      assert.equal(await burst(api, 900, STANDARD + 1), STANDARD);
+      await assert.rejects(api.verifications.create({ to: gb(950), channel: 'sms' }), blocked);
+      assert.deepEqual(await counts(), { prefix: STANDARD, range: STANDARD + 2 });
+      await acct.client.verify.v2.safelist.create({ phoneNumber: gb(960) });
+      assert.equal((await api.verifications.create({ to: gb(960), channel: 'sms' })).status, 'pending');
+      await server.stores.geoPermissions.setGeoRule({ accountSid: acct.sid, serviceSid: svc.sid }, 'sms', { mode: 'block', countries: ['GB'] }, START.getTime());
+      await rejectsWith(api.verifications.create({ to: gb(970), channel: 'sms' }), 403, 60605);
+      assert.deepEqual(await counts(), { prefix: STANDARD, range: STANDARD + 2 }, 'neither the safe-listed start nor the geo refusal');
+    });
+
     await t.test('RiskCheck=disable and a safe-listed number pass; another prefix, another channel, another service pass', async () => {
       const { acct, api } = await setup(server);
       assert.equal(await burst(api, 100, STANDARD + 1), STANDARD);

@@ -76,7 +76,7 @@ forEachBackend('pumping guard on its store, on a ManualClock', async (t, stores)
     const refusal = await judgePumping(d, va, gb(100), 'GB');
     assert.equal(refusal?.code, 60410);
     assert.equal(refusal?.status, 403);
-    assert.equal(refusal?.prefix, '+44740');
+    assert.equal(refusal?.keys.prefix, '+44740');
     assert.equal(await judgePumping(d, va, '+447400299999', 'GB'), null, 'another range of the prefix');
     assert.equal(await judgePumping(d, va, '+12015550123', 'US'), null, 'another prefix');
     assert.equal(await judgePumping(deps(stores, clock, 'standard'), 'VA' + 'b'.repeat(32), gb(101), 'GB'), null, 'another service');

@@ -19,8 +19,6 @@ export interface GeoScope {
 export interface GeoPermissionStore {
   setGeoRule(scope: GeoScope, channel: string, rule: GeoRule, at: number): Promise<void>;
   clearGeoRule(scope: GeoScope, channel: string): Promise<boolean>;
-  /** The service's and its account's rules for the channel, whichever are set. */
-  geoRulesFor(accountSid: string, serviceSid: string, channel: string): Promise<{ service?: GeoRule; account?: GeoRule }>;
   /** Every rule the account and its services have, for the CLI's listing. */
   listGeoRules(accountSid: string): Promise<Array<{ serviceSid: string | null; channel: string; rule: GeoRule }>>;
 }
@@ -29,6 +27,47 @@ export interface GeoPermissionStore {
 export interface PumpingReading {
   level?: PumpingLevel;
   counts: PumpingCounts;
+}
+
+/** What a start's protections read about it (AdmissionStore.readAdmission). */
+export interface AdmissionQuery {
+  accountSid: string;
+  serviceSid: string;
+  channel: string;
+  /** The destination as stored (E.164). */
+  to: string;
+  /** For a start the pumping guard judges: the destination's keys, and the level of a service without its own; null: no counters read. */
+  pumping: { keys: PumpingKeys; defaultLevel: PumpingLevel } | null;
+  now: number;
+}
+
+export interface AdmissionReading {
+  /** The service's and its account's geo rules for the channel, whichever are set. */
+  geo: { service?: GeoRule; account?: GeoRule };
+  /** The number is on the account's Safe List. */
+  safeListed: boolean;
+  /** The guard's reading, when the query asked for it. */
+  pumping?: PumpingReading;
+}
+
+/**
+ * The start's protections read everything they weigh in one go (docs/protection.md): a start is
+ * the hot path, and on PostgreSQL each separate read is a round trip.
+ */
+export interface AdmissionStore {
+  /**
+   * Whether readAdmission also counts the start on its prefix and range, as accepted, when the
+   * guard judges it (its level is not `off` and the number is not safe-listed), in the read's own
+   * statement (PostgreSQL: one round trip for both, which is most of what a statement costs there).
+   * Otherwise an accepted start is counted in its transaction (PumpingTx.countPumpingStart).
+   */
+  readonly countsInRead: boolean;
+  readAdmission(q: AdmissionQuery): Promise<AdmissionReading>;
+}
+
+/** The guard's count of an accepted start, written in the start's transaction: it commits or rolls back with the start. */
+export interface PumpingTx {
+  countPumpingStart(serviceSid: string, keys: PumpingKeys, now: number): Promise<void>;
 }
 
 /** A row of the blocked-starts report: per service, prefix and reason. */
@@ -54,6 +93,8 @@ export interface PumpingStore {
   readPumping(serviceSid: string, keys: PumpingKeys, now: number): Promise<PumpingReading>;
   /** Counts a start on its range, and on its prefix when it was accepted. */
   countStart(serviceSid: string, keys: PumpingKeys, accepted: boolean, now: number): Promise<void>;
+  /** Takes a start counted at `now` back off its prefix, and off its range too when `range`. */
+  uncountStart(serviceSid: string, keys: PumpingKeys, range: boolean, now: number): Promise<void>;
   countApproval(serviceSid: string, prefix: string, now: number): Promise<void>;
   recordBlock(accountSid: string, serviceSid: string, prefix: string, reason: PumpingReason, now: number): Promise<void>;
   blockReport(accountSid: string): Promise<PumpingBlockRow[]>;

@@ -1,5 +1,6 @@
 import type { OutboxTx } from '../events/ports.js';
 import type { InlineSendTx } from '../verification/sending.js';
+import type { PumpingTx } from './protection.js';
 import type { RateLimitTx } from './rate-limits.js';
 import type { SendJob } from './send-jobs.js';
 import type { SentBy } from './attempts.js';
@@ -11,7 +12,7 @@ import type { AttemptStatus, CheckRecord, SendAttempt, Service, SnaSession, Stat
  * written through a VerificationTx commits or rolls back together: the verification, its attempts,
  * checks, status history, SNA session and the events that report it.
  */
-export interface VerificationTx extends OutboxTx, InlineSendTx, RateLimitTx {
+export interface VerificationTx extends OutboxTx, InlineSendTx, RateLimitTx, PumpingTx {
   lockBySid(serviceSid: string, sid: string): Promise<Verification | undefined>;
   /** Pending verifications whose validity ended by `now`, oldest first; rows other transactions hold are skipped. */
   lockDue(now: number, limit: number): Promise<Verification[]>;

@@ -1,5 +1,4 @@
 import { TwilioError } from '../errors.js';
-import type { GeoPermissionStore } from '../ports/protection.js';
 import type { VerificationChannel } from '../types.js';
 import type { GeoRule } from './types.js';
 
@@ -12,15 +11,6 @@ export const isGeoChannel = (c: VerificationChannel): c is GeoChannel => (GEO_CH
 export type GeoDefaults = Partial<Record<GeoChannel, GeoRule>>;
 
 export const allows = (rule: GeoRule, country: string): boolean => (rule.mode === 'allow' ? rule.countries.includes(country) : !rule.countries.includes(country));
-
-/**
- * The rule in force for a service's channel: the service's own (set with the CLI), else its
- * account's, else the configuration file's default; none means every country is allowed.
- */
-export async function geoRuleFor(store: GeoPermissionStore, defaults: GeoDefaults, accountSid: string, serviceSid: string, channel: GeoChannel): Promise<GeoRule | undefined> {
-  const set = await store.geoRulesFor(accountSid, serviceSid, channel);
-  return set.service ?? set.account ?? defaults[channel];
-}
 
 /** The refusal of a start to a country its channel may not reach (60605, HTTP 403, as Twilio answers), or null. */
 export function geoRefusal(rule: GeoRule | undefined, country: string | null): TwilioError | null {

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { TwilioError } from '../errors.js';
-import type { PumpingStore } from '../ports/protection.js';
-import { THRESHOLDS, decide, isHighCost, pumpingKeys, type PumpingLevel, type PumpingReason } from './pumping.js';
+import type { PumpingReading, PumpingStore } from '../ports/protection.js';
+import { THRESHOLDS, decide, isHighCost, pumpingKeys, type PumpingKeys, type PumpingLevel, type PumpingReason } from './pumping.js';
 
 /** What the SMS-pumping guard works with. */
 export interface PumpingDeps {
@@ -16,7 +16,7 @@ export interface PumpingDeps {
 /** A start the guard blocked: 60410, and what the report counts it under. */
 export class PumpingRefusal extends TwilioError {
   constructor(
-    readonly prefix: string,
+    readonly keys: PumpingKeys,
     readonly reason: PumpingReason,
   ) {
     super(60410);
@@ -24,26 +24,35 @@ export class PumpingRefusal extends TwilioError {
 }
 
 /**
- * Judges an sms start: reads the service's level and the destination's counters (one
- * statement), decides, and counts the start (one more): on its range always, so a burst stays
- * visible while it is blocked, and on its prefix only when accepted, so blocked starts do not
- * drag the prefix's conversion down for the legitimate users in it.
+ * The guard's decision on a reading of the destination's counters: the reason it blocks, null
+ * when it lets the start through, undefined when the service's level is `off`.
+ */
+export function judgeReading(deps: PumpingDeps, reading: PumpingReading, e164: string, country: string | null): PumpingReason | null | undefined {
+  const level = reading.level ?? deps.defaultLevel;
+  if (level === 'off') return undefined;
+  const { counts } = reading;
+  const withThis = { ...counts, rangeStarts: counts.rangeStarts + 1, recentStarts: counts.recentStarts + 1 };
+  return decide(THRESHOLDS[level], withThis, isHighCost(deps.highCost, e164, country));
+}
+
+/**
+ * Judges an sms start on its own (the traffic simulator and the guard's unit tests; a start
+ * reads the counters with its other protections, admission.ts): reads the service's level and
+ * the destination's counters (one statement), decides, and counts the start as a start does:
+ * on its prefix and range when accepted, on its range only when blocked.
  */
 export async function judgePumping(deps: PumpingDeps, serviceSid: string, e164: string, country: string | null): Promise<PumpingRefusal | null> {
   const now = deps.clock.now().getTime();
   const keys = pumpingKeys(e164);
-  const { level: own, counts } = await deps.store.readPumping(serviceSid, keys, now);
-  const level = own ?? deps.defaultLevel;
-  if (level === 'off') return null;
-  const withThis = { ...counts, rangeStarts: counts.rangeStarts + 1, recentStarts: counts.recentStarts + 1 };
-  const reason = decide(THRESHOLDS[level], withThis, isHighCost(deps.highCost, e164, country));
+  const reason = judgeReading(deps, await deps.store.readPumping(serviceSid, keys, now), e164, country);
+  if (reason === undefined) return null;
   await deps.store.countStart(serviceSid, keys, reason === null, now);
-  return reason === null ? null : new PumpingRefusal(keys.prefix, reason);
+  return reason === null ? null : new PumpingRefusal(keys, reason);
 }
 
 /** Counts a blocked start for the report, once the start has answered 60410. */
 export async function recordPumpingBlock(deps: PumpingDeps, accountSid: string, serviceSid: string, refusal: PumpingRefusal): Promise<void> {
-  await deps.store.recordBlock(accountSid, serviceSid, refusal.prefix, refusal.reason, deps.clock.now().getTime());
+  await deps.store.recordBlock(accountSid, serviceSid, refusal.keys.prefix, refusal.reason, deps.clock.now().getTime());
 }
 
 /** Counts an approved sms verification on its prefix: the conversion the guard weighs. */

@@ -13,7 +13,7 @@ import { MAX_CHECK_ATTEMPTS, MAX_SEND_ATTEMPTS } from './state.js';
 import { isLapsed, transition } from './transition.js';
 import { publishStatus } from '../events/publish.js';
 import { chooseTemplate, type ChosenTemplate } from '../templates/templates.js';
-import { protectionRefusal } from '../protection/admission.js';
+import { admitStart, type Admission } from '../protection/admission.js';
 import { PumpingRefusal, recordPumpingBlock } from '../protection/pumping-guard.js';
 import { meterStart } from '../rate-limits/enforce.js';
 
@@ -24,6 +24,8 @@ export interface StartResult {
   sends: SendAttempt[];
   snaUrl: string | null;
 }
+
+const NO_PROTECTION: Admission = { refusal: null, pumpingCount: null };
 
 interface Planned {
   verification: Verification;
@@ -50,12 +52,15 @@ export async function startVerification(deps: VerificationDeps, service: Service
     substitutions: input.options.templateCustomSubstitutions,
   });
   // Judged now, raised in the transaction after the rate limits are counted (see plan).
-  const refusal = deps.protection ? await protectionRefusal(deps.protection, service, { channel, to, country, riskCheck: input.options.riskCheck }) : null;
+  const admission = deps.protection
+    ? await admitStart(deps.protection, service, { channel, to, country, riskCheck: input.options.riskCheck }, deps.clock.now().getTime())
+    : NO_PROTECTION;
+  const refusal = admission.refusal;
   // After the checks that cost nothing (a lookup provider may charge per number), before the
   // transaction; not for a start that will be refused.
   const carrier = refusal ? null : await lookupForStart(deps.lookup, service, channel, to, country);
 
-  const runPlan = () => deps.store.transaction((tx) => plan(deps, tx, service, { ...input, to }, { channel, locale, country, template, carrier, refusal }));
+  const runPlan = () => deps.store.transaction((tx) => plan(deps, tx, service, { ...input, to }, { channel, locale, country, template, carrier, admission }));
   try {
     let planned: Planned;
     try {
@@ -108,17 +113,17 @@ async function plan(
   tx: VerificationTx,
   service: Service,
   input: StartInput,
-  prepared: { channel: VerificationChannel; locale: string; country: string | null; template: ChosenTemplate | null; carrier: CarrierInfo | null; refusal: TwilioError | null },
+  prepared: { channel: VerificationChannel; locale: string; country: string | null; template: ChosenTemplate | null; carrier: CarrierInfo | null; admission: Admission },
 ): Promise<Planned> {
-  const { channel, locale, country, template, carrier, refusal } = prepared;
+  const { channel, locale, country, template, carrier, admission } = prepared;
   const now = deps.clock.now().getTime();
   // The start's refusals, in order (docs/protection.md): parameters (prepareStart, chooseTemplate,
   // before this transaction), Service Rate Limits, then the Safe List and geo permissions (judged
-  // before the transaction, raised here; the pumping guard will join them), then this
-  // verification's own limits (60202, 60203) below. Bucket hits are counted first and taken back
-  // by the rollback of any refusal.
+  // and the pumping guard (judged before the transaction, raised here), then this verification's
+  // own limits (60202, 60203) below. Bucket hits are counted first and taken back by the rollback
+  // of any refusal; so is the guard's count of an accepted start, written last (below).
   await meterStart(tx, service.sid, input.options.rateLimits, now);
-  if (refusal) throw refusal;
+  if (admission.refusal) throw admission.refusal;
   let v = await tx.lockPendingByTo(service.sid, input.to);
   if (v && isLapsed(v, now)) {
     await transition(tx, service, v, 'expired', 'start', now);
@@ -233,6 +238,9 @@ async function plan(
   } else {
     await dispatch(deps, tx, sendRequest(service, { verification: v, attempt, channel, code }, input.options, deps.ttlMs, template), v, attempt);
   }
+  // Last, so that on PostgreSQL the prefix's counter row, which every start to the prefix in this
+  // minute updates, stays locked for no more than the commit.
+  if (admission.pumpingCount) await tx.countPumpingStart(service.sid, admission.pumpingCount, now);
   return { verification: v, attempt, snaUrl };
 }
 
