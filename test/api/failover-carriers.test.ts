@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
 import { after } from 'node:test';
-import { freePort } from '../../scripts/free-port.js';
+import { REFUSED_HOST } from '../support/local-http.js';
 import { providersFile } from '../support/provider-config.js';
 import { onEachBackend, setup, type TestServer } from '../support/server.js';
 import { TwilioRestStandIn } from '../support/twilio-rest.js';
@@ -23,7 +23,7 @@ const sockets = new Set<Socket>();
 const silent = createServer((s) => void sockets.add(s));
 await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
 const silentHost = `127.0.0.1:${(silent.address() as { port: number }).port}`;
-const closedHost = `127.0.0.1:${await freePort()}`;
+const closedHost = REFUSED_HOST;
 after(async () => {
   await standIn.close();
   for (const s of sockets) s.destroy();

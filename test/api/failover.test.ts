@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
 import { after } from 'node:test';
-import { freePort } from '../../scripts/free-port.js';
+import { REFUSED_HOST } from '../support/local-http.js';
 import { CodeKeyring } from '../../src/domain/code/keys.js';
 import { twilioProviderSchema } from '../../src/channels/twilio/config.js';
 import { TwilioProvider } from '../../src/channels/twilio/provider.js';
@@ -31,8 +31,8 @@ const sockets = new Set<Socket>();
 const blackhole = createServer((s) => void sockets.add(s));
 await new Promise<void>((r) => blackhole.listen(0, '127.0.0.1', r));
 const silentUrl = `https://127.0.0.1:${(blackhole.address() as { port: number }).port}`;
-const refusedUrl = `http://127.0.0.1:${await freePort()}`;
-const flakyUrl = `http://127.0.0.1:${await freePort()}`;
+const refusedUrl = `http://${REFUSED_HOST}`;
+const flakyUrl = `http://${REFUSED_HOST}`;
 after(async () => {
   await standInA.close();
   await standInB.close();

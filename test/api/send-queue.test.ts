@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after } from 'node:test';
-import { freePort } from '../../scripts/free-port.js';
+import { REFUSED_HOST } from '../support/local-http.js';
 import { HttpProvider, type SentMessage } from '../support/http-provider.js';
 import { Receiver } from '../support/receiver.js';
 import { onEachBackend, setup, type Account, type TestServer } from '../support/server.js';
@@ -17,7 +17,7 @@ const US = '+15017122661';
 
 const receiver = await Receiver.start();
 // Nothing listens there: every request is refused, as by a provider that is down.
-const downOrigin = `http://127.0.0.1:${await freePort()}`;
+const downOrigin = `http://${REFUSED_HOST}`;
 after(() => receiver.close());
 
 const stubborn = new HttpProvider('stubborn', ['whatsapp'], receiver.origin, false, true);

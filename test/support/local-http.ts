@@ -57,3 +57,12 @@ export function waitForRecord<T>(records: readonly T[], events: EventEmitter, ev
     events.on(event, on);
   });
 }
+
+/**
+ * An address where every connection is refused, as by a carrier that is down: port 4, which is
+ * assigned to no service, so nothing on these machines serves it, which the kernel never hands out
+ * for a listen on port 0 (its ephemeral ports are above 1024), and which fetch does not refuse
+ * itself (its "bad ports" list has 1, 7, 9, ...). A port freePort() found free could be taken by a parallel
+ * test's server before it was used: once in CI, a "down" provider answered 401.
+ */
+export const REFUSED_HOST = '127.0.0.1:4';

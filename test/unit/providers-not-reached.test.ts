@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import { after, test } from 'node:test';
-import { freePort } from '../../scripts/free-port.js';
+import { REFUSED_HOST } from '../support/local-http.js';
 import { systemClock } from '../../src/domain/clock.js';
 import type { InboxStore } from '../../src/domain/ports.js';
 import { PROVIDER_TYPES } from '../../src/channels/providers.js';
@@ -35,7 +35,7 @@ const http: Server = createHttpServer((req, res) => {
 });
 await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
 const httpUrl = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
-const closedUrl = `http://127.0.0.1:${await freePort()}`;
+const closedUrl = `http://${REFUSED_HOST}`;
 
 const smsc = await Smsc.start({ systemId: 'verifyd', password: 'secret' });
 const providers: Provider[] = [];
