@@ -17,12 +17,12 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { freePort } from '../scripts/free-port.js';
 import { TwilioRestStandIn } from '../test/support/twilio-rest.js';
 import { Api } from './api.js';
 import { spawnTs, stop, VERIFYD_MAIN, waitHealthy } from './procs.js';
 import { runStartsByGroup, type SendFigures } from './sends.js';
 import { storeEnv, type ScenarioOpts } from './store-env.js';
+import { REFUSED_HOST } from '../test/support/local-http.js';
 
 export const FAILOVER_CONNECT_MS = 300;
 /** At most this many starts awaiting their answer at once. */
@@ -61,7 +61,7 @@ export async function benchFailover(store: string, tmp: string, opts: FailoverOp
   const base = { type: 'twilio', account_sid: account.sid, auth_token: account.token, sms_from: '+15005550006', connect_timeout_ms: FAILOVER_CONNECT_MS };
   const providers = [
     { ...base, name: 'backup', api_base_url: twilio.url },
-    { ...base, name: 'down', api_base_url: `http://127.0.0.1:${await freePort()}` },
+    { ...base, name: 'down', api_base_url: `http://${REFUSED_HOST}` },
     { ...base, name: 'silent', api_base_url: `https://127.0.0.1:${(blackhole.address() as { port: number }).port}` },
   ];
   const config = join(tmp, `failover-${store}.json`);

@@ -10,7 +10,7 @@ import type { Stores } from './storage/stores.js';
 import { TwilioError } from './domain/errors.js';
 import { newSid } from './domain/ids.js';
 import { createTemplate, deleteTemplate, listTemplates } from './domain/templates/templates.js';
-import { knownAccount } from './cli-args.js';
+import { fail, knownAccount } from './cli-args.js';
 import { geoCommand, GEO_USAGE } from './cli-geo.js';
 import { guardCommand, GUARD_USAGE } from './cli-guard.js';
 
@@ -103,20 +103,14 @@ async function accountToken(stores: Stores, action: string, accountSid: string):
     process.stdout.write(`TWILIO_ACCOUNT_SID=${accountSid}\nTWILIO_SECONDARY_AUTH_TOKEN=${secondary}\n`);
     return 0;
   }
-  if (!(await promoteToken(stores.accounts, accountSid))) {
-    process.stderr.write(`${accountSid} has no secondary auth token: make one with account rotate-token first\n`);
-    return 1;
-  }
+  if (!(await promoteToken(stores.accounts, accountSid))) return fail(`${accountSid} has no secondary auth token: make one with account rotate-token first`, 1);
   process.stdout.write(`the secondary auth token of ${accountSid} is now its primary one; the old primary no longer works\n`);
   return 0;
 }
 
 /** api-key delete: the key stops working on every node (the store announces the deletion). */
 async function deleteKey(stores: Stores, sid: string | undefined): Promise<number> {
-  if (!isSid(sid, 'SK') || !(await stores.accounts.deleteApiKey(sid))) {
-    process.stderr.write(`unknown API key: ${JSON.stringify(sid ?? '')}\n`);
-    return 1;
-  }
+  if (!isSid(sid, 'SK') || !(await stores.accounts.deleteApiKey(sid))) return fail(`unknown API key: ${JSON.stringify(sid ?? '')}`, 1);
   process.stdout.write(`deleted ${sid}\n`);
   return 0;
 }
@@ -126,10 +120,7 @@ type TemplateArgs = { name?: string; account?: string; channels?: string; text?:
 /** template create|list|delete: the account's Verify templates, which GET /v2/Templates lists. */
 async function template(stores: Stores, action: string, values: TemplateArgs, sid: string | undefined): Promise<number> {
   if (action === 'delete') {
-    if (!isSid(sid, 'HJ') || !(await deleteTemplate({ store: stores.templates }, sid))) {
-      process.stderr.write(`unknown template: ${JSON.stringify(sid ?? '')}\n`);
-      return 1;
-    }
+    if (!isSid(sid, 'HJ') || !(await deleteTemplate({ store: stores.templates }, sid))) return fail(`unknown template: ${JSON.stringify(sid ?? '')}`, 1);
     process.stdout.write(`deleted ${sid}\n`);
     return 0;
   }
@@ -154,8 +145,7 @@ async function template(stores: Stores, action: string, values: TemplateArgs, si
     return 0;
   } catch (err) {
     if (!(err instanceof TwilioError)) throw err;
-    process.stderr.write(`${err.message}\n`);
-    return 2;
+    return fail(err.message);
   }
 }
 

@@ -48,7 +48,11 @@ export function route(app: FastifyInstance, ctx: ApiContext, method: 'GET' | 'PO
     url: path,
     handler: (req, reply) => {
       rejectNul(req);
-      const form: Form = { ...(req.query as Form), ...((req.body as Form | undefined) ?? {}) };
+      // A body kept as text (a carrier's signed receipt) is no form: its NUL is refused where it
+      // stands, as the first of its characters would have been named.
+      if (typeof req.body === 'string' && req.body.includes('\u0000')) throw ctx.invalidParam(String(req.body.indexOf('\u0000')));
+      const body = typeof req.body === 'string' ? undefined : (req.body as Form | undefined);
+      const form: Form = { ...(req.query as Form), ...(body ?? {}) };
       for (const [name, value] of Object.entries(form)) {
         if ((Array.isArray(value) ? value : [value]).some(hasNul)) throw ctx.invalidParam(name);
       }

@@ -20,6 +20,9 @@ export class CarrierUnavailable extends Error {
 /** Answers that say the request was turned away, nothing taken: 429 (slow down) and 503 (unavailable). */
 export const turnedAway = (status: number): boolean => status === 429 || status === 503;
 
+/** A provider's `timeout_ms`: per request to its API; a timeout is retried like any other transport failure. */
+export const timeoutSetting = z.int().min(100).max(120_000).default(10_000);
+
 /** A provider's `connect_timeout_ms`: how long connecting (TCP and TLS) may take before the carrier counts as not reached. */
 export const connectTimeoutSetting = z.int().min(50).max(60_000).default(3_000);
 
@@ -36,8 +39,8 @@ export interface PostInit {
   timeoutMs: number;
   /** The send queue's deadline. */
   signal: AbortSignal | undefined;
-  /** The provider's connection pool (http-agent.ts). */
-  dispatcher: Dispatcher;
+  /** The provider's connection pool (http-agent.ts); none: undici's global one. */
+  dispatcher?: Dispatcher;
 }
 
 /**

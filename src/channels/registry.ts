@@ -49,6 +49,8 @@ function allLists(route: ChannelRoute): ProviderList[] {
 export class ProviderRegistry {
   private readonly byName = new Map<string, Provider>();
   private readonly profiles = new Map<string, MessagingProfile>();
+  /** The channels some profile carries (fixed at construction, asked on every send). */
+  private readonly profileChannels = new Set<CodeChannel>();
 
   constructor(
     /** Every configured provider, routed or not (their status callbacks are accepted either way). */
@@ -73,7 +75,11 @@ export class ProviderRegistry {
     }
     for (const profile of profiles) {
       this.profiles.set(profile.sid, profile);
-      for (const channel of PROFILE_CHANNELS) if (profile[channel]) check(`messaging service ${profile.sid}`, channel, profile[channel]);
+      for (const channel of PROFILE_CHANNELS) {
+        if (profile[channel] === undefined) continue;
+        check(`messaging service ${profile.sid}`, channel, profile[channel]);
+        this.profileChannels.add(channel);
+      }
     }
   }
 
@@ -90,7 +96,7 @@ export class ProviderRegistry {
   everyRouteIs(channel: CodeChannel, is: (p: Provider) => boolean): boolean {
     const route = this.routes[channel];
     if (!route) return false;
-    if ((PROFILE_CHANNELS as readonly string[]).includes(channel) && [...this.profiles.values()].some((p) => p[channel as 'sms'] !== undefined)) return false;
+    if (this.profilesCarry(channel)) return false;
     return allLists(route).every((list) => list.length === 1 && is(this.byName.get(list[0]!)!));
   }
 
@@ -101,7 +107,7 @@ export class ProviderRegistry {
 
   /** Whether some profile carries this channel (a Messaging Configuration can only matter then). */
   profilesCarry(channel: CodeChannel): boolean {
-    return [...this.profiles.values()].some((p) => (PROFILE_CHANNELS as readonly string[]).includes(channel) && p[channel as 'sms'] !== undefined);
+    return this.profileChannels.has(channel);
   }
 
   /**

@@ -45,6 +45,8 @@ export function countryOf(channel: CodeChannel, to: string): string | null {
 export class ProviderSender implements CodeSender {
   readonly health: ProviderHealth;
   readonly receiptTimeoutMs: number | null;
+  /** Per channel, whether its every route is the inbox alone (written in the start's transaction); the routes are fixed once the registry is built. */
+  private readonly inline = new Map<CodeChannel, boolean>();
 
   constructor(
     private readonly registry: ProviderRegistry,
@@ -60,7 +62,12 @@ export class ProviderSender implements CodeSender {
   }
 
   sendsInline(channel: CodeChannel): boolean {
-    return this.registry.everyRouteIs(channel, (p) => p instanceof InboxProvider);
+    let inline = this.inline.get(channel);
+    if (inline === undefined) {
+      inline = this.registry.everyRouteIs(channel, (p) => p instanceof InboxProvider);
+      this.inline.set(channel, inline);
+    }
+    return inline;
   }
 
   sendInline(request: SendRequest, tx: InlineSendTx): Promise<SendOutcome> {

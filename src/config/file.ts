@@ -9,6 +9,7 @@ import type { CodeChannel } from '../domain/verification/sending.js';
 import { readGeoDefaults } from './geo-file.js';
 import { readPumpingGuard } from './pumping-file.js';
 import { DEFAULT_LOOKUP, lookupSettingsSchema, type LookupSettings } from '../lookup/settings.js';
+import { isObject, onlyKeys } from './file-values.js';
 
 /** What VERIFYD_CONFIG configures: the code providers and their routes, and the carrier lookup. */
 export interface ConfigFile {
@@ -88,8 +89,6 @@ function substitute(value: unknown, at: string, env: Readonly<Record<string, str
   if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, at ? `${at}.${k}` : k, env, problems)]));
   return value;
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -172,11 +171,6 @@ function countryLists(value: unknown, at: string, channel: CodeChannel, types: R
     if (names && COUNTRY.test(cc)) out[cc] = names;
   }
   return out;
-}
-
-/** Unknown keys of a mapping, each a problem. */
-function onlyKeys(value: Record<string, unknown>, at: string, keys: readonly string[], problems: string[]): void {
-  for (const k of Object.keys(value).filter((k) => !keys.includes(k))) problems.push(`${at}.${k}: is not one of ${keys.join(', ')}`);
 }
 
 /**

@@ -1,6 +1,5 @@
 import { GEO_CHANNELS, parseCountries, type GeoDefaults } from '../domain/protection/geo.js';
-
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+import { isObject } from './file-values.js';
 
 /**
  * The file's `geo_permissions`: per channel (sms, call, whatsapp, sna) either `allow: [GB, US]`

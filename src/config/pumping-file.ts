@@ -1,6 +1,5 @@
 import { isPumpingLevel, parseHighCost, PUMPING_LEVELS, type PumpingLevel } from '../domain/protection/pumping.js';
-
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+import { isObject, onlyKeys } from './file-values.js';
 
 /** The file's `pumping_guard`: the level of every service without its own, and the high-cost destinations. */
 export interface PumpingGuardFile {
@@ -20,7 +19,7 @@ export function readPumpingGuard(value: unknown, problems: string[]): PumpingGua
     return {};
   }
   const out: PumpingGuardFile = {};
-  for (const key of Object.keys(value).filter((k) => k !== 'level' && k !== 'high_cost')) problems.push(`pumping_guard.${key}: is not one of level, high_cost`);
+  onlyKeys(value, 'pumping_guard', ['level', 'high_cost'], problems);
   if (value.level !== undefined) {
     if (isPumpingLevel(value.level)) out.level = value.level;
     else problems.push(`pumping_guard.level: must be one of ${PUMPING_LEVELS.join(', ')}`);

@@ -1,9 +1,10 @@
+import { arrived } from '../domain/attempts/receipts.js';
 import type { Clock } from '../domain/clock.js';
 import type { CodeKeyring } from '../domain/code/keys.js';
 import type { AttemptUpdate, ClaimedSendJob, SendJobStore, SendSettlement } from '../domain/ports.js';
 import { codeFor, nextTry, staleReason, type SendRetryPolicy } from '../domain/verification/send-job.js';
 import type { SendTry } from '../domain/types.js';
-import { SEND_FAILED_UNKNOWN, sendFailure, type CodeSender, type RouteStop, type SendFailure, type SendOutcome, type SendRequest } from '../domain/verification/sending.js';
+import { isFailedStatus, SEND_FAILED_UNKNOWN, sendFailure, type CodeSender, type RouteStop, type SendFailure, type SendOutcome, type SendRequest } from '../domain/verification/sending.js';
 import type { Log } from '../log.js';
 import { ClaimLoop, LoopDriven, type ClaimLoopOptions } from './claim-loop.js';
 import { GroupCommit } from './group-commit.js';
@@ -85,7 +86,7 @@ export class SendDispatcher extends LoopDriven<ClaimedSendJob, string> {
         error = err;
       }
       const at = this.clock.now().getTime();
-      if (outcome && !isFailure(outcome.status)) {
+      if (outcome && !isFailedStatus(outcome.status)) {
         health.succeeded(stop.provider);
         tries.push({ provider: stop.provider, result: 'sent', errorCode: null, at });
         return this.sent(job, outcome, stop, tries, candidates, at);
@@ -126,7 +127,7 @@ export class SendDispatcher extends LoopDriven<ClaimedSendJob, string> {
     const attempt = recorded(outcome, stop);
     const ruledOut = new Set(tries.filter((t) => RULED_OUT.has(t.result)).map((t) => t.provider));
     const left = candidates.some((c) => c.provider !== stop.provider && !ruledOut.has(c.provider));
-    const waits = stop.sendsReceipts && !DELIVERED.has(outcome.status) && left;
+    const waits = stop.sendsReceipts && !arrived(outcome.status) && left;
     if (!waits) return this.settle({ job, state: 'sent', tried: true, nextAttemptAt: at, error: null, attempt, at, tries });
     const timeout = this.sender.receiptTimeoutMs;
     const expiresAt = job.verification?.expiresAt ?? at;
@@ -178,13 +179,8 @@ export class SendDispatcher extends LoopDriven<ClaimedSendJob, string> {
 /** What the attempt records when no try succeeded: Twilio's "Unknown error". */
 const GAVE_UP: AttemptUpdate = { status: 'failed', errorCode: SEND_FAILED_UNKNOWN, providerName: null, providerMessageId: null };
 
-const isFailure = (status: string): boolean => status === 'failed' || status === 'undelivered';
-
 /** Tries after which a job never goes back to that provider: it refused, or reported the message failed or late. */
 const RULED_OUT = new Set<SendTry['result']>(['refused', 'failure_receipt', 'receipt_timeout']);
-
-/** A provider's answers that need no receipt to be final. */
-const DELIVERED = new Set(['delivered', 'completed', 'read']);
 
 /** The route in order, but providers whose circuit is open after all others (asked lazily: a half-open one's trial is taken only when tried). */
 function* inRouteOrder(route: readonly RouteStop[], admit: (provider: string) => boolean): Generator<RouteStop> {
@@ -198,6 +194,6 @@ function* inRouteOrder(route: readonly RouteStop[], admit: (provider: string) =>
 
 /** What the attempt records of a provider's answer; a failure it reports without a code gets 30008. The price is that provider's, when it has one. */
 function recorded(o: SendOutcome, stop: RouteStop): AttemptUpdate {
-  const errorCode = o.errorCode ?? (isFailure(o.status) ? SEND_FAILED_UNKNOWN : null);
+  const errorCode = o.errorCode ?? (isFailedStatus(o.status) ? SEND_FAILED_UNKNOWN : null);
   return { status: o.status, errorCode, providerName: o.providerName ?? stop.provider, providerMessageId: o.providerMessageId ?? null, price: stop.price };
 }

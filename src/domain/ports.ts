@@ -15,6 +15,7 @@ export type { AttemptFilter, AttemptStore, AttemptTotals, SentBy, SummaryFilter 
 export type { ApiThrottleStore } from './ports/api-throttle.js';
 export type { SnaStore } from './ports/sna.js';
 export type { CarrierInfo, LineType, LookupProvider, LookupTarget } from './ports/lookup.js';
+export type { AdmissionStore, GeoPermissionStore, PumpingStore, PumpingTx, SafeListStore } from './ports/protection.js';
 export type { InboxFilter, InboxStore } from './ports/inbox.js';
 export type { AttemptUpdate, ClaimedSendJob, SendJob, SendJobState, SendJobStatus, SendJobStore, SendSettlement } from './ports/send-jobs.js';
 export type { OutboxStore, OutboxTx, Settlement, SinkStore } from './events/ports.js';

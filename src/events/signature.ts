@@ -1,4 +1,5 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import { sameText } from '../domain/constant-time.js';
 
 /** X-Twilio-Signature over `data`: the base64 HMAC-SHA1 keyed with the auth token. */
 function twilioHmac(authToken: string, data: string): string {
@@ -33,7 +34,5 @@ export function signFormRequest(authToken: string, url: string, params: Readonly
 
 /** Whether `signature` is the form signature of the request, compared in constant time. */
 export function validFormSignature(authToken: string, signature: string, url: string, params: Readonly<Record<string, string | readonly string[]>>): boolean {
-  const expected = Buffer.from(signFormRequest(authToken, url, params));
-  const given = Buffer.from(signature);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return sameText(signFormRequest(authToken, url, params), signature);
 }

@@ -185,11 +185,13 @@ export class SqlAccountStore implements AccountStore {
     for (const r of rows) {
       const reseal = (text: string | null, keyId: string | null): SealedToken | null | undefined => {
         if (text === null) return null;
-        if (keyId !== null && keys.open({ keyId, sealed: text }, r.sid) === undefined) {
-          missing.add(keyId);
+        // No key id: a plain-text token from before migration 013. Opened once, to check and to re-seal.
+        const token = keyId === null ? text : keys.open({ keyId, sealed: text }, r.sid);
+        if (token === undefined) {
+          missing.add(keyId!);
           return undefined;
         }
-        return keyId === keys.currentId ? { keyId, sealed: text } : keys.seal(this.open(text, keyId, r.sid), r.sid);
+        return keyId === keys.currentId ? { keyId, sealed: text } : keys.seal(token, r.sid);
       };
       const primary = reseal(r.auth_token, r.auth_token_key_id);
       const secondary = reseal(r.secondary_token, r.secondary_token_key_id);

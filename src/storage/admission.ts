@@ -2,17 +2,15 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { AdmissionQuery, AdmissionReading, AdmissionStore } from '../domain/ports/protection.js';
 import type { GeoRule } from '../domain/protection/types.js';
 import type { SqlDialect } from './dialect.js';
+import { ACCOUNT_SCOPE, ruleFromRow } from './protection.js';
 import { countingStart, pumpingColumns, pumpingFrom, pumpingFromRow, type PumpingRow } from './pumping.js';
 import type { Database } from './schema.js';
-
-// The account's own geo rule is stored under service '' (protection.ts).
-const ACCOUNT_SCOPE = '';
 
 /** A geo rule read as `mode countries-json` (one scalar subquery per scope). */
 const geoRule = (v: string | null): GeoRule | undefined => {
   if (v === null) return undefined;
   const space = v.indexOf(' ');
-  return { mode: v.slice(0, space) as GeoRule['mode'], countries: JSON.parse(v.slice(space + 1)) as string[] };
+  return ruleFromRow({ mode: v.slice(0, space), countries: v.slice(space + 1) });
 };
 
 type Common = { geo_service: string | null; geo_account: string | null; safe: number | null };

@@ -4,7 +4,7 @@ import type { AttemptFilter, AttemptStore, AttemptTotals, SentBy, SummaryFilter 
 import type { PageQuery } from '../domain/ports/paging.js';
 import type { AttemptStatus, Price, SendAttempt, SendTry } from '../domain/types.js';
 import { PENDING, num, type Db, type SqlDialect } from './dialect.js';
-import { OUTBOX_CHANNEL, type CommitSignal } from './outbox.js';
+import { notifyOutbox, type CommitSignal } from './outbox.js';
 import { listPage } from './keyset.js';
 import type { Database, SendsTable } from './schema.js';
 
@@ -185,7 +185,7 @@ export class SqlAttemptStore implements AttemptStore {
         .set({ message_status: 'queued', error_code: null, provider_name: null, provider_message_id: null, tries: JSON.stringify(tries), date_updated: at })
         .where('sid', '=', job.sid)
         .execute();
-      if (this.dialect?.notify) await sql`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`.execute(trx);
+      if (this.dialect) await notifyOutbox(trx, this.dialect);
       return true;
     });
     if (requeued) this.sendsCommitted?.fire();

@@ -50,6 +50,11 @@ export async function subscribedSinks(db: Db, dialect: SqlDialect, accountSid: s
 /** The PostgreSQL channel dispatchers LISTEN on; a NOTIFY in a transaction is sent at its commit. */
 export const OUTBOX_CHANNEL = 'verifyd_outbox';
 
+/** Wakes every node's dispatchers (outbox-listener.ts) when `db`'s transaction commits: new work is due. */
+export async function notifyOutbox(db: Db, dialect: SqlDialect): Promise<void> {
+  if (dialect.notify) await sql`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`.execute(db);
+}
+
 export async function insertEvent(db: Db, dialect: SqlDialect, e: OutboxEvent, sinkSids: string[]): Promise<void> {
   await db
     .insertInto('events')
@@ -79,7 +84,7 @@ export async function insertEvent(db: Db, dialect: SqlDialect, e: OutboxEvent, s
       })),
     )
     .execute();
-  if (dialect.notify) await sql`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`.execute(db);
+  await notifyOutbox(db, dialect);
 }
 
 const attemptRow = ({ delivery, attempt }: Settlement) => ({

@@ -5,8 +5,9 @@ import { num } from './dialect.js';
 import type { Database } from './schema.js';
 
 // The account's own rule is stored under service '' so that (account, service, channel) is one key.
-const scopeKey = (s: GeoScope) => s.serviceSid ?? '';
-const ruleFromRow = (r: { mode: string; countries: string }): GeoRule => ({ mode: r.mode as GeoRule['mode'], countries: JSON.parse(r.countries) as string[] });
+export const ACCOUNT_SCOPE = '';
+const scopeKey = (s: GeoScope) => s.serviceSid ?? ACCOUNT_SCOPE;
+export const ruleFromRow = (r: { mode: string; countries: string }): GeoRule => ({ mode: r.mode as GeoRule['mode'], countries: JSON.parse(r.countries) as string[] });
 
 export class SqlSafeListStore implements SafeListStore {
   constructor(private readonly db: Kysely<Database>) {}

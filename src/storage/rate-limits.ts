@@ -177,7 +177,7 @@ export class SqlRateLimitStore implements RateLimitStore {
 export async function countRateLimitHits(db: Db, dialect: SqlDialect, serviceSid: string, values: MeteredValue[], now: number): Promise<{ unknown: string[]; counts: BucketCount[] }> {
   const names = [...new Set(values.map((v) => v.name))];
   if (names.length === 0) return { unknown: [], counts: [] };
-  if (dialect.name === 'postgres') return countInOneTrip(db, serviceSid, values, names, now);
+  if (dialect.writableCte) return countInOneTrip(db, serviceSid, values, names, now);
   const found = await db
     .selectFrom('rate_limits as r')
     .leftJoin('rate_limit_buckets as b', 'b.rate_limit_sid', 'r.sid')

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { SendTry, Verification } from '../domain/types.js';
 import type { ClaimedSendJob, SendJob, SendJobStatus, SendJobStore, SendSettlement } from '../domain/ports/send-jobs.js';
 import { recordSendOutcome } from './attempts.js';
 import { PENDING, num, type Db, type SqlDialect } from './dialect.js';
-import { OUTBOX_CHANNEL } from './outbox.js';
+import { notifyOutbox } from './outbox.js';
 import type { Database } from './schema.js';
 
 /** Written in the start's transaction; the dispatchers' NOTIFY channel is the outbox's (one LISTEN serves both). */
@@ -27,7 +27,7 @@ export async function insertSendJob(db: Db, dialect: SqlDialect, job: SendJob): 
       date_updated: job.dateCreated,
     })
     .execute();
-  if (dialect.notify) await sql`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`.execute(db);
+  await notifyOutbox(db, dialect);
 }
 
 async function claimIn(trx: Transaction<Database>, dialect: SqlDialect, now: number, leaseUntil: number, limit: number): Promise<ClaimedSendJob[]> {

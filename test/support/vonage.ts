@@ -84,10 +84,6 @@ export class VonageStandIn {
     return waitForRecord(this.sent, this.events, 'sent', match, what, () => `refusals: ${JSON.stringify(this.refusals)}`, limitMs);
   }
 
-  onSent(listener: (m: VonageSms) => void): void {
-    this.events.on('sent', listener);
-  }
-
   /** A delivery receipt for `sms` to its callback URL, with the fields of Vonage's DLR. */
   sendReceipt(sms: VonageSms, status: string, opts: ReceiptOptions = {}): Promise<Response> {
     const params: Record<string, string> = {

@@ -8,6 +8,7 @@ import { after, test } from 'node:test';
 import { BundledLookup } from '../../src/lookup/bundled.js';
 import { TwilioLookup } from '../../src/lookup/twilio.js';
 import { TwilioLookupStandIn } from '../support/twilio-lookup.js';
+import { REFUSED_HOST } from '../support/local-http.js';
 
 const ACCOUNT = { sid: 'AC' + 'c'.repeat(32), token: 'tok', canadaApproved: false };
 const standIn = await TwilioLookupStandIn.start(ACCOUNT, {
@@ -60,7 +61,7 @@ test('failures: the bundled data with 60608, and a warning with the reason and w
 
 test('an unreachable provider: the bundled data with 60608', async () => {
   const provider = new TwilioLookup(
-    { type: 'twilio', canada_carrier_data: false, account_sid: ACCOUNT.sid, auth_token: 'tok', api_base_url: 'http://127.0.0.1:1', timeout_ms: 200 },
+    { type: 'twilio', canada_carrier_data: false, account_sid: ACCOUNT.sid, auth_token: 'tok', api_base_url: `http://${REFUSED_HOST}`, timeout_ms: 200 },
     new BundledLookup(),
     { warn: () => undefined },
   );

@@ -1,4 +1,4 @@
-import { timingSafeEqual, type KeyObject } from 'node:crypto';
+import { type KeyObject } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordReceipt, type Receipt } from '../../domain/attempts/receipts.js';
 import { TwilioError, notFound } from '../../domain/errors.js';
@@ -7,6 +7,7 @@ import { statusReceipts, validHubSignature } from '../../channels/whatsapp-cloud
 import { pathParam, type ApiContext } from '../context.js';
 import type { CredentialRules } from '../plugins/auth.js';
 import { notFoundHandler, twilioErrorHandler } from '../plugins/errors.js';
+import { sameText } from '../../domain/constant-time.js';
 
 /** The secrets the configured WhatsApp Cloud and SendGrid providers' webhooks are checked with, by provider name. */
 export interface ProviderWebhookSecrets {
@@ -44,12 +45,6 @@ async function record(ctx: ApiContext, receipts: readonly Receipt[]): Promise<vo
   // In order: a payload can hold several statuses of one message (sent, then delivered).
   for (const r of receipts) await recordReceipt(ctx.attempts, r);
 }
-
-const sameText = (a: string, b: string): boolean => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
 
 /**
  * Meta's webhooks for `whatsapp_cloud` providers, under /callbacks/whatsapp-cloud/{provider}:

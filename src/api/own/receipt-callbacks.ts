@@ -5,6 +5,8 @@ import { pathParam, route, type ApiContext } from '../context.js';
 import type { CredentialRules } from '../plugins/auth.js';
 import { notFoundHandler } from '../plugins/errors.js';
 import { twilioWire } from '../plugins/twilio-wire.js';
+import { parseJsonObject } from '../../channels/json-object.js';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../channels/http-gateway/signature.js';
 
 /** A receipt as a provider reported it, in the Attempts API's statuses. */
 export interface ProviderReceipt {
@@ -62,23 +64,15 @@ export function receiptCallbacksScope(ctx: ApiContext, credentials: CredentialRu
       const now = ctx.attempts.clock.now().getTime();
       if (kind === 'http') {
         const body = typeof req.body === 'string' ? req.body : '';
-        return receipts.http(providerName)?.({ timestamp: req.headers['x-verifyd-timestamp'], signature: req.headers['x-verifyd-signature'] }, body, now);
+        return receipts.http(providerName)?.({ timestamp: req.headers[TIMESTAMP_HEADER], signature: req.headers[SIGNATURE_HEADER] }, body, now);
       }
-      const params = req.method === 'GET' ? req.query : typeof req.body === 'string' ? jsonObject(req.body) : req.body;
+      const params = req.method === 'GET' ? req.query : typeof req.body === 'string' ? parseJsonObject(req.body) : req.body;
       return receipts.vonage(providerName)?.(stringsOf(params), now);
     };
 
-    route(scope, ctx, 'POST', ':provider', (req, reply) => handle(req, reply));
-    if (kind === 'vonage') route(scope, ctx, 'GET', ':provider', (req, reply) => handle(req, reply));
+    route(scope, ctx, 'POST', ':provider', handle);
+    if (kind === 'vonage') route(scope, ctx, 'GET', ':provider', handle);
   };
-}
-
-function jsonObject(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The string-valued fields (Vonage sends every field as a string; anything else is not signed and not read). */

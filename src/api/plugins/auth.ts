@@ -1,8 +1,9 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TwilioError } from '../../domain/errors.js';
 import type { AccountStore } from '../../domain/ports.js';
+import { sameBytes } from '../../domain/constant-time.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -11,10 +12,6 @@ declare module 'fastify' {
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
-
-function safeEqual(a: Buffer, b: Buffer): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 function unauthorized(): TwilioError {
   return new TwilioError(20003, 'Authenticate', { headers: { 'WWW-Authenticate': 'Basic realm="verifyd"' } });
@@ -57,13 +54,13 @@ export async function authenticate(store: AccountStore, header: string | undefin
     // are compared, always, so the time taken does not say whether there is a secondary one.
     if (account) {
       const given = sha256(secret);
-      const primary = safeEqual(given, sha256(account.authToken));
-      const secondary = safeEqual(given, sha256(account.secondaryAuthToken ?? randomUUID()));
+      const primary = sameBytes(given, sha256(account.authToken));
+      const secondary = sameBytes(given, sha256(account.secondaryAuthToken ?? randomUUID()));
       if (primary || secondary) return account.sid;
     }
   } else if (user.startsWith('SK') && user.length === 34) {
     const key = await store.getApiKey(user);
-    if (key && safeEqual(sha256(secret), Buffer.from(key.secretHash, 'hex'))) return key.accountSid;
+    if (key && sameBytes(sha256(secret), Buffer.from(key.secretHash, 'hex'))) return key.accountSid;
   }
   throw unauthorized();
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { connectTimeoutSetting } from '../http-json.js';
+import { connectTimeoutSetting, timeoutSetting } from '../http-json.js';
 
 const CHANNELS = ['sms', 'call', 'whatsapp', 'email'] as const;
 
@@ -18,7 +18,7 @@ export const httpGatewaySettings = () =>
       .refine((cs) => new Set(cs).size === cs.length, 'each channel once')
       .default([...CHANNELS]),
     /** Per request; a timeout is retried like any other transport failure. */
-    timeout_ms: z.number().int().min(100).max(120_000).default(10_000),
+    timeout_ms: timeoutSetting,
     /** Connecting (TCP and TLS) past this counts as "not reached": failover moves on (docs/delivery.md, "Failover"). */
     connect_timeout_ms: connectTimeoutSetting,
   });

@@ -1,6 +1,6 @@
 import type { Agent } from 'undici';
 import type { Clock } from '../../domain/clock.js';
-import { SEND_FAILED_UNKNOWN, type CodeChannel, type SendOutcome, type SendRequest, type SendStatus } from '../../domain/verification/sending.js';
+import { isFailedStatus, SEND_FAILED_UNKNOWN, type CodeChannel, type SendOutcome, type SendRequest, type SendStatus } from '../../domain/verification/sending.js';
 import { agentWithConnectTimeout } from '../http-agent.js';
 import { CarrierUnavailable, post, turnedAway } from '../http-json.js';
 import type { Provider } from '../provider.js';
@@ -114,7 +114,7 @@ export class HttpGatewayProvider implements Provider {
     if (typeof id !== 'string' || id === '' || id.length > 256 || typeof said !== 'string' || !ANSWER_STATUSES.has(said)) {
       throw new GatewayUnavailable(`gateway answered ${status} without a message_id and a known status`);
     }
-    const failed = said === 'failed' || said === 'undelivered';
+    const failed = isFailedStatus(said);
     return { status: req.channel === 'call' ? CALL_STATUS[said]! : (said as SendStatus), providerMessageId: id, errorCode: failed ? (errorCodeOf(answer?.error_code) ?? SEND_FAILED_UNKNOWN) : null };
   }
 }

@@ -1,4 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sameText } from '../../domain/constant-time.js';
+import { freshTimestamp } from '../signed-timestamp.js';
 
 /**
  * The gateway's signature, both ways (docs/delivery.md, "Your own HTTP gateway"): the lower-case hex
@@ -24,9 +26,6 @@ export function gatewayHeaders(secret: string, body: string, nowMs: number): Rec
 
 /** Whether the headers sign `body` with the secret, at a timestamp within the window around `nowMs`; constant time. */
 export function validGatewaySignature(secret: string, timestamp: unknown, signature: unknown, body: string, nowMs: number): boolean {
-  if (typeof timestamp !== 'string' || !/^\d{1,12}$/.test(timestamp) || typeof signature !== 'string') return false;
-  if (Math.abs(Math.floor(nowMs / 1000) - Number(timestamp)) > GATEWAY_TIMESTAMP_WINDOW_SECONDS) return false;
-  const expected = Buffer.from(gatewaySignature(secret, timestamp, body));
-  const given = Buffer.from(signature.toLowerCase());
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  if (typeof signature !== 'string' || !freshTimestamp(timestamp, nowMs, GATEWAY_TIMESTAMP_WINDOW_SECONDS)) return false;
+  return sameText(gatewaySignature(secret, timestamp, body), signature.toLowerCase());
 }

@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { isDisplayName, isEmail } from '../../domain/address.js';
-import { connectTimeoutSetting } from '../http-json.js';
+import { connectTimeoutSetting, timeoutSetting } from '../http-json.js';
 
 /** SendGrid's API host; a stand-in (or SendGrid's EU host) is named by `api_base_url`. */
 export const SENDGRID_API_BASE_URL = 'https://api.sendgrid.com';
@@ -37,7 +37,7 @@ export const sendgridSettings = z.strictObject({
     .url({ protocol: /^https?$/ })
     .default(SENDGRID_API_BASE_URL)
     .transform((u) => u.replace(/\/+$/, '')),
-  timeout_ms: z.int().min(100).max(120_000).default(10_000),
+  timeout_ms: timeoutSetting,
   /** Connecting (TCP and TLS) past this counts as "not reached": failover moves on (docs/delivery.md, "Failover"). */
   connect_timeout_ms: connectTimeoutSetting,
 });

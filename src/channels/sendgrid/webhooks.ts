@@ -1,6 +1,6 @@
 import { verify, type KeyObject } from 'node:crypto';
 import type { Receipt } from '../../domain/attempts/receipts.js';
-import { SEND_FAILED_UNKNOWN } from '../../domain/verification/sending.js';
+import { isFailedStatus, SEND_FAILED_UNKNOWN } from '../../domain/verification/sending.js';
 
 /**
  * SendGrid's signed Event Webhook: a POST of a JSON array of events, with
@@ -50,7 +50,7 @@ export function eventReceipts(providerName: string, payload: unknown): Receipt[]
     const { event, sg_message_id: id } = (e ?? {}) as { event?: unknown; sg_message_id?: unknown };
     const status = STATUSES.get(event);
     if (status === undefined || typeof id !== 'string' || id === '') continue;
-    const failed = status === 'undelivered' || status === 'failed';
+    const failed = isFailedStatus(status);
     out.push({ providerName, providerMessageId: xMessageIdOf(id), status, errorCode: failed ? SEND_FAILED_UNKNOWN : null });
   }
   return out;

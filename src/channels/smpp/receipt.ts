@@ -40,14 +40,18 @@ export interface SmppReceipt {
   err: string | null;
 }
 
+// Keys are case-insensitive in the wild; `submit date` and `done date` contain a space.
+const fieldPattern = (key: string) => new RegExp(`(?:^|\\s)${key}:(\\S*)`, 'i');
+const ID = fieldPattern('id');
+const STAT = fieldPattern('stat');
+const ERR = fieldPattern('err');
+
 /** The fields of an Appendix B receipt text; null when it has no `id:` or no `stat:`. */
 export function parseReceiptText(text: string): SmppReceipt | null {
-  // Keys are case-insensitive in the wild; `submit date` and `done date` contain a space.
-  const field = (key: string) => new RegExp(`(?:^|\\s)${key}:(\\S*)`, 'i').exec(text)?.[1];
-  const messageId = field('id');
-  const stat = field('stat');
+  const messageId = ID.exec(text)?.[1];
+  const stat = STAT.exec(text)?.[1];
   if (!messageId || !stat) return null;
-  return { messageId, stat: stat.toUpperCase(), err: field('err') ?? null };
+  return { messageId, stat: stat.toUpperCase(), err: ERR.exec(text)?.[1] ?? null };
 }
 
 /** A receipt's TLVs, which win over its text where both are present. */

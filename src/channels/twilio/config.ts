@@ -1,3 +1,4 @@
+import { timeoutSetting, connectTimeoutSetting } from '../http-json.js';
 import { z } from 'zod';
 import type { CodeChannel } from '../../domain/verification/sending.js';
 
@@ -30,12 +31,12 @@ export const twilioProviderSchema = z
     whatsapp_content_sid: sidOf('HX').optional(),
     voice_from: phoneOrSender.optional(),
     /** Per request to the API; a timeout is retried like any other transport failure. */
-    timeout_ms: z.number().int().min(100).max(120_000).default(10_000),
+    timeout_ms: timeoutSetting,
     /**
      * How long opening the connection (TCP and TLS) may take. Past it the API certainly took
      * nothing, so a route moves on to its next provider at once (docs/delivery.md, "Failover").
      */
-    connect_timeout_ms: z.number().int().min(50).max(60_000).default(3_000),
+    connect_timeout_ms: connectTimeoutSetting,
   })
   .strict();
 

@@ -1,6 +1,6 @@
 import type { Agent } from 'undici';
 import { agentWithConnectTimeout } from '../http-agent.js';
-import { SEND_FAILED_UNKNOWN, type CodeChannel, type SendOutcome, type SendRequest, type SendStatus } from '../../domain/verification/sending.js';
+import { isFailedStatus, SEND_FAILED_UNKNOWN, type CodeChannel, type SendOutcome, type SendRequest, type SendStatus } from '../../domain/verification/sending.js';
 import type { CodeKeyring } from '../../domain/code/keys.js';
 import type { Provider } from '../provider.js';
 import { callPrompts, type Rendering } from '../render/index.js';
@@ -154,7 +154,7 @@ function messageOutcome(answer: RestAnswer): SendOutcome {
   const sid = answer.body.sid as string;
   const s = answer.body.status;
   const status: SendStatus = s === 'sent' || s === 'delivered' || s === 'undelivered' || s === 'failed' ? s : 'queued';
-  const failed = status === 'failed' || status === 'undelivered';
+  const failed = isFailedStatus(status);
   return { status, providerMessageId: sid, errorCode: failed ? (errorCodeOf(answer.body.error_code) ?? SEND_FAILED_UNKNOWN) : null };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { connectTimeoutSetting } from '../http-json.js';
+import { connectTimeoutSetting, timeoutSetting } from '../http-json.js';
 
 /** Vonage's own SMS API host; the tests' stand-in (or a proxy) is named by `api_base_url`. */
 export const VONAGE_API_BASE_URL = 'https://rest.nexmo.com';
@@ -31,7 +31,7 @@ export const vonageSettings = () =>
     /** The sender: a number, or an alphanumeric sender ID (up to 11 characters) where the destination allows one. */
     from: z.string().min(1).max(15),
     /** Per request to the API; a timeout is retried like any other transport failure. */
-    timeout_ms: z.number().int().min(100).max(120_000).default(10_000),
+    timeout_ms: timeoutSetting,
     /** Connecting (TCP and TLS) past this counts as "not reached": failover moves on (docs/delivery.md, "Failover"). */
     connect_timeout_ms: connectTimeoutSetting,
   });

@@ -4,6 +4,7 @@ import { agentWithConnectTimeout } from '../http-agent.js';
 import { CarrierUnavailable, post, turnedAway } from '../http-json.js';
 import type { Provider } from '../provider.js';
 import type { Rendering } from '../render/index.js';
+import { isGsm7 } from '../smpp/encoding.js';
 import { VONAGE_RETRY_STATUSES, vonageSendError } from './codes.js';
 import type { VonageSettings } from './config.js';
 import { validVonageSignature } from './signature.js';
@@ -14,13 +15,10 @@ export class VonageUnavailable extends CarrierUnavailable {
 }
 
 /**
- * The GSM 03.38 default alphabet and its extension table: a text outside them goes as `unicode`
- * (UCS-2, 70 characters a part instead of 160), as Vonage asks to be told.
+ * A text outside the GSM 03.38 default alphabet and its extension table goes as `unicode` (UCS-2,
+ * 70 characters a part instead of 160), as Vonage asks to be told.
  */
-const GSM7 = new Set(
-  "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà^{}\\[~]|€\f",
-);
-export const needsUnicode = (text: string): boolean => [...text].some((c) => !GSM7.has(c));
+export const needsUnicode = (text: string): boolean => !isGsm7(text);
 
 /** Vonage takes numbers in international format without the leading `+`. */
 const msisdn = (n: string) => (/^\+\d+$/.test(n) ? n.slice(1) : n);

@@ -1,5 +1,7 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { VonageSignatureMethod } from './config.js';
+import { sameText } from '../../domain/constant-time.js';
+import { freshTimestamp } from '../signed-timestamp.js';
 
 /**
  * Vonage's signature over a request's parameters (its "Signing messages" guide): every parameter
@@ -26,9 +28,6 @@ export const VONAGE_TIMESTAMP_WINDOW_SECONDS = 300;
  */
 export function validVonageSignature(params: Readonly<Record<string, string>>, secret: string, method: VonageSignatureMethod, nowMs: number): boolean {
   const { sig, timestamp } = params;
-  if (sig === undefined || timestamp === undefined || !/^\d{1,12}$/.test(timestamp)) return false;
-  if (Math.abs(Math.floor(nowMs / 1000) - Number(timestamp)) > VONAGE_TIMESTAMP_WINDOW_SECONDS) return false;
-  const expected = Buffer.from(vonageSignature(params, secret, method).toLowerCase());
-  const given = Buffer.from(sig.toLowerCase());
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  if (sig === undefined || !freshTimestamp(timestamp, nowMs, VONAGE_TIMESTAMP_WINDOW_SECONDS)) return false;
+  return sameText(vonageSignature(params, secret, method).toLowerCase(), sig.toLowerCase());
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { canonicalLocale } from '../../domain/locale.js';
-import { connectTimeoutSetting } from '../http-json.js';
+import { connectTimeoutSetting, timeoutSetting } from '../http-json.js';
 
 /** Meta's Graph API host; a stand-in (or a proxy) is named by `api_base_url`. */
 export const GRAPH_API_BASE_URL = 'https://graph.facebook.com';
@@ -29,7 +29,7 @@ export const whatsappCloudSettings = z
       .default(GRAPH_API_BASE_URL)
       .transform((u) => u.replace(/\/+$/, '')),
     api_version: z.string().regex(/^v\d+\.\d+$/, 'a Graph API version such as v21.0').default('v21.0'),
-    timeout_ms: z.int().min(100).max(120_000).default(10_000),
+    timeout_ms: timeoutSetting,
     /** Connecting (TCP and TLS) past this counts as "not reached": failover moves on (docs/delivery.md, "Failover"). */
     connect_timeout_ms: connectTimeoutSetting,
   });

@@ -49,6 +49,8 @@ export interface Receipt {
 /** What a receipt says of a send: it failed (a later provider may take over), it arrived, or neither yet. */
 const FAILED = new Set(['failed', 'undelivered', 'busy', 'no-answer']);
 const ARRIVED = new Set(['delivered', 'read', 'completed']);
+/** A status that says the message arrived: final, no receipt needed to end the wait for one. */
+export const arrived = (status: string): boolean => ARRIVED.has(status);
 
 /**
  * Records a receipt on the attempt it names; resolves whether the attempt moved. Every provider's
@@ -60,6 +62,6 @@ export async function recordReceipt(deps: Pick<AttemptsDeps, 'store' | 'clock'>,
   const at = deps.clock.now().getTime();
   if (FAILED.has(r.status) && (await deps.store.failOverOnReceipt(r.providerName, r.providerMessageId, r.errorCode, at))) return true;
   const moved = await deps.store.updateDeliveryStatus(r.providerName, r.providerMessageId, r.status, r.errorCode, at);
-  if (ARRIVED.has(r.status)) await deps.store.endAwaitingSend(r.providerName, r.providerMessageId, at);
+  if (arrived(r.status)) await deps.store.endAwaitingSend(r.providerName, r.providerMessageId, at);
   return moved;
 }

@@ -1,5 +1,6 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { openText, sealText } from '../sealing.js';
+import { sameText } from '../constant-time.js';
 
 /**
  * Keys for one-time codes. The first key is current; the others are kept only so that codes issued
@@ -90,9 +91,7 @@ export class CodeKeyring {
   matches(keyId: string, verificationSid: string, candidate: string, storedHash: string): boolean {
     const computed = this.hash(keyId, verificationSid, candidate);
     if (computed === undefined) return false;
-    const a = Buffer.from(computed);
-    const b = Buffer.from(storedHash);
-    return a.length === b.length && timingSafeEqual(a, b);
+    return sameText(computed, storedHash);
   }
 }
 

@@ -28,7 +28,8 @@ export interface Admission {
   pumpingCount: PumpingKeys | null;
 }
 
-const ADMITTED: Admission = { refusal: null, pumpingCount: null };
+/** No refusal, nothing to count: what a start without protections gets too. */
+export const ADMITTED: Admission = { refusal: null, pumpingCount: null };
 
 /**
  * The Safe List, geo permissions' and SMS-pumping guard's verdict on a start (docs/protection.md),
@@ -48,23 +49,23 @@ export async function admitStart(deps: ProtectionDeps, service: Service, d: Dest
   if (d.channel === 'sms' && d.riskCheck === 'disable') return ADMITTED;
   // The guard is Twilio's RiskCheck, "for SMS channel only".
   const guard = d.channel === 'sms' ? deps.pumping : undefined;
-  const keys = guard ? pumpingKeys(d.to) : null;
-  const pumping = guard && keys ? { keys, defaultLevel: guard.defaultLevel } : null;
+  const pumping = guard ? { keys: pumpingKeys(d.to), defaultLevel: guard.defaultLevel } : null;
   const read = await deps.store.readAdmission({ accountSid: service.accountSid, serviceSid: service.sid, channel: d.channel, to: d.to, pumping, now });
   if (read.safeListed) return ADMITTED;
+  const geo = geoRefusal(read.geo.service ?? read.geo.account ?? deps.geoDefaults[d.channel], d.country);
   // undefined: the service's level is off (and the read counted nothing).
   const reason = guard && read.pumping ? judgeReading(guard, read.pumping, d.to, d.country) : undefined;
-  const counted = reason !== undefined && deps.store.countsInRead;
-  const geo = geoRefusal(read.geo.service ?? read.geo.account ?? deps.geoDefaults[d.channel], d.country);
+  if (!guard || !pumping || reason === undefined) return geo ? { refusal: geo, pumpingCount: null } : ADMITTED;
+  const { keys } = pumping;
+  const counted = deps.store.countsInRead;
   if (geo) {
-    if (counted) await guard!.store.uncountStart(service.sid, keys!, true, now);
+    if (counted) await guard.store.uncountStart(service.sid, keys, true, now);
     return { refusal: geo, pumpingCount: null };
   }
-  if (reason === undefined) return ADMITTED;
   if (reason === null) return { refusal: null, pumpingCount: counted ? null : keys };
   // Blocked: on its range (a burst stays visible while it is blocked), not on its prefix (so it
   // does not drag down the conversion the prefix's legitimate users are judged by).
-  if (counted) await guard!.store.uncountStart(service.sid, keys!, false, now);
-  else await guard!.store.countStart(service.sid, keys!, false, now);
-  return { refusal: new PumpingRefusal(keys!, reason), pumpingCount: null };
+  if (counted) await guard.store.uncountStart(service.sid, keys, false, now);
+  else await guard.store.countStart(service.sid, keys, false, now);
+  return { refusal: new PumpingRefusal(keys, reason), pumpingCount: null };
 }

@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 /**
  * The SMS-pumping guard's signals and decision (docs/protection.md, "SMS-pumping guard"). Pure:

@@ -114,6 +114,9 @@ export interface RouteStop {
  */
 export const SEND_FAILED_UNKNOWN = 30008;
 
+/** A send status that says the message will not arrive: a later provider may take over. */
+export const isFailedStatus = (status: string): boolean => status === 'failed' || status === 'undelivered';
+
 /** What a log may say about a sender's failure: the code is masked wherever the error repeats it. */
 export interface SendFailure {
   attemptSid: string;

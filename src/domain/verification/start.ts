@@ -7,13 +7,13 @@ import type { VerificationChannel, SendAttempt, Service, Verification } from '..
 import type { CarrierInfo } from '../ports/lookup.js';
 import type { VerificationDeps } from './deps.js';
 import { lookupForStart } from './lookup.js';
-import { SEND_FAILED_UNKNOWN, type SendRequest } from './sending.js';
+import { isFailedStatus, SEND_FAILED_UNKNOWN, type SendRequest } from './sending.js';
 import { prepareStart, resendCode, sendRequest, type StartInput } from './start-plan.js';
 import { MAX_CHECK_ATTEMPTS, MAX_SEND_ATTEMPTS } from './state.js';
 import { isLapsed, transition } from './transition.js';
 import { publishStatus } from '../events/publish.js';
 import { chooseTemplate, type ChosenTemplate } from '../templates/templates.js';
-import { admitStart, type Admission } from '../protection/admission.js';
+import { ADMITTED, admitStart, type Admission } from '../protection/admission.js';
 import { PumpingRefusal, recordPumpingBlock } from '../protection/pumping-guard.js';
 import { meterStart } from '../rate-limits/enforce.js';
 
@@ -24,8 +24,6 @@ export interface StartResult {
   sends: SendAttempt[];
   snaUrl: string | null;
 }
-
-const NO_PROTECTION: Admission = { refusal: null, pumpingCount: null };
 
 interface Planned {
   verification: Verification;
@@ -54,7 +52,7 @@ export async function startVerification(deps: VerificationDeps, service: Service
   // Judged now, raised in the transaction after the rate limits are counted (see plan).
   const admission = deps.protection
     ? await admitStart(deps.protection, service, { channel, to, country, riskCheck: input.options.riskCheck }, deps.clock.now().getTime())
-    : NO_PROTECTION;
+    : ADMITTED;
   const refusal = admission.refusal;
   // After the checks that cost nothing (a lookup provider may charge per number), before the
   // transaction; not for a start that will be refused.
@@ -91,7 +89,7 @@ export async function startVerification(deps: VerificationDeps, service: Service
 async function dispatch(deps: VerificationDeps, tx: VerificationTx, request: SendRequest, v: Verification, attempt: SendAttempt): Promise<void> {
   if (deps.sender.sendsInline(request.channel)) {
     const outcome = await deps.sender.sendInline(request, tx);
-    const failed = outcome.status === 'failed' || outcome.status === 'undelivered';
+    const failed = isFailedStatus(outcome.status);
     const errorCode = outcome.errorCode ?? (failed ? SEND_FAILED_UNKNOWN : null);
     await tx.updateSendStatus(attempt.sid, outcome.status, errorCode, attempt.dateCreated);
     Object.assign(attempt, { messageStatus: outcome.status, errorCode });
@@ -118,10 +116,11 @@ async function plan(
   const { channel, locale, country, template, carrier, admission } = prepared;
   const now = deps.clock.now().getTime();
   // The start's refusals, in order (docs/protection.md): parameters (prepareStart, chooseTemplate,
-  // before this transaction), Service Rate Limits, then the Safe List and geo permissions (judged
-  // and the pumping guard (judged before the transaction, raised here), then this verification's
-  // own limits (60202, 60203) below. Bucket hits are counted first and taken back by the rollback
-  // of any refusal; so is the guard's count of an accepted start, written last (below).
+  // before this transaction), Service Rate Limits, then the Safe List, geo permissions and the
+  // pumping guard (judged before the transaction, raised here), then this verification's own
+  // limits (60202, 60203) below. Bucket hits are counted first and taken back by the rollback of
+  // any refusal; so is the guard's count of an accepted start where the transaction writes it
+  // (last, below: SQLite); on PostgreSQL the guard's read counted it already (docs/protection.md).
   await meterStart(tx, service.sid, input.options.rateLimits, now);
   if (admission.refusal) throw admission.refusal;
   let v = await tx.lockPendingByTo(service.sid, input.to);

@@ -32,15 +32,15 @@ const MIGRATIONS: Record<string, (d: Dialect) => string[]> = {
   '009-templates': templatesSchema,
   // Columns on send_jobs and verification_sends and a new table: it commutes with other branches' new tables.
   '010-routing': routingSchema,
-  // One nullable column: it commutes with any other branch's migration (010 is another branch's).
+  // One nullable column: it commutes with any other migration.
   '011-verification-lookup': verificationLookupSchema,
-  // New tables only (issue 13): commutes with 010 and 011 of the parallel branches.
+  // New tables only (issue 13): commutes with 010 and 011.
   '012-rate-limits': rateLimitsSchema,
   // Columns and an index on accounts/api_keys only: commutes with 010-012 whichever lands first.
   '013-sealed-tokens': sealedTokensSchema,
-  // New tables only (Safe List, geo permissions): commutes with 010-015, which other branches add.
+  // New tables only (Safe List, geo permissions): commutes with any other migration (014 and 015 are unused).
   '016-protection': protectionSchema,
-  // New tables only (the SMS-pumping guard): commutes with 014 and 015 of other branches.
+  // New tables only (the SMS-pumping guard): commutes with any other migration.
   '017-pumping-guard': pumpingGuardSchema,
 };
 
