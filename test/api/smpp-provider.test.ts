@@ -3,8 +3,10 @@
  * verifyd composed from a VERIFYD_CONFIG file naming a `type: smpp` provider, starts through the
  * official SDK, attempts read back through it. Receipts (deliver_sm) move the attempt; a refused
  * bind fails the attempt after the send queue's retries; a dropped connection and a throttling
- * SMSC lose and duplicate nothing the SMSC accepted. SQLite only: the provider has no SQL of its
- * own (its receipts use updateDeliveryStatus, which the store conformance suites cover on both).
+ * SMSC lose and duplicate nothing the SMSC accepted (a throttled message stays one send, the bind
+ * pausing); enquire_link keeps a bind alive and one left unanswered makes the provider bind again.
+ * SQLite only: the provider has no SQL of its own (its receipts use updateDeliveryStatus, which the
+ * store conformance suites cover on both).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -153,6 +155,44 @@ test('a throttled bind (ESME_RTHROTTLED) slows down instead of failing', async (
   assert.ok(smsc.throttled >= 4);
   assert.equal(smsc.accepted.length, 5);
   assert.equal(new Set(smsc.accepted.map((s) => s.pdu.destination_addr)).size, 5);
+  // The bind paused and submitted again within one send: had the provider thrown on ESME_RTHROTTLED,
+  // the send queue would have retried the job (a second attempt) for each throttled message.
+  for (const v of vs) {
+    const job = await server.stores.sendJobs.sendJobStatus(v.sendCodeAttempts[0]?.attempt_sid as string);
+    assert.equal(job?.state, 'sent');
+    assert.equal(job?.attempts, 1, `${v.to}: one dispatcher attempt, throttled submits retried by the bind`);
+  }
+});
+
+test('enquire_link keeps the bind alive; one left unanswered drops the connection and the provider binds again', async () => {
+  // The smallest interval the settings allow (1 s).
+  const { server, smsc } = await serverWithSmsc({ enquire_link_seconds: 1 });
+  const { acct, api } = await setup(server);
+  // The binds connect on the first send.
+  const v1 = await api.verifications.create({ to: '+15017122664', channel: 'sms' });
+  await statusOf(acct, v1.sid, 'sent');
+  const first = smsc.accepted[0]!.session;
+  // A second enquire_link on the same connection: the first one's answer was taken (one still unanswered at a tick drops the bind).
+  await smsc.until(() => smsc.enquireLinks.length >= 2, 'two enquire_link on the bind');
+  assert.ok(smsc.enquireLinks.every((e) => e.session === first && e.answered), 'on the bound connection');
+  assert.deepEqual(smsc.binds, [true], 'answered enquire_link keep the bind');
+
+  // The link goes quiet: enquire_link arrive and are never answered, the connection left open by the SMSC.
+  smsc.ignoreEnquireLink = true;
+  await smsc.until(() => smsc.binds.length === 2, 'a second bind after an unanswered enquire_link');
+  smsc.ignoreEnquireLink = false;
+  assert.deepEqual(smsc.binds, [true, true]);
+  const ignored = smsc.enquireLinks.filter((e) => !e.answered);
+  assert.ok(ignored.length >= 1 && ignored.every((e) => e.session === first), 'the unanswered enquire_link were on the first connection');
+  assert.ok(first.socket.destroyed, 'the provider closed the connection that stopped answering');
+
+  // The new bind sends, and keeps itself alive the same way.
+  const v2 = await api.verifications.create({ to: '+15017122665', channel: 'sms' });
+  await statusOf(acct, v2.sid, 'sent');
+  const second = smsc.accepted[1]!.session;
+  assert.notEqual(second, first);
+  await smsc.until(() => smsc.enquireLinks.some((e) => e.session === second && e.answered), 'an enquire_link on the new bind');
+  assert.equal(smsc.binds.length, 2, 'answered: no further bind');
 });
 
 test('several binds: messages go to the least loaded bind, each within its window', async () => {

@@ -4,11 +4,18 @@
  * submit_sm with a message id, enquire_link and unbind as an SMSC does, and sends deliver_sm
  * delivery receipts when a test asks. A message counts as accepted when the SMSC answered it with
  * command_status 0, as a real SMSC takes responsibility for a message with its submit_sm_resp.
- * Tests can hold answers (to fill a window), drop connections, and throttle (ESME_RTHROTTLED).
+ * Tests can hold answers (to fill a window), drop connections, throttle (ESME_RTHROTTLED), and
+ * stop answering enquire_link (a link that went dead without closing).
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import smpp from 'smpp';
+
+/** An enquire_link the SMSC received, and whether it answered it. */
+export interface EnquireLink {
+  session: smpp.Session;
+  answered: boolean;
+}
 
 export interface Submitted {
   session: smpp.Session;
@@ -36,6 +43,10 @@ export class Smsc {
   readonly held: Submitted[] = [];
   /** When set, each accepted submit_sm's DELIVRD receipt is sent just before its submit_sm_resp (as one on another bind may overtake it). */
   receiptOnAccept = false;
+  /** Every enquire_link received, answered or not. */
+  readonly enquireLinks: EnquireLink[] = [];
+  /** While true, enquire_link are recorded and left unanswered (the connection stays open). */
+  ignoreEnquireLink = false;
   /** Answers ESME_RTHROTTLED to a submit_sm when this says so (by its index among those received). */
   throttle: (index: number) => boolean = () => false;
   private nextId = 1;
@@ -83,7 +94,12 @@ export class Smsc {
       else this.answer(s);
       this.changed();
     });
-    session.on('enquire_link', (pdu: smpp.PDU) => session.send(pdu.response()));
+    session.on('enquire_link', (pdu: smpp.PDU) => {
+      const answered = !this.ignoreEnquireLink;
+      this.enquireLinks.push({ session, answered });
+      if (answered) session.send(pdu.response());
+      this.changed();
+    });
     session.on('unbind', (pdu: smpp.PDU) => {
       session.send(pdu.response());
       session.close();
