@@ -228,3 +228,36 @@ onEachBackend(
   },
   { providers: { ...PROVIDERS, failover: { ...PROVIDERS.failover, receiptTimeoutMs: 200, onReceiptTimeout: true } } },
 );
+
+/**
+ * The contrast: the same short receipt timeout with on_receipt_timeout off, on a ManualClock moved
+ * well past it. The job keeps waiting (for a failure receipt, until the code expires) and nobody
+ * sends again. "The dispatcher had its chance" is observed, not waited for: a later send is taken
+ * by a claim made after the move (which would have claimed the late job too, due first), and
+ * stopping the dispatcher waits for every job it has under way to be recorded.
+ */
+onEachBackend(
+  'no failover on a missing receipt (on_receipt_timeout off)',
+  async (t, server, clock) => {
+    publicBase = server.baseUrl;
+    codeKeys = server.deps.keys;
+
+    await t.test('no receipt within the timeout: the job keeps waiting on the first provider; the next sends nothing', async () => {
+      const to = freshUs();
+      const { acct, vl } = await send(server, to);
+      await standInA.waitFor((c) => c.form.To === to, 'primary to send');
+      assert.equal((await server.stores.sendJobs.sendJobStatus(vl))?.state, 'pending', 'the job waits for a failure receipt');
+      clock.advance(60_000);
+      const later = freshUs();
+      await send(server, later, 'sent', acct);
+      await standInA.waitFor((c) => c.form.To === later, 'primary to send a code started after the clock moved');
+      await server.sendDispatcher!.stop();
+      const data = await channelData(acct, vl);
+      assert.equal(data.provider, 'primary');
+      assert.deepEqual(tried(data.tries), ['primary:sent']);
+      assert.deepEqual(standInB.created.filter((c) => c.form.To === to), [], 'backup sent nothing');
+      assert.equal((await server.stores.sendJobs.sendJobStatus(vl))?.state, 'pending', 'still waiting: a failure receipt can send it on until the code expires');
+    });
+  },
+  { start: new Date('2025-03-01T12:00:00.000Z'), providers: { ...PROVIDERS, failover: { ...PROVIDERS.failover, receiptTimeoutMs: 200, onReceiptTimeout: false } } },
+);
