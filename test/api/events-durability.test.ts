@@ -2,13 +2,15 @@
  * The outbox survives the process: verifyd is a real process (src/main.ts) on a SQLite file or a
  * PostgreSQL database, killed with SIGKILL while its events are committed but not delivered, and
  * restarted on the same database; every event reaches the webhook receiver afterwards. Also the
- * dispatcher as its own process (src/dispatcher-main.ts) beside an API process that runs none.
+ * dispatcher as its own process (src/dispatcher-main.ts) beside an API process that runs none: it
+ * signs what it delivers with the account's auth token (opened under TOKEN_KEYS), and on
+ * PostgreSQL it refuses to start without TOKEN_KEYS.
  */
 import assert from 'node:assert/strict';
 import { after, test, type TestContext } from 'node:test';
 import type { CloudEvent } from '../../src/domain/events/types.js';
 import type { BackendName } from '../support/databases.js';
-import { T, subscribeWebhook } from '../support/events.js';
+import { T, assertSigned, signatureValid, subscribeWebhook } from '../support/events.js';
 import { accountOn, durableEnv, killAll, spawnEntry, processDatabase, signal, startDispatcher, startVerifyd, takeOutputs, type ProcessDatabase } from '../support/processes.js';
 import { Receiver } from '../support/receiver.js';
 import type { Account } from '../support/server.js';
@@ -16,11 +18,12 @@ import type { Account } from '../support/server.js';
 after(killAll);
 
 /**
- * Registers one test per backend with a fresh database, receiver and bootstrap account. A failure
- * shows the output of the processes the test started (verifyd logs at warn and above).
+ * Registers one test per backend (both unless `backends` says) with a fresh database, receiver and
+ * bootstrap account. A failure shows the output of the processes the test started (verifyd logs at
+ * warn and above).
  */
-function onEachDatabase(title: string, body: (t: TestContext, ctx: Ctx) => Promise<void>): void {
-  for (const backend of ['sqlite', 'postgres'] as BackendName[]) {
+function onEachDatabase(title: string, body: (t: TestContext, ctx: Ctx) => Promise<void>, backends: BackendName[] = ['sqlite', 'postgres']): void {
+  for (const backend of backends) {
     test(`${title} [${backend}]`, async (t) => {
       const db = await processDatabase(backend);
       if ('skip' in db) {
@@ -194,7 +197,34 @@ onEachDatabase('a dispatcher process delivers what an API process without one co
   for (const r of await outboxRows(db, ctx.sid)) assert.equal(r.attempts, 1);
   assert.ok(receiver.acknowledged.some((e) => e.type === T.canceled && e.data.verification_sid === va));
   assert.ok(receiver.acknowledged.some((e) => e.type === T.pending && e.data.verification_sid === vb));
+  // Every request came from the dispatcher process (the API process sends none): each carries the
+  // signature a receiver validates with the account's auth token, which the dispatcher could only
+  // make by opening the sealed token under TOKEN_KEYS (the API's, or on SQLite the key file).
+  assert.equal(receiver.requests.length, 4, 'one request per event');
+  assertSigned(receiver, ctx.token);
+  assert.ok(receiver.requests.every((r) => !signatureValid(`${ctx.token}x`, r)), 'another token does not validate them');
 
   assert.deepEqual(await signal(dispatcher, 'SIGTERM'), { code: 0, signal: null }, `dispatcher stderr:\n${dispatcher.err()}`);
   assert.deepEqual(await signal(apiProc, 'SIGTERM'), { code: 0, signal: null }, apiProc.err());
 });
+
+onEachDatabase(
+  'the dispatcher process refuses to start without TOKEN_KEYS',
+  async (_t, ctx) => {
+    // Everything else it needs is there (the database, CODE_KEYS); at info it would log that it runs.
+    const { TOKEN_KEYS: _keys, ...withoutKeys }: Record<string, string> = { ...ctx.env, LOG_LEVEL: 'info' };
+    const refused = spawnEntry('src/dispatcher-main.ts', withoutKeys);
+    // Whichever comes first: its exit, or its report that it runs (then it is stopped, and fails below).
+    const running = new Promise<'running'>((resolve) =>
+      refused.child.stdout!.on('data', () => refused.out().includes('event dispatcher running') && resolve('running')),
+    );
+    const outcome = await Promise.race([refused.exited, running]);
+    if (outcome === 'running') refused.child.kill('SIGKILL');
+    assert.deepEqual(outcome, { code: 1, signal: null }, 'it exits with status 1 before running');
+    assert.match(refused.err(), /^invalid configuration:\n {2}- TOKEN_KEYS is required with DATABASE_URL: every node must open the stored auth tokens with the same key/);
+    assert.doesNotMatch(refused.err(), /\n\s+at /, 'a message, not a stack trace');
+    assert.ok(!refused.out().includes('event dispatcher running'));
+  },
+  // On SQLite the key is generated beside the database (src/config/local-keys.ts).
+  ['postgres'],
+);
