@@ -45,11 +45,20 @@ export interface RetentionStores {
 }
 
 /**
+ * How often the protections' counters are swept. They have no index by time (a start would write a
+ * page of it per counter row), so a sweep reads every row in key order: this bounds that to one read
+ * of each row per period. A lapsed counter left meanwhile counts nothing (a rate-limit window that
+ * ended restarts on its next hit; the guard reads no counter past its horizon).
+ */
+export const COUNTER_SWEEP_MS = 10 * 60_000;
+
+/**
  * Attempts, and then the finished verifications they belonged to (with their destinations, status
  * history and inbox messages), are kept for the retention period only; old rate-limit windows go
  * too. Idempotent, so every node may run it.
  */
 export function startRetention(stores: RetentionStores, clock: Clock, retentionMs: number, everyMs: number, log: Pick<Log, 'error'>): { stop(): void; runOnce(): Promise<number> } {
+  let countersSweptAt = -Infinity;
   const runOnce = async (): Promise<number> => {
     const now = clock.now().getTime();
     let total = 0;
@@ -62,10 +71,13 @@ export function startRetention(stores: RetentionStores, clock: Clock, retentionM
     // Events carry the destination too; those still being retried stay until they are settled.
     while ((await stores.outbox.purgeEvents(now - retentionMs, 1000)) === 1000);
     await stores.apiThrottle.purgeApiThrottle(now - 10 * 60_000);
-    // Service Rate Limit counters whose window ended count nothing any more.
-    await stores.rateLimits.purgeRateLimitHits(now);
-    // The pumping guard reads no counter older than its horizon (70 minutes).
-    await stores.pumping.purgePumpingCounters(now - COUNTER_HORIZON_MS);
+    if (now - countersSweptAt >= COUNTER_SWEEP_MS) {
+      countersSweptAt = now;
+      // Service Rate Limit counters whose window ended count nothing any more.
+      await stores.rateLimits.purgeRateLimitHits(now);
+      // The pumping guard reads no counter older than its horizon (70 minutes).
+      await stores.pumping.purgePumpingCounters(now - COUNTER_HORIZON_MS);
+    }
     await stores.optimize();
     return total;
   };

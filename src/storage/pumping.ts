@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { PumpingBlockRow, PumpingReading, PumpingStore } from '../domain/ports/protection.js';
 import {
   BASELINE_WINDOW_MIN,
@@ -12,13 +12,17 @@ import {
   type PumpingLevel,
   type PumpingReason,
 } from '../domain/protection/pumping.js';
-import { num, type Db } from './dialect.js';
+import { num, runStatement, type Db, type SqlDialect } from './dialect.js';
+import { sweepInKeyOrder, type SweptTable } from './key-sweep.js';
 import type { Database } from './schema.js';
 
 // Prefixes and ranges share one column; the kind keeps a short number's range from meeting a prefix.
 const prefixKey = (prefix: string) => `p:${prefix}`;
 const rangeKey = (range: string) => `r:${range}`;
 const minutes = (n: number) => n * BUCKET_MS;
+
+/** The counters, as the purge sweeps them. */
+export const COUNTERS: SweptTable = { table: 'pumping_counters', key: ['service_sid', 'counter_key', 'bucket'] };
 
 /** The guard's sums for a destination as columns of one row (readPumping, and readAdmission beside the geo rules). */
 export interface PumpingRow {
@@ -105,27 +109,33 @@ export function pumpingFromRow(row: PumpingRow, now: number): PumpingReading {
 }
 
 /** Counts a start on its range, and on its prefix when it was accepted: on its own, or in the start's transaction. */
-export async function countPumpingStart(db: Db, serviceSid: string, keys: PumpingKeys, accepted: boolean, now: number): Promise<void> {
+export async function countPumpingStart(db: Db, dialect: SqlDialect, serviceSid: string, keys: PumpingKeys, accepted: boolean, now: number): Promise<void> {
   // Rows in key order ('p:' before 'r:'), so concurrent starts lock them in the same order.
   const rows = [...(accepted ? [prefixKey(keys.prefix)] : []), rangeKey(keys.range)];
-  await upsertCounters(db, serviceSid, rows, bucketOf(now), 1, 0);
+  await upsertCounters(db, dialect, serviceSid, rows, bucketOf(now), 1, 0);
 }
 
-async function upsertCounters(db: Db, serviceSid: string, counterKeys: string[], bucket: number, starts: number, approvals: number): Promise<void> {
-  await db
-    .insertInto('pumping_counters')
-    .values(counterKeys.map((k) => ({ service_sid: serviceSid, counter_key: k, bucket, starts, approvals })))
-    .onConflict((oc) =>
-      oc.columns(['service_sid', 'counter_key', 'bucket']).doUpdateSet({
-        starts: sql<number>`pumping_counters.starts + excluded.starts`,
-        approvals: sql<number>`pumping_counters.approvals + excluded.approvals`,
-      }),
-    )
-    .execute();
+const UPSERT_ONE = upsertText(1);
+const UPSERT_TWO = upsertText(2);
+
+/** The counters' upsert for `n` rows of (service, key, bucket, starts, approvals): a fixed text, run by runStatement (every guarded start runs it). */
+function upsertText(n: number): string {
+  return `INSERT INTO pumping_counters (service_sid, counter_key, bucket, starts, approvals)
+    VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?)').join(', ')}
+    ON CONFLICT (service_sid, counter_key, bucket) DO UPDATE SET
+      starts = pumping_counters.starts + excluded.starts, approvals = pumping_counters.approvals + excluded.approvals`;
+}
+
+async function upsertCounters(db: Db, dialect: SqlDialect, serviceSid: string, counterKeys: string[], bucket: number, starts: number, approvals: number): Promise<void> {
+  const params = counterKeys.flatMap((k) => [serviceSid, k, bucket, starts, approvals]);
+  await runStatement(db, dialect, counterKeys.length === 1 ? UPSERT_ONE : UPSERT_TWO, params);
 }
 
 export class SqlPumpingStore implements PumpingStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: SqlDialect,
+  ) {}
 
   async setPumpingLevel(accountSid: string, serviceSid: string, level: PumpingLevel, at: number): Promise<void> {
     await this.db
@@ -151,7 +161,7 @@ export class SqlPumpingStore implements PumpingStore {
   }
 
   countStart(serviceSid: string, keys: PumpingKeys, accepted: boolean, now: number): Promise<void> {
-    return countPumpingStart(this.db, serviceSid, keys, accepted, now);
+    return countPumpingStart(this.db, this.dialect, serviceSid, keys, accepted, now);
   }
 
   async uncountStart(serviceSid: string, keys: PumpingKeys, range: boolean, now: number): Promise<void> {
@@ -166,7 +176,7 @@ export class SqlPumpingStore implements PumpingStore {
   }
 
   async countApproval(serviceSid: string, prefix: string, now: number): Promise<void> {
-    await upsertCounters(this.db, serviceSid, [prefixKey(prefix)], bucketOf(now), 0, 1);
+    await upsertCounters(this.db, this.dialect, serviceSid, [prefixKey(prefix)], bucketOf(now), 0, 1);
   }
 
   async recordBlock(accountSid: string, serviceSid: string, prefix: string, reason: PumpingReason, now: number): Promise<void> {
@@ -189,8 +199,7 @@ export class SqlPumpingStore implements PumpingStore {
     }));
   }
 
-  async purgePumpingCounters(before: number): Promise<number> {
-    const res = await this.db.deleteFrom('pumping_counters').where('bucket', '<', before).executeTakeFirst();
-    return Number(res.numDeletedRows);
+  purgePumpingCounters(before: number, chunk?: number): Promise<number> {
+    return sweepInKeyOrder(this.db, COUNTERS, sql<SqlBool>`bucket < ${before}`, chunk);
   }
 }

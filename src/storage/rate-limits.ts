@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { PageQuery } from '../domain/ports/paging.js';
 import type {
   BucketCount,
@@ -9,10 +9,14 @@ import type {
   RateLimitScope,
   RateLimitStore,
 } from '../domain/ports/rate-limits.js';
-import { num, type Db, type SqlDialect } from './dialect.js';
+import { num, runStatement, type Db, type SqlDialect } from './dialect.js';
+import { sweepInKeyOrder, type SweptTable } from './key-sweep.js';
 import { listPage } from './keyset.js';
 import type { Database, RateLimitBucketsTable, RateLimitsTable } from './schema.js';
 import { translateViolations } from './violations.js';
+
+/** The counters, as the purge sweeps them (migration 018 keys them so). */
+export const HITS: SweptTable = { table: 'rate_limit_hits', key: ['value_hash', 'bucket_sid'] };
 
 const rateLimitFromRow = (r: Selectable<RateLimitsTable>): RateLimit => ({
   sid: r.sid,
@@ -161,101 +165,79 @@ export class SqlRateLimitStore implements RateLimitStore {
     return Number(res.numDeletedRows) > 0;
   }
 
-  async purgeRateLimitHits(now: number): Promise<number> {
-    const res = await this.db.deleteFrom('rate_limit_hits').where('window_end', '<=', now).executeTakeFirst();
-    return Number(res.numDeletedRows);
+  purgeRateLimitHits(now: number, chunk?: number): Promise<number> {
+    return sweepInKeyOrder(this.db, HITS, sql<SqlBool>`window_end <= ${now}`, chunk);
   }
 }
 
 /**
- * A start's hits (RateLimitTx.countRateLimitHits): one lookup of the named rate limits and their
- * buckets, then one upsert of every counter (on PostgreSQL the two are one statement). The upsert takes each counter's row lock until the
- * transaction ends (on PostgreSQL a second start waits and then sees the first one's count; on
- * SQLite transactions are serial), so a count is exact across nodes. Rows are written in
- * (bucket, value) order so two starts never wait for each other in opposite orders.
+ * A start's hits (RateLimitTx.countRateLimitHits): the lookup of the named rate limits' buckets and
+ * the upsert of every counter, in one statement written once per number of values (runStatement:
+ * no query building on this path). The upsert takes each counter's row lock until the transaction
+ * ends (on PostgreSQL a second start waits and then sees the first one's count; on SQLite
+ * transactions are serial), so a count is exact across nodes. Rows are written in key order so two
+ * starts never wait for each other in opposite orders. Nothing is counted when a name is unknown.
  */
 export async function countRateLimitHits(db: Db, dialect: SqlDialect, serviceSid: string, values: MeteredValue[], now: number): Promise<{ unknown: string[]; counts: BucketCount[] }> {
   const names = [...new Set(values.map((v) => v.name))];
   if (names.length === 0) return { unknown: [], counts: [] };
-  if (dialect.writableCte) return countInOneTrip(db, serviceSid, values, names, now);
-  const found = await db
-    .selectFrom('rate_limits as r')
-    .leftJoin('rate_limit_buckets as b', 'b.rate_limit_sid', 'r.sid')
-    .select(['r.unique_name', 'b.sid', 'b.max_hits', 'b.interval_seconds'])
-    .where('r.service_sid', '=', serviceSid)
-    .where('r.unique_name', 'in', names)
-    .execute();
-  const known = new Set(found.map((f) => f.unique_name));
+  const params: unknown[] = values.flatMap((v) => [v.name, v.valueHash]);
+  params.push(serviceSid, now, names.length, now, now);
+  const { rows } = await runStatement<CountedRow>(db, dialect, countText(dialect, values.length), params);
+  // PostgreSQL's statement returns every bucket found (a name without buckets as a null one); SQLite's
+  // RETURNING only the counted: which names exist is asked apart when a name has none back.
+  const counts = rows.filter((r) => r.bucket_sid !== null && r.hits !== null).map(bucketCount);
+  const found = new Set(rows.map((r) => r.name));
+  if (found.size === names.length) return { unknown: [], counts };
+  const known = dialect.writableCte ? found : new Set((await db.selectFrom('rate_limits').select('unique_name').where('service_sid', '=', serviceSid).where('unique_name', 'in', names).execute()).map((r) => r.unique_name));
   const unknown = names.filter((n) => !known.has(n));
-  if (unknown.length > 0) return { unknown, counts: [] };
-
-  const buckets = new Map<string, { name: string; max: number }>();
-  const rows: Array<{ bucket_sid: string; value_hash: string; window_end: number; hits: number }> = [];
-  for (const v of values) {
-    for (const f of found) {
-      if (f.unique_name !== v.name || f.sid === null) continue;
-      buckets.set(f.sid, { name: f.unique_name, max: Number(f.max_hits) });
-      rows.push({ bucket_sid: f.sid, value_hash: v.valueHash, window_end: now + Number(f.interval_seconds) * 1000, hits: 1 });
-    }
-  }
-  if (rows.length === 0) return { unknown: [], counts: [] };
-  rows.sort((a, b) => (a.bucket_sid === b.bucket_sid ? cmp(a.value_hash, b.value_hash) : cmp(a.bucket_sid, b.bucket_sid)));
-
-  const lapsed = sql<boolean>`rate_limit_hits.window_end <= ${now}`;
-  const counted = await db
-    .insertInto('rate_limit_hits')
-    .values(rows)
-    .onConflict((oc) =>
-      oc.columns(['bucket_sid', 'value_hash']).doUpdateSet({
-        hits: sql<number>`CASE WHEN ${lapsed} THEN 1 ELSE rate_limit_hits.hits + 1 END`,
-        window_end: sql<number>`CASE WHEN ${lapsed} THEN excluded.window_end ELSE rate_limit_hits.window_end END`,
-      }),
-    )
-    .returning(['bucket_sid', 'hits', 'window_end'])
-    .execute();
-  return {
-    unknown: [],
-    counts: counted.map((c) => {
-      const b = buckets.get(c.bucket_sid)!;
-      return { rateLimitName: b.name, bucketSid: c.bucket_sid, max: b.max, hits: Number(c.hits), windowEnd: num(c.window_end) };
-    }),
-  };
+  return unknown.length > 0 ? { unknown, counts: [] } : { unknown: [], counts };
 }
 
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+interface CountedRow {
+  name: string;
+  bucket_sid: string | null;
+  max_hits: number | null;
+  hits: number | null;
+  window_end: number | string | null;
+}
 
-/**
- * PostgreSQL: the lookup and the upsert in one statement (one round trip, which is most of what the
- * two cost the node process). Nothing is counted when a name is unknown; rows are upserted in
- * (bucket, value) order, as above.
- */
-async function countInOneTrip(db: Db, serviceSid: string, values: MeteredValue[], names: string[], now: number): Promise<{ unknown: string[]; counts: BucketCount[] }> {
-  const v = sql.join(values.map((x) => sql`(${x.name}::text, ${x.valueHash}::text)`));
-  const lapsed = sql`rate_limit_hits.window_end <= ${now}::bigint`;
-  const { rows } = await sql<{ name: string; bucket_sid: string | null; max_hits: number | null; hits: number | null; window_end: string | number | null }>`
-    WITH v(name, value_hash) AS (VALUES ${v}),
+const bucketCount = (r: CountedRow): BucketCount => ({ rateLimitName: r.name, bucketSid: r.bucket_sid!, max: Number(r.max_hits), hits: Number(r.hits), windowEnd: num(r.window_end!) });
+
+const countTexts = new Map<string, string>();
+
+/** countRateLimitHits' statement for `n` values; parameters: each (name, hash), service, now, the number of names, now, now. */
+function countText(dialect: SqlDialect, n: number): string {
+  const key = `${dialect.name}:${n}`;
+  const cached = countTexts.get(key);
+  if (cached) return cached;
+  const pg = dialect.writableCte;
+  const t = pg ? '::text' : '';
+  const bigint = pg ? '::bigint' : '';
+  const found = `v(name, value_hash) AS (VALUES ${Array.from({ length: n }, () => `(?${t}, ?${t})`).join(', ')}),
     found AS (
       SELECT r.unique_name AS name, b.sid AS bucket_sid, b.max_hits, b.interval_seconds, v.value_hash
-      FROM v JOIN rate_limits r ON r.service_sid = ${serviceSid} AND r.unique_name = v.name
+      FROM v JOIN rate_limits r ON r.service_sid = ? AND r.unique_name = v.name
       LEFT JOIN rate_limit_buckets b ON b.rate_limit_sid = r.sid
-    ),
-    hit AS (
-      INSERT INTO rate_limit_hits (bucket_sid, value_hash, window_end, hits)
-      SELECT bucket_sid, value_hash, ${now}::bigint + interval_seconds * 1000, 1 FROM found
-      WHERE bucket_sid IS NOT NULL AND (SELECT count(DISTINCT name) FROM found) = ${names.length}
-      ORDER BY bucket_sid, value_hash
-      ON CONFLICT (bucket_sid, value_hash) DO UPDATE SET
-        hits = CASE WHEN ${lapsed} THEN 1 ELSE rate_limit_hits.hits + 1 END,
-        window_end = CASE WHEN ${lapsed} THEN excluded.window_end ELSE rate_limit_hits.window_end END
-      RETURNING bucket_sid, hits, window_end
-    )
-    SELECT f.name, f.bucket_sid, f.max_hits, h.hits, h.window_end FROM found f LEFT JOIN hit h ON h.bucket_sid = f.bucket_sid
-  `.execute(db);
-  const known = new Set(rows.map((r) => r.name));
-  const unknown = names.filter((n) => !known.has(n));
-  if (unknown.length > 0) return { unknown, counts: [] };
-  const counts = rows
-    .filter((r) => r.bucket_sid !== null && r.hits !== null)
-    .map((r) => ({ rateLimitName: r.name, bucketSid: r.bucket_sid!, max: Number(r.max_hits), hits: Number(r.hits), windowEnd: num(r.window_end!) }));
-  return { unknown: [], counts };
+    )`;
+  const lapsed = `rate_limit_hits.window_end <= ?${bigint}`;
+  const upsert = `INSERT INTO rate_limit_hits (value_hash, bucket_sid, window_end, hits)
+    SELECT value_hash, bucket_sid, ?${bigint} + interval_seconds * 1000, 1 FROM found
+    WHERE bucket_sid IS NOT NULL AND (SELECT count(DISTINCT name) FROM found) = ?
+    ORDER BY value_hash, bucket_sid
+    ON CONFLICT (value_hash, bucket_sid) DO UPDATE SET
+      hits = CASE WHEN ${lapsed} THEN 1 ELSE rate_limit_hits.hits + 1 END,
+      window_end = CASE WHEN ${lapsed} THEN excluded.window_end ELSE rate_limit_hits.window_end END`;
+  // PostgreSQL: the upsert in a WITH, read back beside what was found (one round trip). SQLite has
+  // no data-modifying WITH: the bucket's name and max come from RETURNING's subqueries.
+  const text = pg
+    ? `WITH ${found}, hit AS (${upsert} RETURNING value_hash, bucket_sid, hits, window_end)
+      SELECT f.name, f.bucket_sid, f.max_hits, h.hits, h.window_end
+      FROM found f LEFT JOIN hit h ON h.bucket_sid = f.bucket_sid AND h.value_hash = f.value_hash`
+    : `WITH ${found} ${upsert}
+      RETURNING bucket_sid, hits, window_end,
+        (SELECT max_hits FROM rate_limit_buckets WHERE sid = rate_limit_hits.bucket_sid) AS max_hits,
+        (SELECT r.unique_name FROM rate_limit_buckets b JOIN rate_limits r ON r.sid = b.rate_limit_sid WHERE b.sid = rate_limit_hits.bucket_sid) AS name`;
+  countTexts.set(key, text);
+  return text;
 }

@@ -66,7 +66,7 @@ export class Stores {
     this.sendJobs = new SqlSendJobStore(db, dialect);
     this.safeList = new SqlSafeListStore(db);
     this.geoPermissions = new SqlGeoPermissionStore(db);
-    this.pumping = new SqlPumpingStore(db);
+    this.pumping = new SqlPumpingStore(db, dialect);
     this.admission = new SqlAdmissionStore(db, dialect);
   }
 

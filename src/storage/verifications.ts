@@ -297,6 +297,6 @@ class SqlVerificationTx implements VerificationTx {
   }
 
   countPumpingStart(serviceSid: string, keys: PumpingKeys, now: number): Promise<void> {
-    return countPumpingStart(this.trx, serviceSid, keys, true, now);
+    return countPumpingStart(this.trx, this.dialect, serviceSid, keys, true, now);
   }
 }

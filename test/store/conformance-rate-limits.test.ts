@@ -2,7 +2,7 @@
  * Store conformance for RateLimitStore and the start's hit counting (VerificationTx
  * countRateLimitHits) on SQLite and PostgreSQL: every field round-trips, reads are scoped by account
  * and service, unique names and intervals are unique, the per-parent limits hold, deletes cascade
- * (service -> rate limits -> buckets -> counters), counters restart when their window ends, a
+ * (service -> rate limits -> buckets; a deleted bucket's counters lapse and are swept), counters restart when their window ends, a
  * rollback takes hits back, and concurrent transactions each see a distinct count.
  */
 import assert from 'node:assert/strict';
@@ -138,6 +138,41 @@ forEachBackend('store conformance: rate limits', async (t, stores) => {
     assert.equal(bySid(await hit(stores, scope.serviceSid, [{ name: 'user', valueHash: 'u1' }], T0 + 60_000))[perUser.sid]!.hits, 1);
   });
 
+  await t.test('the purge sweeps in chunks: every lapsed counter goes, a deleted bucket\'s too, every live one stays', async () => {
+    // Later than every other test's windows, all swept first: the counts below are this test's own.
+    const S = T0 + 100 * 86_400_000;
+    await stores.rateLimits.purgeRateLimitHits(S);
+    const scope = await newScope(stores);
+    const r = rateLimit(scope);
+    await stores.rateLimits.insertRateLimit(r, 20);
+    const minute = bucket(r, { interval: 60, max: 100 });
+    const hour = bucket(r, { interval: 3600, max: 100 });
+    for (const b of [minute, hour]) await stores.rateLimits.insertBucket(scope, b, 10);
+    // Seven values: 14 counters, read 3 at a time, so chunks end between one value's two buckets.
+    const values = Array.from({ length: 7 }, (_, i) => [{ name: r.uniqueName, valueHash: `sweep-${i}` }]);
+    for (const v of values) await hit(stores, scope.serviceSid, v, S);
+    // A bucket deleted with its counters in place: they are never read again, and lapse with the rest.
+    const gone = rateLimit(scope, { uniqueName: 'gone' });
+    await stores.rateLimits.insertRateLimit(gone, 20);
+    const goneBucket = bucket(gone, { interval: 60 });
+    await stores.rateLimits.insertBucket(scope, goneBucket, 10);
+    await hit(stores, scope.serviceSid, [{ name: 'gone', valueHash: 'sweep-0' }], S);
+    assert.equal(await stores.rateLimits.deleteRateLimit(scope, gone.sid), true);
+
+    // Nothing has lapsed a millisecond early.
+    assert.equal(await stores.rateLimits.purgeRateLimitHits(S + 59_999, 3), 0);
+    // The minute windows (7, and the deleted bucket's 1) end at S + 60 s; the hour's go on.
+    assert.equal(await stores.rateLimits.purgeRateLimitHits(S + 60_000, 3), 8);
+    for (const v of values) {
+      const counts = (await hit(stores, scope.serviceSid, v, S + 60_000)).counts;
+      assert.deepEqual(Object.fromEntries(counts.map((c) => [c.bucketSid, c.hits])), { [minute.sid]: 1, [hour.sid]: 2 }, v[0]!.valueHash);
+    }
+    // The minute windows restarted at S + 60 s: they end a minute later, the hour's at S + 1 h.
+    assert.equal(await stores.rateLimits.purgeRateLimitHits(S + 119_999, 3), 0);
+    assert.equal(await stores.rateLimits.purgeRateLimitHits(S + 120_000, 3), 7);
+    assert.equal(await stores.rateLimits.purgeRateLimitHits(S + 3_600_000), 7);
+  });
+
   await t.test('a rolled-back transaction takes its hits back', async () => {
     const scope = await newScope(stores);
     const r = rateLimit(scope);
@@ -156,7 +191,7 @@ forEachBackend('store conformance: rate limits', async (t, stores) => {
     assert.equal((await hit(stores, scope.serviceSid, values, T0)).counts[0]!.hits, 2);
   });
 
-  await t.test('deletes cascade: service -> rate limits -> buckets -> counters', async () => {
+  await t.test('deletes cascade: service -> rate limits -> buckets; a new bucket counts from zero', async () => {
     const scope = await newScope(stores);
     const r = rateLimit(scope);
     await stores.rateLimits.insertRateLimit(r, 20);
@@ -166,7 +201,7 @@ forEachBackend('store conformance: rate limits', async (t, stores) => {
     assert.equal(await stores.rateLimits.deleteBucket({ ...scope, accountSid: newSid('AC') }, r.sid, b.sid), false);
     assert.equal(await stores.rateLimits.deleteBucket(scope, r.sid, b.sid), true);
     assert.equal(await stores.rateLimits.deleteBucket(scope, r.sid, b.sid), false);
-    // A new bucket with the same interval starts from zero: the old counters went with the old bucket.
+    // A new bucket with the same interval starts from zero: the old bucket's counters are not its own.
     const again = bucket(r);
     await stores.rateLimits.insertBucket(scope, again, 10);
     assert.equal((await hit(stores, scope.serviceSid, [{ name: r.uniqueName, valueHash: 'v' }], T0)).counts[0]!.hits, 1);

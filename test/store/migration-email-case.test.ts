@@ -6,9 +6,6 @@
  * concurrent runs settle an address once. SQLite and PostgreSQL.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { ManualClock } from '../../src/domain/clock.js';
 import { STATUS_EVENT_TYPES } from '../../src/domain/events/catalog.js';
@@ -18,24 +15,12 @@ import type { Verification } from '../../src/domain/types.js';
 import { normalizeEmailDestinations } from '../../src/domain/verification/normalize-destinations.js';
 import { connectStores, type StorageConfig } from '../../src/storage/open.js';
 import type { Stores } from '../../src/storage/stores.js';
-import { BACKENDS, createPostgresDatabase, type BackendName } from '../support/databases.js';
+import { BACKENDS, emptyDatabase } from '../support/databases.js';
 import { composeForTest } from '../support/server.js';
 import { FAR, T0, inboxMessage, send, service, sink, statusChange, subscription, verification } from './fixtures.js';
 
 const NOW = T0 + 60_000;
 const CANCELED = STATUS_EVENT_TYPES.canceled;
-
-/** An empty database of `backend`: its storage settings, the same as variables, and how to remove it. */
-async function emptyDatabase(backend: BackendName) {
-  if (backend === 'postgres') {
-    const db = await createPostgresDatabase();
-    if ('skip' in db) return db;
-    return { cfg: { databaseUrl: db.url, sqlitePath: '', poolSize: 10 }, env: { DATABASE_URL: db.url }, cleanup: () => db.drop() };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'verifyd-test-'));
-  const path = join(dir, 'verifyd.db');
-  return { cfg: { databaseUrl: null, sqlitePath: path, poolSize: 1 }, env: { SQLITE_PATH: path }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 /** Writes verifications with a send, a status change and an inbox message each, as a version before the fold did. */
 async function writeAsBefore(stores: Stores, vs: Verification[]): Promise<void> {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../../scripts/throwaway-postgres.js';
 import { parseCodeKeys } from '../../src/domain/code/keys.js';
-import { openStores } from '../../src/storage/open.js';
+import { openStores, type StorageConfig } from '../../src/storage/open.js';
 import type { Stores } from '../../src/storage/stores.js';
 
 export type BackendName = 'sqlite' | 'postgres';
@@ -80,6 +80,18 @@ export async function postgresStore(): Promise<(OpenedStore & { url: string }) |
       }
     },
   };
+}
+
+/** An empty database of `backend` (no schema): its storage settings, the same as variables, and how to remove it. */
+export async function emptyDatabase(backend: BackendName): Promise<{ cfg: StorageConfig; env: Record<string, string>; cleanup(): Promise<void> } | Skip> {
+  if (backend === 'postgres') {
+    const db = await createPostgresDatabase();
+    if ('skip' in db) return db;
+    return { cfg: { databaseUrl: db.url, sqlitePath: '', poolSize: 10 }, env: { DATABASE_URL: db.url }, cleanup: () => db.drop() };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'verifyd-test-'));
+  const path = join(dir, 'verifyd.db');
+  return { cfg: { databaseUrl: null, sqlitePath: path, poolSize: 1 }, env: { SQLITE_PATH: path }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export const BACKENDS: Array<{ name: BackendName; open: () => Promise<OpenedStore | Skip> }> = [

@@ -98,6 +98,6 @@ export interface PumpingStore {
   countApproval(serviceSid: string, prefix: string, now: number): Promise<void>;
   recordBlock(accountSid: string, serviceSid: string, prefix: string, reason: PumpingReason, now: number): Promise<void>;
   blockReport(accountSid: string): Promise<PumpingBlockRow[]>;
-  /** Deletes counters older than `before` (the guard reads none of them). */
-  purgePumpingCounters(before: number): Promise<number>;
+  /** Deletes counters older than `before` (the guard reads none of them), `chunk` rows read at a time (default: storage's). */
+  purgePumpingCounters(before: number, chunk?: number): Promise<number>;
 }

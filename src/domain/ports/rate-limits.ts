@@ -68,8 +68,8 @@ export interface RateLimitStore {
   updateBucket(scope: RateLimitScope, rateLimitSid: string, sid: string, change: { max?: number; interval?: number }, now: number): Promise<RateLimitBucket | undefined>;
   deleteBucket(scope: RateLimitScope, rateLimitSid: string, sid: string): Promise<boolean>;
 
-  /** Deletes counters whose window ended by `now`. */
-  purgeRateLimitHits(now: number): Promise<number>;
+  /** Deletes counters whose window ended by `now`, `chunk` rows read at a time (default: storage's). */
+  purgeRateLimitHits(now: number, chunk?: number): Promise<number>;
 }
 
 /** The part of a start's transaction that counts hits (VerificationTx extends it). */

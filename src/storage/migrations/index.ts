@@ -14,6 +14,7 @@ import { rateLimitsSchema } from './012-rate-limits.js';
 import { sealedTokensSchema } from './013-sealed-tokens.js';
 import { protectionSchema } from './016-protection.js';
 import { pumpingGuardSchema } from './017-pumping-guard.js';
+import { counterKeysSchema } from './018-counter-keys.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -42,6 +43,8 @@ const MIGRATIONS: Record<string, (d: Dialect) => string[]> = {
   '016-protection': protectionSchema,
   // New tables only (the SMS-pumping guard): commutes with any other migration.
   '017-pumping-guard': pumpingGuardSchema,
+  // Rebuilds a table of 012 and drops an index of 017: its name sorts it after both.
+  '018-counter-keys': counterKeysSchema,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
