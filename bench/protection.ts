@@ -10,10 +10,13 @@
  * (which needs starts at least 3 minutes old, and this bench approves none) never fires. Destinations
  * are spreadNumber's, spread across 12,800 number ranges as real traffic is, for every kind alike:
  * the sequential numbers of the other scenarios are a burst the guard blocks.
- * Starts take turns by kind, plain first, BENCH_PROTECTION_ROUNDS times (default 4) each, every run
- * with the throughput scenario's connections, warm-up and duration. Reported: server CPU per start of
- * each kind (median over its runs) and the median of the ratios to the plain run made just before it
- * (what the verdict uses: it cancels the drift of a shared machine).
+ * Starts take turns by kind, BENCH_PROTECTION_ROUNDS times (default 6) each, every run with the
+ * throughput scenario's connections, warm-up and duration; the order of the kinds rotates from round
+ * to round and reverses every other round (roundOrder), so that a machine slowing down or speeding up
+ * during the bench favours no kind (with plain always first, a machine getting slower made every
+ * protected run look dearer). Reported: server CPU per start of each kind (median over its runs) and
+ * the median over rounds of its ratio to the plain run of the same round (what the verdict uses: it
+ * cancels the drift of a shared machine between rounds).
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -28,7 +31,7 @@ export type ProtectionKind = (typeof PROTECTION_KINDS)[number];
 interface KindFigures {
   usPerStart: number;
   rps: number;
-  /** Median over rounds of this kind's us per start over the plain run's just before it. */
+  /** Median over rounds of this kind's us per start over the plain run's of the same round. */
   pairedRatio: number;
 }
 
@@ -47,6 +50,13 @@ const median = (xs: number[]): number => {
   const mid = Math.floor(s.length / 2);
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
+
+/** The kinds in round `round`'s order: rotated by one each round, reversed every other (6 rounds use each order once). */
+function roundOrder(round: number): ProtectionKind[] {
+  const r = Math.floor(round / 2) % PROTECTION_KINDS.length;
+  const order = [...PROTECTION_KINDS.slice(r), ...PROTECTION_KINDS.slice(0, r)];
+  return round % 2 === 0 ? order : order.reverse();
+}
 
 const RATE_LIMIT = 'end_user_ip';
 /** Two buckets no start reaches: the cost of counting, never of refusing. */
@@ -81,7 +91,7 @@ export async function benchProtection(store: string, tmp: string, opts: Scenario
     const slice = Math.floor(16_000_000 / (PROTECTION_KINDS.length * opts.rounds));
     let offset = 0;
     for (let round = 0; round < opts.rounds; round++) {
-      for (const kind of PROTECTION_KINDS) {
+      for (const kind of roundOrder(round)) {
         const svc = await serviceFor(api, kind, round, setLevel);
         const body: BodySpec = { kind: 'start', npa: '', spread: true, offset, ...(kind === 'plain' ? {} : { rateLimit: RATE_LIMIT }) };
         offset += slice;
@@ -120,7 +130,7 @@ export function printProtection(rows: ProtectionRow[], notes: string[]): void {
       `${r.store.padEnd(9)} ${plain.usPerStart.toFixed(0).padStart(14)}  ${limited.usPerStart.toFixed(0).padStart(16)}  ${pct(limited.pairedRatio).padStart(6)}  ${prot.usPerStart.toFixed(0).padStart(18)}  ${pct(prot.pairedRatio).padStart(6)}  ${plain.rps.toFixed(0).padStart(7)}  ${limited.rps.toFixed(0).padStart(9)}  ${prot.rps.toFixed(0).padStart(11)}  ${String(r.non2xx).padStart(7)}  protected ${verdict(prot.pairedRatio)}`,
     );
   }
-  console.log('us/start and starts/s: medians over the runs; paired: median over rounds of the kind / the plain run just before it, minus 1.');
+  console.log('us/start and starts/s: medians over the runs; paired: median over rounds of the kind / the plain run of its round, minus 1 (kinds in rotating order).');
   for (const n of notes) console.log(`  ${n}`);
 }
 
@@ -134,9 +144,11 @@ export interface InProcessRow {
 /**
  * The same comparison inside one process, where a shared machine's noise matters least: verifyd's
  * app (test/support/server.ts, the API tests' server) answers starts through fastify's inject, one
- * at a time, in batches of `batchSize` starts of each kind in turn, `batches` times; the process's
- * CPU time (process.cpuUsage) is taken around each batch. One service per kind: the whole run lasts
- * well under the 3 minutes before the guard's conversion signal counts a start.
+ * at a time, in batches of `batchSize` starts of each kind in turn, `batches` times, the kinds' order
+ * rotating from batch to batch (so that no kind always follows another's checkpoint or collection);
+ * the process's CPU time (process.cpuUsage, every thread) is taken around each batch. Reported: the
+ * CPU per start of each kind over all its batches, and its ratio to plain's. One service per kind:
+ * the whole run lasts well under the 3 minutes before the guard's conversion signal counts a start.
  */
 export async function benchProtectionInProcess(store: 'sqlite' | 'postgres', opts: { batches: number; batchSize: number }): Promise<InProcessRow | { skip: string }> {
   const { startServer } = await import('../test/support/server.js');
@@ -172,8 +184,9 @@ export async function benchProtectionInProcess(store: 'sqlite' | 'postgres', opt
     };
     for (const kind of PROTECTION_KINDS) await batch(kind);
     const us: Record<ProtectionKind, number[]> = { plain: [], limited: [], protected: [] };
-    for (let b = 0; b < opts.batches; b++) for (const kind of PROTECTION_KINDS) us[kind].push(await batch(kind));
-    const figures = (kind: ProtectionKind) => ({ usPerStart: median(us[kind]), pairedRatio: median(us[kind].map((x, k) => x / us.plain[k]!)) });
+    for (let b = 0; b < opts.batches; b++) for (const kind of roundOrder(b)) us[kind].push(await batch(kind));
+    const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+    const figures = (kind: ProtectionKind) => ({ usPerStart: mean(us[kind]), pairedRatio: mean(us[kind]) / mean(us.plain) });
     return { store, batches: opts.batches, batchSize: opts.batchSize, kinds: { plain: figures('plain'), limited: figures('limited'), protected: figures('protected') } };
   } finally {
     await server.close();
@@ -182,12 +195,13 @@ export async function benchProtectionInProcess(store: 'sqlite' | 'postgres', opt
 
 export function printProtectionInProcess(rows: InProcessRow[], notes: string[]): void {
   console.log('\nProtections in one process (fastify inject, one start at a time; process CPU per start, us)');
-  console.log('store     batches  plain us/start  limited us/start  paired  protected us/start  paired');
+  console.log('store     batches  plain us/start  limited us/start   ratio  protected us/start   ratio');
   for (const r of rows) {
     const { plain, limited, protected: prot } = r.kinds;
     console.log(
       `${r.store.padEnd(9)} ${`${r.batches}x${r.batchSize}`.padStart(7)}  ${plain.usPerStart.toFixed(0).padStart(14)}  ${limited.usPerStart.toFixed(0).padStart(16)}  ${pct(limited.pairedRatio).padStart(6)}  ${prot.usPerStart.toFixed(0).padStart(18)}  ${pct(prot.pairedRatio).padStart(6)}  protected ${verdict(prot.pairedRatio)}`,
     );
   }
+  console.log('us/start: mean over every batch of the kind (rotating order); ratio: over plain\'s, minus 1.');
   for (const n of notes) console.log(`  ${n}`);
 }

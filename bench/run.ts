@@ -35,8 +35,8 @@
  *
  * protection (protection.ts; not in the default list, name it in BENCH_SCENARIOS; `ratelimits` is its
  * former name): server CPU per start plain, with a Service Rate Limit of two buckets, and with that
- * rate limit and the SMS-pumping guard at standard, in turn BENCH_PROTECTION_ROUNDS times (default 4),
- * each run as long as a throughput run (profiles in BENCH_PROFILE_DIR/protection-<store>); then the
+ * rate limit and the SMS-pumping guard at standard, in turn BENCH_PROTECTION_ROUNDS times (default
+ * 6; the kinds' order rotates from round to round), each run as long as a throughput run (profiles in BENCH_PROFILE_DIR/protection-<store>); then the
  * same inside one process (the API tests' app through fastify inject, one start at a time, process
  * CPU per start), batches of BENCH_PROTECTION_BATCH (default 50) starts of each kind in turn
  * BENCH_PROTECTION_BATCHES times (default 30).
@@ -313,7 +313,7 @@ async function main(): Promise<number> {
       printQueued(queued.rows, queued.notes, concurrency);
     }
     if (SCENARIOS.includes('protection')) {
-      const opts = { rounds: envNum('BENCH_PROTECTION_ROUNDS', 4, 1, 20), load, log, profileDir: process.env.BENCH_PROFILE_DIR, addCleanup: (fn: () => Promise<void> | void) => cleanups.push(fn) };
+      const opts = { rounds: envNum('BENCH_PROTECTION_ROUNDS', 6, 1, 24), load, log, profileDir: process.env.BENCH_PROFILE_DIR, addCleanup: (fn: () => Promise<void> | void) => cleanups.push(fn) };
       const protection = await eachStore<ProtectionRow>('protection', (store) => benchProtection(store, tmp, opts));
       failed ||= protection.failed;
       printProtection(protection.rows, protection.notes);

@@ -175,8 +175,10 @@ export class SqlRateLimitStore implements RateLimitStore {
  * the upsert of every counter, in one statement written once per number of values (runStatement:
  * no query building on this path). The upsert takes each counter's row lock until the transaction
  * ends (on PostgreSQL a second start waits and then sees the first one's count; on SQLite
- * transactions are serial), so a count is exact across nodes. Rows are written in key order so two
- * starts never wait for each other in opposite orders. Nothing is counted when a name is unknown.
+ * transactions are serial), so a count is exact across nodes. On PostgreSQL rows are written in key
+ * order so two starts never wait for each other in opposite orders (SQLite's serial transactions
+ * need no order, and its sort would cost a temporary b-tree). Nothing is counted when a name is
+ * unknown.
  */
 export async function countRateLimitHits(db: Db, dialect: SqlDialect, serviceSid: string, values: MeteredValue[], now: number): Promise<{ unknown: string[]; counts: BucketCount[] }> {
   const names = [...new Set(values.map((v) => v.name))];
@@ -224,7 +226,7 @@ function countText(dialect: SqlDialect, n: number): string {
   const upsert = `INSERT INTO rate_limit_hits (value_hash, bucket_sid, window_end, hits)
     SELECT value_hash, bucket_sid, ?${bigint} + interval_seconds * 1000, 1 FROM found
     WHERE bucket_sid IS NOT NULL AND (SELECT count(DISTINCT name) FROM found) = ?
-    ORDER BY value_hash, bucket_sid
+    ${pg ? 'ORDER BY value_hash, bucket_sid' : ''}
     ON CONFLICT (value_hash, bucket_sid) DO UPDATE SET
       hits = CASE WHEN ${lapsed} THEN 1 ELSE rate_limit_hits.hits + 1 END,
       window_end = CASE WHEN ${lapsed} THEN excluded.window_end ELSE rate_limit_hits.window_end END`;
