@@ -35,10 +35,11 @@
  *
  * protection (protection.ts; not in the default list, name it in BENCH_SCENARIOS; `ratelimits` is its
  * former name): server CPU per start plain, with a Service Rate Limit of two buckets, and with that
- * rate limit and the SMS-pumping guard at standard, in turn BENCH_PROTECTION_ROUNDS times (default
- * 6; the kinds' order rotates from round to round), each run as long as a throughput run (profiles in BENCH_PROFILE_DIR/protection-<store>); then the
- * same inside one process (the API tests' app through fastify inject, one start at a time, process
- * CPU per start), batches of BENCH_PROTECTION_BATCH (default 50) starts of each kind in turn
+ * rate limit and the SMS-pumping guard at standard, after a warm-up round, in turn
+ * BENCH_PROTECTION_ROUNDS times (default 6; the kinds' order rotates from round to round), each run
+ * as long as a throughput run (profiles in BENCH_PROFILE_DIR/protection-<store>); then the same
+ * inside one process (the API tests' app through fastify inject, one start at a time, process CPU
+ * per start), batches of BENCH_PROTECTION_BATCH (default 50) starts of each kind, the order rotating,
  * BENCH_PROTECTION_BATCHES times (default 30).
  *
  * pumping (pumping.ts; not in the default list): the SMS-pumping guard's traffic simulator, in

@@ -36,7 +36,7 @@ const numberedTexts = new Map<string, string>();
  * protection adds to every start use this. The text has `?` placeholders (and no other `?`); they
  * are numbered once per text where the dialect needs it.
  */
-export function runStatement<R>(db: Db, dialect: SqlDialect, text: string, params: readonly unknown[]): Promise<QueryResult<R>> {
+export function runStatement<R>(db: Db, dialect: SqlDialect, text: string, params: unknown[]): Promise<QueryResult<R>> {
   let out = text;
   if (dialect.numberedParams) {
     out = numberedTexts.get(text) ?? '';
@@ -46,7 +46,7 @@ export function runStatement<R>(db: Db, dialect: SqlDialect, text: string, param
       numberedTexts.set(text, out);
     }
   }
-  return db.executeQuery<R>(CompiledQuery.raw(out, [...params]));
+  return db.executeQuery<R>(CompiledQuery.raw(out, params));
 }
 
 // PostgreSQL returns BIGINT as a string unless told otherwise; Number() makes both dialects agree.
