@@ -9,6 +9,8 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { judgePumping, recordPumpingApproval, type PumpingDeps } from '../../src/domain/protection/pumping-guard.js';
 import { DEFAULT_HIGH_COST, THRESHOLDS, decide, isHighCost, parseHighCost, pumpingKeys, type PumpingCounts, type PumpingLevel } from '../../src/domain/protection/pumping.js';
 import { forEachBackend } from '../support/databases.js';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import examples from 'libphonenumber-js/mobile/examples';
 import type { Stores } from '../../src/storage/stores.js';
 
 const quiet: PumpingCounts = { rangeStarts: 1, recentStarts: 1, baselineStarts: 0, baselineMinutes: 0, laggedStarts: 0, approvals: 0 };
@@ -18,6 +20,22 @@ test('keys: the prefix is + calling code and 3 national digits, the range the nu
   assert.deepEqual(pumpingKeys('+447400123456'), { prefix: '+44740', range: '+44740012' });
   assert.deepEqual(pumpingKeys('+12015550123'), { prefix: '+1201', range: '+1201555' });
   assert.deepEqual(pumpingKeys('+33612345678'), { prefix: '+33612', range: '+3361234' });
+});
+
+test('keys: a start\'s parsed country splits every region\'s number as a parse of it does', () => {
+  let compared = 0;
+  for (const [region, example] of Object.entries(examples)) {
+    const phone = parsePhoneNumberFromString(example, region as CountryCode);
+    if (!phone?.isValid()) continue;
+    const country = phone.country ?? null;
+    assert.deepEqual(pumpingKeys(phone.number, country), pumpingKeys(phone.number), `${region} ${phone.number}`);
+    compared++;
+  }
+  assert.ok(compared > 200, `${compared} regions compared`);
+  // A non-geographic number has no country; a country that does not match the number is not trusted.
+  assert.deepEqual(pumpingKeys('+80012345678', null), pumpingKeys('+80012345678'));
+  assert.deepEqual(pumpingKeys('+447400123456', 'FR'), { prefix: '+44740', range: '+44740012' });
+  assert.deepEqual(pumpingKeys('+447400123456', 'XX'), { prefix: '+44740', range: '+44740012' });
 });
 
 test('decision: a burst to one range blocks above rangeMax, stricter with each level', () => {

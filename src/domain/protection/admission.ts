@@ -49,7 +49,7 @@ export async function admitStart(deps: ProtectionDeps, service: Service, d: Dest
   if (d.channel === 'sms' && d.riskCheck === 'disable') return ADMITTED;
   // The guard is Twilio's RiskCheck, "for SMS channel only".
   const guard = d.channel === 'sms' ? deps.pumping : undefined;
-  const pumping = guard ? { keys: pumpingKeys(d.to), defaultLevel: guard.defaultLevel } : null;
+  const pumping = guard ? { keys: pumpingKeys(d.to, d.country), defaultLevel: guard.defaultLevel } : null;
   const read = await deps.store.readAdmission({ accountSid: service.accountSid, serviceSid: service.sid, channel: d.channel, to: d.to, pumping, now });
   if (read.safeListed) return ADMITTED;
   const geo = geoRefusal(read.geo.service ?? read.geo.account ?? deps.geoDefaults[d.channel], d.country);

@@ -43,7 +43,7 @@ export function judgeReading(deps: PumpingDeps, reading: PumpingReading, e164: s
  */
 export async function judgePumping(deps: PumpingDeps, serviceSid: string, e164: string, country: string | null): Promise<PumpingRefusal | null> {
   const now = deps.clock.now().getTime();
-  const keys = pumpingKeys(e164);
+  const keys = pumpingKeys(e164, country);
   const reason = judgeReading(deps, await deps.store.readPumping(serviceSid, keys, now), e164, country);
   if (reason === undefined) return null;
   await deps.store.countStart(serviceSid, keys, reason === null, now);
@@ -56,7 +56,7 @@ export async function recordPumpingBlock(deps: PumpingDeps, accountSid: string, 
 }
 
 /** Counts an approved sms verification on its prefix: the conversion the guard weighs. */
-export async function recordPumpingApproval(deps: PumpingDeps, serviceSid: string, v: { channel: string; to: string; status: string }): Promise<void> {
+export async function recordPumpingApproval(deps: PumpingDeps, serviceSid: string, v: { channel: string; to: string; country?: string | null; status: string }): Promise<void> {
   if (v.channel !== 'sms' || v.status !== 'approved') return;
-  await deps.store.countApproval(serviceSid, pumpingKeys(v.to).prefix, deps.clock.now().getTime());
+  await deps.store.countApproval(serviceSid, pumpingKeys(v.to, v.country ?? null).prefix, deps.clock.now().getTime());
 }
