@@ -7,6 +7,9 @@
  * nodes on one database share the buckets exactly.
  */
 import assert from 'node:assert/strict';
+import { createHash, createHmac } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../src/storage/schema.js';
 import { hasError } from '../support/assertions.js';
 import { onEachBackend, setup, type Account, type ServiceApi, type TestServer } from '../support/server.js';
 
@@ -128,6 +131,21 @@ onEachBackend('rate limits on a start', async (t, server, clock) => {
     await assert.rejects(api.verifications.create({ to: nextPhone(), channel: 'sms', rateLimits: ip }), hasError(429, 20429));
     await api.rateLimits(rl!.sid).buckets(bucket!.sid).remove();
     await api.verifications.create({ to: nextPhone(), channel: 'sms', rateLimits: ip });
+  });
+
+  await t.test('a counter holds its value only as an HMAC under the code key, not as given nor as a bare hash', async () => {
+    const { api } = await limited(server, 'ip', [{ max: 5, interval: 60 }]);
+    const [rl] = await api.rateLimits.list();
+    const [bucket] = await api.rateLimits(rl!.sid).buckets.list();
+    const ip = '198.51.100.23';
+    await api.verifications.create({ to: nextPhone(), channel: 'sms', rateLimits: { ip } });
+    const db = (server.stores as unknown as { db: Kysely<Database> }).db;
+    const rows = await db.selectFrom('rate_limit_hits').select(['value_hash', 'hits']).where('bucket_sid', '=', bucket!.sid).execute();
+    const cut = (b: Buffer) => b.subarray(0, 16).toString('base64url');
+    const meterKey = createHmac('sha256', server.deps.keys.current.secret).update('meter|rate-limits').digest();
+    assert.deepEqual(rows, [{ value_hash: cut(createHmac('sha256', meterKey).update(ip).digest()), hits: 1 }]);
+    // An unkeyed hash of an IPv4 address gives it back to anyone who tries all 2^32 of them.
+    assert.notEqual(rows[0]!.value_hash, cut(createHash('sha256').update(ip).digest()));
   });
 
   await t.test('parallel starts over two nodes on one database against a bucket of max M: exactly M pass', async () => {

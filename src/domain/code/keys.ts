@@ -87,6 +87,24 @@ export class CodeKeyring {
     return key && openText(sealKey(key), sealed, context);
   }
 
+  /**
+   * How a Service Rate Limits value (an IP address, a user id) is stored in its counters: HMAC
+   * under the current key, cut to 128 bits (no collisions in practice; a shorter key in every
+   * counter row). Unkeyed, a hash of an IPv4 address gives it back to anyone who tries all 2^32.
+   * A key rotation starts every value's windows again (docs/protection.md).
+   */
+  meteredValue(value: string): string {
+    return createHmac('sha256', this.meterKey()).update(value, 'utf8').digest().subarray(0, 16).toString('base64url');
+  }
+
+  private meterSecret: Buffer | undefined;
+
+  /** Derived once from the current key, apart from the keys that hash or derive codes. */
+  private meterKey(): Buffer {
+    this.meterSecret ??= createHmac('sha256', this.current.secret).update('meter|rate-limits').digest();
+    return this.meterSecret;
+  }
+
   /** Constant-time comparison of a candidate code against the stored hash. */
   matches(keyId: string, verificationSid: string, candidate: string, storedHash: string): boolean {
     const computed = this.hash(keyId, verificationSid, candidate);

@@ -1,11 +1,6 @@
-import { createHash } from 'node:crypto';
 import { TwilioError, verifyInvalidParam } from '../errors.js';
 import type { RateLimitTx } from '../ports.js';
 import { MAX_RATE_LIMITS_PER_SERVICE } from './rate-limits.js';
-
-/** The metered value is stored as its hash: an IP address or a user id is not kept as given. */
-// 128 bits of SHA-256: no collisions in practice, and a shorter key in every counter row.
-const hashOf = (value: string): string => createHash('sha256').update(value, 'utf8').digest().subarray(0, 16).toString('base64url');
 
 /**
  * The start's Service Rate Limits step (docs/protection.md): one hit on every bucket of each named
@@ -13,7 +8,14 @@ const hashOf = (value: string): string => createHash('sha256').update(value, 'ut
  * start with 20429; so does any later step of the start (60202, 60203, ...), and in every case the
  * transaction rolls back, taking this start's hits with it: only starts that are accepted count.
  */
-export async function meterStart(tx: RateLimitTx, serviceSid: string, rateLimits: Readonly<Record<string, string>> | null, now: number): Promise<void> {
+export async function meterStart(
+  tx: RateLimitTx,
+  serviceSid: string,
+  rateLimits: Readonly<Record<string, string>> | null,
+  now: number,
+  // The metered value as stored: an IP address or a user id is not kept as given (CodeKeyring.meteredValue).
+  hashOf: (value: string) => string,
+): Promise<void> {
   if (rateLimits === null) return;
   const entries = Object.entries(rateLimits);
   // More names than a service can have cannot all be known: refused before the database is asked.

@@ -121,7 +121,7 @@ async function plan(
   // limits (60202, 60203) below. Bucket hits are counted first and taken back by the rollback of
   // any refusal; so is the guard's count of an accepted start where the transaction writes it
   // (last, below: SQLite); on PostgreSQL the guard's read counted it already (docs/protection.md).
-  await meterStart(tx, service.sid, input.options.rateLimits, now);
+  await meterStart(tx, service.sid, input.options.rateLimits, now, (value) => deps.keys.meteredValue(value));
   if (admission.refusal) throw admission.refusal;
   let v = await tx.lockPendingByTo(service.sid, input.to);
   if (v && isLapsed(v, now)) {
