@@ -1,10 +1,10 @@
 import { ProviderSender } from './channels/sender.js';
 import { composeDispatcher, composeEvents, composeSendDispatcher, senderOptions } from './compose.js';
 import { ensureLocalKeys } from './config/local-keys.js';
-import { ConfigError, loadConfig } from './config/config.js';
+import { loadConfig } from './config/config.js';
 import pino from 'pino';
 import { closeOnSignals } from './shutdown.js';
-import { announceMode, warnLooseFiles } from './startup.js';
+import { announceMode, startupFailure, warnLooseFiles } from './startup.js';
 
 /**
  * The dispatchers on their own (`npm run dispatcher`): Event Streams deliveries and the send
@@ -32,6 +32,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`${err instanceof ConfigError ? err.message : (err as Error).stack ?? String(err)}\n`);
+  process.stderr.write(`${startupFailure(err)}\n`);
   process.exit(1);
 });

@@ -105,3 +105,21 @@ export function createdAccountNotice(config: Config, account: Account): string {
     `  TWILIO_ACCOUNT_SID=${account.sid}\n  TWILIO_AUTH_TOKEN=${account.authToken}\n\n`
   );
 }
+
+const LISTEN_FAILURES: Record<string, string> = {
+  EADDRINUSE: 'another process is listening there',
+  EACCES: 'this user may not listen there (ports below 1024 need privileges)',
+  EADDRNOTAVAIL: 'this machine has no such address',
+};
+
+/**
+ * A start-up failure for the terminal: one line where the cause is the operator's to fix (the
+ * configuration, a port already taken), the stack only for what nobody expected.
+ */
+export function startupFailure(err: unknown): string {
+  if (err instanceof ConfigError) return err.message;
+  const e = err as (NodeJS.ErrnoException & { address?: string; port?: number }) | null;
+  const cause = e?.syscall === 'listen' && e.code ? LISTEN_FAILURES[e.code] : undefined;
+  if (cause) return `verifyd cannot listen on ${e!.address}:${e!.port}: ${cause} (${e!.code}). Set HOST and PORT to an address and port that are free.`;
+  return (err as Error)?.stack ?? String(err);
+}

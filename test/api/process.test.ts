@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { freePort } from '../../scripts/free-port.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,6 +141,21 @@ test('a bad configuration exits non-zero listing every problem, without a stack 
   assert.match(err, /LOG_LEVEL must be one of/);
   assert.doesNotMatch(err, /\n\s+at /, 'no stack trace');
   assert.equal(p.out(), '');
+});
+
+test('a port another process holds: one line naming the address and EADDRINUSE, exit 1, no stack trace', async () => {
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const port = (holder.address() as AddressInfo).port;
+  try {
+    const p = run('src/main.ts', [], { SQLITE_PATH: tempDb(), PORT: String(port) });
+    assert.equal(await p.exited, 1);
+    const err = p.err();
+    assert.match(err, new RegExp(`^verifyd cannot listen on 127\\.0\\.0\\.1:${port}: another process is listening there \\(EADDRINUSE\\)\\. `));
+    assert.doesNotMatch(err, /\n\s+at /, 'no stack trace');
+  } finally {
+    await new Promise((resolve) => holder.close(resolve));
+  }
 });
 
 test('the CLI creates accounts and API keys that work against the running server', async () => {
