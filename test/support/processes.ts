@@ -81,11 +81,19 @@ async function until(p: Proc, ready: () => Promise<boolean> | boolean, what: str
 
 /** src/main.ts (or another server entry, e.g. test/support/queued-main.ts) on a free port, once /healthz answers. */
 export async function startVerifyd(env: Record<string, string>, script = 'src/main.ts'): Promise<Proc & { base: string }> {
-  const port = await freePort();
-  const p = spawnEntry(script, { ...env, PORT: String(port) });
-  const base = `http://127.0.0.1:${port}`;
-  await until(p, () => fetch(`${base}/healthz`).then((r) => r.ok, () => false), 'verifyd ready');
-  return { ...p, base };
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const p = spawnEntry(script, { ...env, PORT: String(port) });
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await until(p, () => fetch(`${base}/healthz`).then((r) => r.ok, () => false), 'verifyd ready');
+      return { ...p, base };
+    } catch (err) {
+      // Another test file's child bound the port between freePort's check and this child's bind.
+      if (attempt < 3 && /EADDRINUSE/.test(p.err() + p.out())) continue;
+      throw err;
+    }
+  }
 }
 
 /** src/dispatcher-main.ts, once it logged that it runs (needs LOG_LEVEL info or lower). */
