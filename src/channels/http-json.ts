@@ -17,6 +17,9 @@ export class CarrierUnavailable extends Error {
   }
 }
 
+/** Answers worth trying again (here or at the next carrier): 429 (slow down) and any 5xx. */
+export const retryableStatus = (status: number): boolean => status === 429 || status >= 500;
+
 /** Answers that say the request was turned away, nothing taken: 429 (slow down) and 503 (unavailable). */
 export const turnedAway = (status: number): boolean => status === 429 || status === 503;
 

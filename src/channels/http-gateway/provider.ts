@@ -2,7 +2,7 @@ import type { Agent } from 'undici';
 import type { Clock } from '../../domain/clock.js';
 import { isFailedStatus, SEND_FAILED_UNKNOWN, type CodeChannel, type SendOutcome, type SendRequest, type SendStatus } from '../../domain/verification/sending.js';
 import { agentWithConnectTimeout } from '../http-agent.js';
-import { CarrierUnavailable, post, turnedAway } from '../http-json.js';
+import { CarrierUnavailable, post, retryableStatus, turnedAway } from '../http-json.js';
 import type { Provider } from '../provider.js';
 import { emailVariables, type Rendering } from '../render/index.js';
 import { defaultHtml } from '../smtp/templates.js';
@@ -107,7 +107,7 @@ export class HttpGatewayProvider implements Provider {
     const { status, text } = await post(s.url, { headers, body, timeoutMs: s.timeout_ms, signal, dispatcher: this.agent }, (message, cause) => new GatewayUnavailable(`gateway ${message}`, { cause }));
     const answer = parseJsonObject(text);
     // A redirect is not followed (it would carry the code elsewhere): thrown, so retried and logged.
-    if (status === 429 || status >= 500 || (status >= 300 && status < 400)) throw new GatewayUnavailable(`gateway answered ${status}`, { notReached: turnedAway(status) });
+    if (retryableStatus(status) || (status >= 300 && status < 400)) throw new GatewayUnavailable(`gateway answered ${status}`, { notReached: turnedAway(status) });
     if (status >= 400) return { status: 'failed', errorCode: errorCodeOf(answer?.error_code) ?? SEND_FAILED_UNKNOWN };
     const id = answer?.message_id;
     const said = answer?.status;

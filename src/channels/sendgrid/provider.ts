@@ -1,7 +1,7 @@
 import { SEND_FAILED_UNKNOWN, type CodeChannel, type SendOutcome, type SendRequest } from '../../domain/verification/sending.js';
 import type { Agent } from 'undici';
 import { agentWithConnectTimeout } from '../http-agent.js';
-import { CarrierUnavailable, postJson, turnedAway } from '../http-json.js';
+import { CarrierUnavailable, postJson, retryableStatus, turnedAway } from '../http-json.js';
 import type { Provider } from '../provider.js';
 import { emailVariables, type Rendering } from '../render/index.js';
 import { defaultHtml } from '../smtp/templates.js';
@@ -61,7 +61,7 @@ export class SendgridProvider implements Provider {
     if (req.channel !== 'email') throw new Error(`provider ${this.name} sends email only`);
     const s = this.settings;
     const answer = await postJson(`${s.api_base_url}/v3/mail/send`, { authorization: `Bearer ${s.api_key}` }, this.mail(req, rendering), { timeoutMs: s.timeout_ms, signal, dispatcher: this.agent }, 'SendGrid Mail Send');
-    if (answer.status === 429 || answer.status >= 500) throw new CarrierUnavailable(`SendGrid Mail Send answered ${answer.status}`, { notReached: turnedAway(answer.status) });
+    if (retryableStatus(answer.status)) throw new CarrierUnavailable(`SendGrid Mail Send answered ${answer.status}`, { notReached: turnedAway(answer.status) });
     if (answer.status >= 200 && answer.status < 300) {
       // Accepted: never sent again, even in the unlikely case the id is missing (receipts then find nothing).
       return { status: 'queued', providerMessageId: answer.header('x-message-id') || null };

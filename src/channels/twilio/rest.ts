@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { CarrierUnavailable, post, turnedAway } from '../http-json.js';
+import { CarrierUnavailable, post, retryableStatus, turnedAway } from '../http-json.js';
 import { parseJsonObject as parse } from '../json-object.js';
 import type { TwilioProviderConfig } from './config.js';
 
@@ -47,7 +47,7 @@ export async function createResource(c: TwilioProviderConfig, resource: 'Message
     (message, cause) => new TwilioUnavailable(`${resource} API ${message}`, { cause }),
   );
   // 429 and 503 say the request was turned away; another 5xx may come after the message was created.
-  if (status === 429 || status >= 500) throw new TwilioUnavailable(`${resource} API answered ${status}`, { notReached: turnedAway(status) });
+  if (retryableStatus(status)) throw new TwilioUnavailable(`${resource} API answered ${status}`, { notReached: turnedAway(status) });
   const json = parse(text);
   if (status >= 200 && status < 300) {
     if (!json || typeof json.sid !== 'string') throw new TwilioUnavailable(`${resource} API answered ${status} without a sid`);

@@ -1,7 +1,7 @@
 import type { Agent } from 'undici';
 import type { CodeChannel, SendOutcome, SendRequest } from '../../domain/verification/sending.js';
 import { agentWithConnectTimeout } from '../http-agent.js';
-import { CarrierUnavailable, post, turnedAway } from '../http-json.js';
+import { CarrierUnavailable, post, retryableStatus, turnedAway } from '../http-json.js';
 import type { Provider } from '../provider.js';
 import type { Rendering } from '../render/index.js';
 import { isGsm7 } from '../smpp/encoding.js';
@@ -80,7 +80,7 @@ export class VonageProvider implements Provider {
       (message, cause) => new VonageUnavailable(`SMS API ${message}`, { cause }),
     );
     if (status < 200 || status >= 300) {
-      if (status === 429 || status >= 500) throw new VonageUnavailable(`SMS API answered ${status}`, { notReached: turnedAway(status) });
+      if (retryableStatus(status)) throw new VonageUnavailable(`SMS API answered ${status}`, { notReached: turnedAway(status) });
       // The SMS API answers its refusals with 200 and a status; any other 4xx is the request's fault.
       return { status: 'failed', errorCode: vonageSendError('') };
     }

@@ -1,7 +1,7 @@
 import type { CodeChannel, SendOutcome, SendRequest } from '../../domain/verification/sending.js';
 import type { Agent } from 'undici';
 import { agentWithConnectTimeout } from '../http-agent.js';
-import { CarrierUnavailable, postJson, turnedAway } from '../http-json.js';
+import { CarrierUnavailable, postJson, retryableStatus, turnedAway } from '../http-json.js';
 import type { Provider } from '../provider.js';
 import type { Rendering } from '../render/index.js';
 import { isTemporary, metaErrorCode, twilioCodeFor } from './errors.js';
@@ -63,7 +63,7 @@ export class WhatsappCloudProvider implements Provider {
       return { status: 'queued', providerMessageId: id };
     }
     const code = metaErrorCode(error);
-    if (answer.status === 429 || answer.status >= 500 || isTemporary(code)) {
+    if (retryableStatus(answer.status) || isTemporary(code)) {
       throw new CarrierUnavailable(`WhatsApp Cloud API answered ${answer.status}${code === null ? '' : ` (error ${code})`}`, { notReached: turnedAway(answer.status) });
     }
     return { status: 'failed', errorCode: twilioCodeFor(code) };
