@@ -143,6 +143,15 @@ export class Smsc {
     );
   }
 
+  /**
+   * An enquire_link to every open connection, resolved when all are answered. Each connection is
+   * one ordered stream, so every PDU the ESME wrote before its answer has been received by then:
+   * tests on a hand-driven clock use it to show that nothing more was submitted.
+   */
+  async roundTrip(): Promise<void> {
+    await Promise.all(this.server.sessions.map((s) => new Promise<void>((resolve) => s.enquire_link({}, () => resolve()))));
+  }
+
   /** Resolves when `done` holds, checked after each thing the SMSC sees. */
   async until(done: () => boolean, what: string, limitMs = 20_000): Promise<void> {
     const started = performance.now();
