@@ -4,8 +4,8 @@
  * submit_sm with a message id, enquire_link and unbind as an SMSC does, and sends deliver_sm
  * delivery receipts when a test asks. A message counts as accepted when the SMSC answered it with
  * command_status 0, as a real SMSC takes responsibility for a message with its submit_sm_resp.
- * Tests can hold answers (to fill a window), drop connections, throttle (ESME_RTHROTTLED), and
- * stop answering enquire_link (a link that went dead without closing).
+ * Tests can hold answers (to fill a window), drop connections, throttle (ESME_RTHROTTLED), refuse
+ * every bind, and stop answering enquire_link (a link that went dead without closing).
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -47,6 +47,8 @@ export class Smsc {
   readonly enquireLinks: EnquireLink[] = [];
   /** While true, enquire_link are recorded and left unanswered (the connection stays open). */
   ignoreEnquireLink = false;
+  /** While true, bind_transceiver is refused (ESME_RBINDFAIL) whatever the credentials, as by an SMSC in maintenance. */
+  refuseBinds = false;
   /** Answers ESME_RTHROTTLED to a submit_sm when this says so (by its index among those received). */
   throttle: (index: number) => boolean = () => false;
   private nextId = 1;
@@ -76,7 +78,7 @@ export class Smsc {
     let bound = false;
     session.on('error', () => undefined);
     session.on('bind_transceiver', (pdu: smpp.PDU) => {
-      bound = pdu.system_id === this.account.systemId && pdu.password === this.account.password;
+      bound = !this.refuseBinds && pdu.system_id === this.account.systemId && pdu.password === this.account.password;
       this.binds.push(bound);
       session.send(pdu.response(bound ? { system_id: 'test-smsc' } : { command_status: ESME_RBINDFAIL }));
       if (!bound) session.close();
@@ -141,6 +143,15 @@ export class Smsc {
     return new Promise((resolve) =>
       session.deliver_sm({ source_addr: '15017122661', destination_addr: 'Acme', esm_class: 0x04, data_coding: 0, short_message: text, ...tlvs }, (resp) => resolve(resp.command_status)),
     );
+  }
+
+  /**
+   * An enquire_link to every open connection, resolved when all are answered. Each connection is
+   * one ordered stream, so every PDU the ESME wrote before its answer has been received by then:
+   * tests on a hand-driven clock use it to show that nothing more was submitted.
+   */
+  async roundTrip(): Promise<void> {
+    await Promise.all(this.server.sessions.map((s) => new Promise<void>((resolve) => s.enquire_link({}, () => resolve()))));
   }
 
   /** Resolves when `done` holds, checked after each thing the SMSC sees. */

@@ -29,6 +29,29 @@ export interface BindHooks {
 
 export type BindState = 'idle' | 'connecting' | 'bound' | 'down';
 
+/**
+ * The clock and timers of pacing, throttle pauses and reconnects, and the reconnect jitter: real
+ * ones in production; tests drive them by hand to check the delays without waiting for them. The
+ * answer timeouts (bind, submit_sm, enquire_link) stay on real timers: they end dead connections.
+ */
+export interface SmppTime {
+  /** Milliseconds on a monotonic clock. */
+  now(): number;
+  /** Calls `fn` after `ms`; the returned function cancels it. */
+  after(ms: number, fn: () => void): () => void;
+  /** In [0, 1). */
+  random(): number;
+}
+
+export const realTime: SmppTime = {
+  now: () => performance.now(),
+  after: (ms, fn) => {
+    const t = setTimeout(fn, ms);
+    return () => clearTimeout(t);
+  },
+  random: () => Math.random(),
+};
+
 const THROTTLE_FIRST_MS = 100;
 const THROTTLE_MAX_MS = 5000;
 
@@ -48,12 +71,14 @@ export class SmppBind {
   private nextSendAt = 0;
   private throttleMs = 0;
   private readonly intervalMs: number;
-  private timers = new Set<NodeJS.Timeout>();
+  /** Cancels the pending throttle pauses and reconnects. */
+  private timers = new Set<() => void>();
   private closed = false;
 
   constructor(
     private readonly settings: SmppSettings,
     private readonly hooks: BindHooks,
+    private readonly time: SmppTime = realTime,
   ) {
     this.intervalMs = (1000 * settings.binds) / settings.maxPerSecond;
   }
@@ -91,7 +116,7 @@ export class SmppBind {
     if (isThrottle(resp.command_status)) {
       // Slow down: this bind pauses, longer each time in a row, and the message goes back to the front of the queue.
       this.throttleMs = Math.min(THROTTLE_MAX_MS, this.throttleMs === 0 ? THROTTLE_FIRST_MS : this.throttleMs * 2);
-      this.nextSendAt = performance.now() + this.throttleMs;
+      this.nextSendAt = this.time.now() + this.throttleMs;
       // The SMSC said it took nothing.
       entry.sub.written = false;
       this.hooks.lost([entry.sub]);
@@ -184,21 +209,21 @@ export class SmppBind {
     this.hooks.lost(lost.map((e) => e.sub));
     const r = this.settings.reconnect;
     const delay = Math.min(r.maxMs, r.minMs * 2 ** (this.failures - 1));
-    this.later(() => this.connect(), delay / 2 + Math.random() * (delay / 2));
+    this.later(() => this.connect(), delay / 2 + this.time.random() * (delay / 2));
   }
 
   private later(fn: () => void, ms: number): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
+    const cancel = this.time.after(ms, () => {
+      this.timers.delete(cancel);
       fn();
-    }, ms);
-    this.timers.add(t);
+    });
+    this.timers.add(cancel);
   }
 
   /** Unbinds (briefly waiting for the answer) and closes for good; no reconnect. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
+    for (const cancel of this.timers) cancel();
     const session = this.session;
     if (!session) return;
     await new Promise<void>((resolve) => {

@@ -3,7 +3,7 @@ import type { Receipt } from '../../domain/attempts/receipts.js';
 import type { CodeChannel, SendOutcome, SendRequest } from '../../domain/verification/sending.js';
 import { ProviderNotReached, type Provider } from '../provider.js';
 import type { Rendering } from '../render/index.js';
-import { SmppBind, type Submission } from './bind.js';
+import { realTime, SmppBind, type SmppTime, type Submission } from './bind.js';
 import { encodeMessage } from './encoding.js';
 import { readReceipt, statusOfStat } from './receipt.js';
 import { NPI, TON, type SmppSettings } from './settings.js';
@@ -31,17 +31,19 @@ export class SmppProvider implements Provider {
   private closed = false;
   private reference = 0;
   private turn = 0;
-  private timer: NodeJS.Timeout | null = null;
+  /** Cancels the pending pump (all binds were pacing). */
+  private timer: (() => void) | null = null;
 
   constructor(
     readonly name: string,
     private readonly settings: SmppSettings,
     private readonly receipts: (r: Receipt) => Promise<boolean>,
+    private readonly time: SmppTime = realTime,
   ) {
     // Final receipts come only when asked for (registered_delivery).
     this.sendsReceipts = settings.receipts;
     const hooks = { ready: () => this.pump(), lost: (subs: Submission[]) => this.requeue(subs), deliver: (pdu: smpp.PDU) => this.delivered(pdu) };
-    this.binds = Array.from({ length: settings.binds }, () => new SmppBind(settings, hooks));
+    this.binds = Array.from({ length: settings.binds }, () => new SmppBind(settings, hooks, time));
   }
 
   async send(request: SendRequest, rendering: Rendering, signal?: AbortSignal): Promise<SendOutcome> {
@@ -120,10 +122,10 @@ export class SmppProvider implements Provider {
 
   /** Hands queued messages to binds with room, least loaded first (ties in turn); waits for the first one's rate when all are pacing. */
   private pump(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.();
     this.timer = null;
     while (this.queue.length > 0) {
-      const now = performance.now();
+      const now = this.time.now();
       let best: SmppBind | null = null;
       let wait = Infinity;
       for (let i = 0; i < this.binds.length; i++) {
@@ -134,7 +136,7 @@ export class SmppProvider implements Provider {
         else if (!best || b.load < best.load) best = b;
       }
       if (!best) {
-        if (wait !== Infinity) this.timer = setTimeout(() => this.pump(), Math.ceil(wait));
+        if (wait !== Infinity) this.timer = this.time.after(Math.ceil(wait), () => this.pump());
         return;
       }
       this.turn++;
@@ -184,7 +186,7 @@ export class SmppProvider implements Provider {
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.();
     await Promise.all(this.binds.map((b) => b.close()));
     this.requeue([]);
   }
