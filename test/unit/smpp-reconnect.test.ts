@@ -17,8 +17,8 @@ import { until } from '../support/until.js';
 const ACCOUNT = { systemId: 'verifyd', password: 's3cret' };
 const MIN = 100;
 const MAX = 1000;
-/** The jitter draws, at both ends of their range and between. */
-const RANDOMS = [0, 0.999, 0.5, 0.25, 0.75, 0, 0.5];
+/** The jitter draws, at both ends of their range and between (binary fractions: every time stays exact). */
+const RANDOMS = [0, 0.9375, 0.5, 0.25, 0.75, 0, 0.5];
 
 /** A failed bind's delay: the upper half of the ceiling, placed by the draw (as the send queue's and events' backoff). */
 const jittered = (ceiling: number, r: number) => ceiling / 2 + r * (ceiling / 2);
@@ -44,6 +44,8 @@ test('a lost bound connection is bound again at once; failed binds back off from
 
   bind.start();
   await until(() => bind.state, (s) => s === 'bound', 'bound');
+  // A connection counts as working once it has stayed bound for reconnect_max_ms.
+  time.advance(MAX);
 
   // The SMSC goes into maintenance: it cuts the connection and refuses binds.
   smsc.refuseBinds = true;
@@ -71,11 +73,38 @@ test('a lost bound connection is bound again at once; failed binds back off from
   await until(() => bind.state, (s) => s === 'bound', 'bound again');
   assert.deepEqual(time.pending, []);
 
-  // A bind that worked resets the backoff: at once again, then reconnect_min_ms.
+  // A connection that worked resets the backoff: at once again, then reconnect_min_ms.
+  time.advance(MAX);
   const binds = smsc.binds.length;
   smsc.refuseBinds = true;
   smsc.dropAll();
   const afterReset = await nextDelay();
   assert.equal(afterReset.binds, binds + 1, 'bound again at once');
   assert.equal(afterReset.ms, jittered(MIN, RANDOMS[6]!));
+});
+
+test('an SMSC that takes every bind and drops it at once is backed off from, not reconnected in a loop', async (t) => {
+  const smsc = await Smsc.start(ACCOUNT);
+  const settings = smppSettings({ dir: tmpdir() }).parse({ url: smsc.url, system_id: ACCOUNT.systemId, password: ACCOUNT.password, source_addr: 'Acme', reconnect_min_ms: MIN, reconnect_max_ms: MAX });
+  const time = new ManualTime([0, 0, 0, 0, 0, 0]);
+  const bind = new SmppBind(settings, { ready: () => undefined, lost: () => undefined, deliver: async () => 0 }, time);
+  t.after(async () => {
+    await bind.close();
+    await smsc.close();
+  });
+
+  bind.start();
+  const delays: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    await until(() => bind.state, (s) => s === 'bound', `bound (${i})`);
+    // Bound for just under reconnect_max_ms: not yet a connection that worked.
+    time.advance(i === 4 ? MAX - 1 : 0);
+    smsc.dropAll();
+    await until(() => time.pending.length, (n) => n === 1, `a reconnect delay (${i})`);
+    delays.push(time.pending[0]! - time.now());
+    assert.equal(smsc.binds.length, i + 1, 'no bind before the delay ran out');
+    time.advance(delays.at(-1)!);
+  }
+  assert.deepEqual(smsc.binds, [true, true, true, true, true]);
+  assert.deepEqual(delays, [MIN, 2 * MIN, 4 * MIN, 8 * MIN, MAX].map((c) => c / 2), 'each drop backs off further');
 });

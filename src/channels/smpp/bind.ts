@@ -58,8 +58,9 @@ const THROTTLE_MAX_MS = 5000;
 /**
  * One bind_transceiver session to the SMSC: at most `window` submit_sm unanswered, at most its
  * share of `max_per_second`, enquire_link every `enquire_link_seconds`, and a reconnect with
- * exponential backoff (and jitter) when the connection or the bind fails. A connection that was
- * bound is reconnected at once the first time.
+ * exponential backoff (and jitter) when the connection or the bind fails. A connection that stayed
+ * bound for `reconnect_max_ms` is reconnected at once the first time it is lost; one lost sooner
+ * is a failure like a refused bind.
  */
 export class SmppBind {
   state: BindState = 'idle';
@@ -135,13 +136,16 @@ export class SmppBind {
     const session = smpp.connect({ host: s.host, port: s.port, tls: s.tls, ca: s.ca ?? undefined, rejectUnauthorized: s.rejectUnauthorized, servername: s.tls ? s.host : undefined });
     this.session = session;
     let bound = false;
+    let boundAt = 0;
     const bindTimer = setTimeout(() => this.drop(session, 'no bind_transceiver_resp in time'), s.submitTimeoutMs);
     session.on('error', (err: Error & { code?: string }) => {
       this.lastError = `connection error (${err.code ?? err.name})`;
     });
     session.on('close', () => {
       clearTimeout(bindTimer);
-      this.disconnected(session, bound);
+      // Bound for less than reconnect_max_ms counts as a failure: an SMSC that takes the bind and
+      // drops it at once would otherwise be reconnected in a tight loop.
+      this.disconnected(session, bound && this.time.now() - boundAt >= s.reconnect.maxMs);
     });
     session.on(s.tls ? 'secureConnect' : 'connect', () => {
       session.bind_transceiver({ system_id: s.systemId, password: s.password, system_type: s.systemType, interface_version: 0x34 }, (resp) => {
@@ -152,7 +156,7 @@ export class SmppBind {
           return;
         }
         bound = true;
-        this.failures = 0;
+        boundAt = this.time.now();
         this.state = 'bound';
         this.keepAlive(session);
         this.hooks.ready();
@@ -186,7 +190,7 @@ export class SmppBind {
     session.destroy();
   }
 
-  private disconnected(session: smpp.Session, wasBound: boolean): void {
+  private disconnected(session: smpp.Session, worked: boolean): void {
     if (this.session !== session) return;
     this.session = null;
     const lost = [...this.unanswered.values()];
@@ -197,8 +201,9 @@ export class SmppBind {
       this.hooks.lost(lost.map((e) => e.sub));
       return;
     }
-    if (wasBound) {
-      // A connection that worked is tried again at once; backoff starts with the next failure.
+    if (worked) {
+      // A connection that worked is tried again at once; backoff starts over with the next failure.
+      this.failures = 0;
       this.state = 'connecting';
       this.hooks.lost(lost.map((e) => e.sub));
       this.connect();
