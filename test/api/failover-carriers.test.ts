@@ -7,9 +7,8 @@
  * error failover did not recognise would stop the run and wait for a retry with backoff instead.
  */
 import assert from 'node:assert/strict';
-import { createServer, type Socket } from 'node:net';
 import { after } from 'node:test';
-import { REFUSED_HOST } from '../support/local-http.js';
+import { REFUSED_HOST, silentHost } from '../support/local-http.js';
 import { providersFile } from '../support/provider-config.js';
 import { onEachBackend, setup, type TestServer } from '../support/server.js';
 import { TwilioRestStandIn } from '../support/twilio-rest.js';
@@ -19,14 +18,10 @@ const SID = `AC${'7e'.repeat(16)}`;
 const TOKEN = 'failover-carriers-token';
 const standIn = await TwilioRestStandIn.start({ [SID]: TOKEN });
 
-const sockets = new Set<Socket>();
-const silent = createServer((s) => void sockets.add(s));
-await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-const silentHost = `127.0.0.1:${(silent.address() as { port: number }).port}`;
+const silent = await silentHost();
 const closedHost = REFUSED_HOST;
 after(async () => {
   await standIn.close();
-  for (const s of sockets) s.destroy();
   silent.close();
 });
 
@@ -36,7 +31,7 @@ const configFile = providersFile({
   providers: [
     { name: 'backup', type: 'twilio', account_sid: SID, auth_token: TOKEN, api_base_url: standIn.url, sms_from: '+15005550006', whatsapp_from: '+15005550006' },
     { name: 'vonage-down', ...vonage, api_base_url: `http://${closedHost}` },
-    { name: 'vonage-silent', ...vonage, api_base_url: `https://${silentHost}`, connect_timeout_ms: 100 },
+    { name: 'vonage-silent', ...vonage, api_base_url: `https://${silent.host}`, connect_timeout_ms: 100 },
     { name: 'gateway-down', type: 'http', url: `http://${closedHost}/send`, secret: 'a-gateway-secret-of-16+' },
     { name: 'smsc-down', type: 'smpp', url: `smpp://${closedHost}`, system_id: 'verifyd', password: 'secret', source_addr: 'Acme' },
     { name: 'meta-down', ...whatsappCloud, api_base_url: `http://${closedHost}` },

@@ -11,9 +11,8 @@
  * silent provider was `unreachable`, which a send timeout would not say).
  */
 import assert from 'node:assert/strict';
-import { createServer, type Socket } from 'node:net';
 import { after } from 'node:test';
-import { REFUSED_HOST } from '../support/local-http.js';
+import { REFUSED_HOST, silentHost } from '../support/local-http.js';
 import { CodeKeyring } from '../../src/domain/code/keys.js';
 import { twilioProviderSchema } from '../../src/channels/twilio/config.js';
 import { TwilioProvider } from '../../src/channels/twilio/provider.js';
@@ -26,17 +25,13 @@ const TOKEN = 'failover-upstream-token';
 const standInA = await TwilioRestStandIn.start({ [SID]: TOKEN });
 const standInB = await TwilioRestStandIn.start({ [SID]: TOKEN });
 
-// Accepts connections and says nothing: a TLS client waits for a ServerHello that never comes.
-const sockets = new Set<Socket>();
-const blackhole = createServer((s) => void sockets.add(s));
-await new Promise<void>((r) => blackhole.listen(0, '127.0.0.1', r));
-const silentUrl = `https://127.0.0.1:${(blackhole.address() as { port: number }).port}`;
+const blackhole = await silentHost();
+const silentUrl = `https://${blackhole.host}`;
 const refusedUrl = `http://${REFUSED_HOST}`;
 const flakyUrl = `http://${REFUSED_HOST}`;
 after(async () => {
   await standInA.close();
   await standInB.close();
-  for (const s of sockets) s.destroy();
   blackhole.close();
 });
 

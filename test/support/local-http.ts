@@ -1,7 +1,7 @@
 /** What the local stand-ins of carriers (test/support/vonage.ts, gateway.ts) share: a server on a free port, and waiting for what they record. */
 import type { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 
 /** A stand-in's server: its origin, requests left unanswered on purpose (an outage that hangs), closing. */
 export interface LocalServer {
@@ -65,4 +65,24 @@ export function waitForRecord<T>(records: readonly T[], events: EventEmitter, ev
  * itself (its "bad ports" list has 1, 7, 9, ...). A port freePort() found free could be taken by a parallel
  * test's server before it was used: once in CI, a "down" provider answered 401.
  */
-export const REFUSED_HOST = '127.0.0.1:4';
+export const REFUSED_PORT = 4;
+export const REFUSED_HOST = `127.0.0.1:${REFUSED_PORT}`;
+
+/**
+ * A host that accepts TCP connections and never says a word, as a carrier that hangs: a TLS client
+ * waits for a ServerHello that never comes, an HTTP client for an answer. `close` drops them all.
+ */
+export async function silentHost(): Promise<{ host: string; port: number; close(): void }> {
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((s) => void sockets.add(s));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    host: `127.0.0.1:${port}`,
+    port,
+    close() {
+      for (const s of sockets) s.destroy();
+      server.close();
+    },
+  };
+}

@@ -7,9 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer, type Socket } from 'node:net';
 import { after, test } from 'node:test';
-import { REFUSED_HOST } from '../support/local-http.js';
+import { REFUSED_HOST, silentHost } from '../support/local-http.js';
 import { systemClock } from '../../src/domain/clock.js';
 import type { InboxStore } from '../../src/domain/ports.js';
 import { PROVIDER_TYPES } from '../../src/channels/providers.js';
@@ -19,11 +18,7 @@ import type { SendRequest } from '../../src/domain/verification/sending.js';
 import { sendRequest } from '../support/send-request.js';
 import { Smsc } from '../support/smsc.js';
 
-// Accepts TCP and says nothing: a TLS client waits for a ServerHello that never comes.
-const sockets = new Set<Socket>();
-const silent = createServer((s) => void sockets.add(s));
-await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-const silentPort = (silent.address() as { port: number }).port;
+const silent = await silentHost();
 
 // Plain HTTP that answers as told by the path's first segment: `hang` never answers, else that status.
 const held = new Set<import('node:http').ServerResponse>();
@@ -41,7 +36,6 @@ const smsc = await Smsc.start({ systemId: 'verifyd', password: 'secret' });
 const providers: Provider[] = [];
 after(async () => {
   for (const p of providers) await p.close?.();
-  for (const s of sockets) s.destroy();
   for (const r of held) r.destroy();
   silent.close();
   http.close();
@@ -104,7 +98,7 @@ for (const { type, req, settings } of HTTP_TYPES) {
 
   test(`${type}: a host that never completes TLS is "not reached" at its connect timeout`, async () => {
     // The send timeout is far later: only the connect timeout can end this send as "not reached".
-    const p = build(type, { ...settings(`https://127.0.0.1:${silentPort}`), connect_timeout_ms: 100, timeout_ms: 60_000 });
+    const p = build(type, { ...settings(`https://${silent.host}`), connect_timeout_ms: 100, timeout_ms: 60_000 });
     assert.equal(wasNotReached(await failure(p, req)), true);
   });
 
@@ -127,7 +121,7 @@ test('smpp: a refused connection is "not reached"', async () => {
 });
 
 test('smpp: a message still waiting for a bind when the send is called off is "not reached"', async () => {
-  const p = build('smpp', smppSettings(`smpps://127.0.0.1:${silentPort}`));
+  const p = build('smpp', smppSettings(`smpps://${silent.host}`));
   const req = sendRequest();
   const abort = new AbortController();
   const sending = p.send(req, render(req), abort.signal);

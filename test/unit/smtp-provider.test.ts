@@ -6,7 +6,6 @@
  * And verifyd's default HTML escapes what it is filled with.
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { after, before, test } from 'node:test';
 import { SmtpProvider } from '../../src/channels/smtp/provider.js';
@@ -14,6 +13,7 @@ import { smtpSettings } from '../../src/channels/smtp/settings.js';
 import { defaultHtml } from '../../src/channels/smtp/templates.js';
 import { emailVariables, render } from '../../src/channels/render/index.js';
 import { SUPPORTED_LOCALES } from '../../src/domain/locale.js';
+import { REFUSED_PORT } from '../support/local-http.js';
 import { sendRequest } from '../support/send-request.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 
@@ -60,11 +60,8 @@ test('a 4xx refusal is thrown: the same send may succeed later', async () => {
 });
 
 test('no server listening is thrown too', async () => {
-  const closed = createServer();
-  await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-  const port = (closed.address() as { port: number }).port;
-  await new Promise<void>((r) => closed.close(() => r()));
-  const nowhere = provider({ port, caFile: smtp.caFile });
+  // A port found free and closed again could be another test file's server by the time it is used.
+  const nowhere = provider({ port: REFUSED_PORT, caFile: smtp.caFile });
   try {
     await assert.rejects(send(nowhere, 'ann@example.com'));
   } finally {
