@@ -77,7 +77,9 @@ export class ProviderSender implements CodeSender {
   }
 
   async route(request: Omit<SendRequest, 'code'>): Promise<readonly RouteStop[]> {
-    const country = countryOf(request.channel, request.to);
+    // null is an answer (no country); undefined, a job queued before the country was carried.
+    const carried = (request as { country?: string | null }).country;
+    const country = carried !== undefined ? carried : countryOf(request.channel, request.to);
     const profile = this.opts.profileFor && this.registry.profilesCarry(request.channel) ? await this.opts.profileFor(request.serviceSid, country) : null;
     return this.registry.route({ channel: request.channel, serviceSid: request.serviceSid, country }, profile).map((p) => ({
       provider: p.name,

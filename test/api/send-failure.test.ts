@@ -164,6 +164,7 @@ onEachBackend(
           attemptSid: vl,
           channel: 'email',
           to: EMAIL,
+          country: null,
           locale: 'fr',
           code: undefined,
           friendlyName: 'Acme',

@@ -8,6 +8,7 @@ export const sendRequest = (over: Partial<SendRequest> = {}): SendRequest => ({
   attemptSid: 'VL1',
   channel: 'sms',
   to: '+15017122661',
+  country: 'US',
   locale: 'en',
   code: '482913',
   friendlyName: 'Acme',

@@ -15,6 +15,7 @@ import { ProviderSender } from '../../src/channels/sender.js';
 import { TwilioUnavailable } from '../../src/channels/twilio/rest.js';
 import { readConfigFile } from '../../src/config/file.js';
 import { ManualClock } from '../../src/domain/clock.js';
+import type { SendRequest } from '../../src/domain/verification/sending.js';
 import { sendRequest as request } from '../support/send-request.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'verifyd-routing-'));
@@ -101,15 +102,27 @@ test('the registry picks: profile, service country, service default, country, de
   assert.deepEqual(names(VA, 'FR', MG), ['e']);
 });
 
-test("the sender's route: the destination's country from its number, and the delivering provider's price", async () => {
+test("the sender's route: the destination's country, and the delivering provider's price", async () => {
   const p = (name: string) => ({ name, channels: ['sms'] as const, sendsReceipts: name === 'a', send: async () => ({ status: 'sent' as const }) });
   const registry = new ProviderRegistry([p('a'), p('b')], { sms: { default: ['a', 'b'], countries: { GB: ['b'] } } });
   const sender = new ProviderSender(registry, { clock: new ManualClock(), prices: { currency: 'usd', byProvider: new Map([['b', { default: '0.05', GB: '0.04' }]]) } });
-  assert.deepEqual(await sender.route(request({ to: '+447400123456' })), [{ provider: 'b', sendsReceipts: false, price: { value: '0.04', currency: 'usd' } }]);
-  assert.deepEqual(await sender.route(request({ to: '+15017122661' })), [
+  assert.deepEqual(await sender.route(request({ to: '+447400123456', country: 'GB' })), [{ provider: 'b', sendsReceipts: false, price: { value: '0.04', currency: 'usd' } }]);
+  assert.deepEqual(await sender.route(request({ to: '+15017122661', country: 'US' })), [
     { provider: 'a', sendsReceipts: true, price: null },
     { provider: 'b', sendsReceipts: false, price: { value: '0.05', currency: 'usd' } },
   ]);
+});
+
+test("the sender's route reads the country the start parsed; a job queued without one parses the number", async () => {
+  const p = (name: string) => ({ name, channels: ['sms'] as const, send: async () => ({ status: 'sent' as const }) });
+  const registry = new ProviderRegistry([p('a'), p('b')], { sms: { default: ['a'], countries: { GB: ['b'] } } });
+  const sender = new ProviderSender(registry, { clock: new ManualClock() });
+  const names = async (r: Omit<SendRequest, 'code'>) => (await sender.route(r)).map((s) => s.provider);
+  // The carried country decides, not a parse of the number (the two never differ in a real start).
+  assert.deepEqual(await names(request({ to: '+15017122661', country: 'GB' })), ['b']);
+  assert.deepEqual(await names(request({ to: '+447400123456', country: null })), ['a']);
+  const { country: _dropped, ...queuedBefore } = request({ to: '+447400123456' });
+  assert.deepEqual(await names(queuedBefore as SendRequest), ['b']);
 });
 
 test('a circuit opens after N consecutive failures, lets one trial through after the cool-down, and closes on success', () => {

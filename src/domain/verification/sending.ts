@@ -15,6 +15,12 @@ export interface SendRequest {
   attemptSid: string;
   channel: CodeChannel;
   to: string;
+  /**
+   * The destination's country as the start parsed it (null for e-mail and numbers of no country):
+   * routes and prices by country read it, so a send try does not parse the number again. A job
+   * queued before it was carried has none (the sender parses the number then).
+   */
+  country: string | null;
   locale: string;
   code: string;
   /** CustomFriendlyName of the start, else the service's name. */

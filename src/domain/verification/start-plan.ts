@@ -116,6 +116,7 @@ export function sendRequest(service: Service, send: CodeToSend, options: StartOp
     attemptSid: attempt.sid,
     channel,
     to: attempt.to,
+    country: attempt.country,
     locale: attempt.locale,
     code,
     friendlyName: options.customFriendlyName ?? service.friendlyName,
