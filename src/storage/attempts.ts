@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable, type UpdateObject } from 'kysely';
 import { precedingStatuses } from '../domain/attempts/receipts.js';
 import type { AttemptFilter, AttemptStore, AttemptTotals, SentBy, SummaryFilter } from '../domain/ports/attempts.js';
 import type { PageQuery } from '../domain/ports/paging.js';
@@ -99,24 +99,33 @@ export async function updateSendStatus(db: Db, sid: string, messageStatus: strin
  * receipts will name), and the status, which moves only forward (precedingStatuses), since a fast
  * receipt may have moved the attempt already. The error code is written with the status.
  */
+/**
+ * A send's outcome on its attempt, in one UPDATE (a settlement used to write the row up to four
+ * times): its price and provider message id when known, the tries so far, and its status and
+ * error code only over a status that comes before it (a receipt may have moved it on already).
+ * Every SET reads the row as it was, so the status's condition holds for all three of its columns.
+ */
 export async function recordSendOutcome(
   db: Db,
   sid: string,
-  update: { status: string; errorCode: number | null; providerName: string | null; providerMessageId: string | null; price?: Price | null },
+  update: { status: string; errorCode: number | null; providerName: string | null; providerMessageId: string | null; price?: Price | null } | null,
   at: number,
+  tries?: string,
 ): Promise<void> {
-  if (update.price) await db.updateTable('verification_sends').set({ price_value: update.price.value, price_currency: update.price.currency }).where('sid', '=', sid).execute();
-  if (update.providerName !== null && update.providerMessageId !== null) {
-    await db.updateTable('verification_sends').set({ provider_name: update.providerName, provider_message_id: update.providerMessageId }).where('sid', '=', sid).execute();
+  const before = update ? precedingStatuses(update.status) : [];
+  const statusMoves = (eb: ExpressionBuilder<Database, 'verification_sends'>) => eb('message_status', 'in', before);
+  const set: UpdateObject<Database, 'verification_sends'> = {
+    ...(tries === undefined ? {} : { tries }),
+    ...(update?.price ? { price_value: update.price.value, price_currency: update.price.currency } : {}),
+    ...(update && update.providerName !== null && update.providerMessageId !== null ? { provider_name: update.providerName, provider_message_id: update.providerMessageId } : {}),
+  };
+  if (update && before.length > 0) {
+    set.message_status = (eb) => eb.case().when(statusMoves(eb)).then(update.status).else(eb.ref('message_status')).end();
+    set.error_code = (eb) => eb.case().when(statusMoves(eb)).then(update.errorCode).else(eb.ref('error_code')).end();
+    set.date_updated = (eb) => eb.case().when(statusMoves(eb)).then(at).else(eb.ref('date_updated')).end();
   }
-  const before = precedingStatuses(update.status);
-  if (before.length === 0) return;
-  await db
-    .updateTable('verification_sends')
-    .set({ message_status: update.status, error_code: update.errorCode, date_updated: at })
-    .where('sid', '=', sid)
-    .where('message_status', 'in', before)
-    .execute();
+  if (Object.keys(set).length === 0) return;
+  await db.updateTable('verification_sends').set(set).where('sid', '=', sid).execute();
 }
 
 export async function setAttemptOutcome(db: Db, verificationSid: string, outcome: { converted: boolean; status: AttemptStatus }, at: number): Promise<void> {

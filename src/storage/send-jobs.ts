@@ -99,8 +99,7 @@ async function settleIn(trx: Transaction<Database>, s: SendSettlement): Promise<
     .where('state', '=', PENDING)
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) === 0) return false;
-  if (s.attempt) await recordSendOutcome(trx, s.job.id, s.attempt, s.at);
-  if (s.tries) await trx.updateTable('verification_sends').set({ tries: JSON.stringify(s.tries) }).where('sid', '=', s.job.id).execute();
+  await recordSendOutcome(trx, s.job.id, s.attempt, s.at, s.tries ? JSON.stringify(s.tries) : undefined);
   return true;
 }
 
