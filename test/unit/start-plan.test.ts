@@ -156,6 +156,7 @@ test('send request: the start options in force, the service defaults under them'
     attemptSid: attempt.sid,
     channel: 'sms',
     to: attempt.to,
+    country: attempt.country,
     locale: 'fr',
     code: '123456',
     friendlyName: 'Acme',
