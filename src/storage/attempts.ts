@@ -95,15 +95,11 @@ export async function updateSendStatus(db: Db, sid: string, messageStatus: strin
 }
 
 /**
- * The send dispatcher's record of a provider's answer: the provider and its message id (what its
- * receipts will name), and the status, which moves only forward (precedingStatuses), since a fast
- * receipt may have moved the attempt already. The error code is written with the status.
- */
-/**
- * A send's outcome on its attempt, in one UPDATE (a settlement used to write the row up to four
- * times): its price and provider message id when known, the tries so far, and its status and
- * error code only over a status that comes before it (a receipt may have moved it on already).
- * Every SET reads the row as it was, so the status's condition holds for all three of its columns.
+ * The send dispatcher's record of a provider's answer, in one UPDATE of the attempt: the tries so
+ * far, the price, the provider and its message id (what its receipts will name), and the status
+ * with its error code, which move only forward (precedingStatuses), since a fast receipt may have
+ * moved the attempt already. Every SET reads the row as it was, so the status's condition holds
+ * for all three of its columns.
  */
 export async function recordSendOutcome(
   db: Db,

@@ -18,12 +18,15 @@ export interface CodeKey {
 export class CodeKeyring {
   private readonly byId: Map<string, CodeKey>;
   readonly current: CodeKey;
+  /** The rate-limit values' key: derived from the current key, apart from the keys that hash or derive codes. */
+  private readonly meterKey: Buffer;
 
   constructor(keys: CodeKey[]) {
     const first = keys[0];
     if (!first) throw new Error('at least one code key is required');
     this.current = first;
     this.byId = new Map(keys.map((k) => [k.id, k]));
+    this.meterKey = createHmac('sha256', first.secret).update('meter|rate-limits').digest();
   }
 
   key(id: string): CodeKey | undefined {
@@ -94,15 +97,7 @@ export class CodeKeyring {
    * A key rotation starts every value's windows again (docs/protection.md).
    */
   meteredValue(value: string): string {
-    return createHmac('sha256', this.meterKey()).update(value, 'utf8').digest().subarray(0, 16).toString('base64url');
-  }
-
-  private meterSecret: Buffer | undefined;
-
-  /** Derived once from the current key, apart from the keys that hash or derive codes. */
-  private meterKey(): Buffer {
-    this.meterSecret ??= createHmac('sha256', this.current.secret).update('meter|rate-limits').digest();
-    return this.meterSecret;
+    return createHmac('sha256', this.meterKey).update(value, 'utf8').digest().subarray(0, 16).toString('base64url');
   }
 
   /** Constant-time comparison of a candidate code against the stored hash. */

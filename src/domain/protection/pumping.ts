@@ -76,18 +76,13 @@ export interface PumpingKeys {
  * 15 us (issue 13's CPU aim); an E.164 number is exactly `+`, calling code, national number.
  */
 export function pumpingKeys(e164: string, country: string | null = null): PumpingKeys {
-  const cc = country === null ? undefined : callingCodeOf(country);
-  const split =
-    cc !== undefined && e164.startsWith(`+${cc}`)
-      ? { cc, national: e164.slice(1 + cc.length) }
-      : (() => {
-          const parsed = parsePhoneNumberFromString(e164);
-          return { cc: parsed?.countryCallingCode ?? '', national: parsed?.nationalNumber ?? e164.slice(1) };
-        })();
-  return {
-    prefix: `+${split.cc}${split.national.slice(0, PREFIX_DIGITS)}`,
-    range: e164.slice(0, Math.max(2, e164.length - RANGE_DROP_DIGITS)),
-  };
+  const range = e164.slice(0, Math.max(2, e164.length - RANGE_DROP_DIGITS));
+  const known = country === null ? undefined : callingCodeOf(country);
+  if (known !== undefined && e164.startsWith(`+${known}`)) return { prefix: e164.slice(0, 1 + known.length + PREFIX_DIGITS), range };
+  const parsed = parsePhoneNumberFromString(e164);
+  const cc = parsed?.countryCallingCode ?? '';
+  const national = parsed?.nationalNumber ?? e164.slice(1);
+  return { prefix: `+${cc}${national.slice(0, PREFIX_DIGITS)}`, range };
 }
 
 function callingCodeOf(country: string): string | undefined {
